@@ -1,0 +1,8 @@
+"""Local development: debug on, console email, a fixed development secret."""
+
+from .base import *  # noqa: F403
+from .env import env_bool, env_str
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-secret-key-do-not-use-in-production")
+SUNSHINE_DEMO_LOGINS = True

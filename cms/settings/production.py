@@ -1,0 +1,28 @@
+"""Production: refuses to start on unsafe defaults."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, DATABASES, SECRET_KEY
+from .env import env_bool, env_str
+
+DEBUG = False
+
+if not SECRET_KEY or SECRET_KEY.startswith("dev-") or len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 32 characters.")
+if not env_str("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must not contain '*'.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool(
+    "ALLOW_SQLITE_IN_PRODUCTION", False
+):
+    raise ImproperlyConfigured("Set DATABASE_URL to PostgreSQL (or ALLOW_SQLITE_IN_PRODUCTION=1 for a small site).")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,25 @@
+"""Models of the disclosure plugin; import them from here."""
+
+from .behaviours import AudienceScopeMixin, IndexNumberMixin, IndexNumberSequence, ValidityMixin
+from .catalogue import Catalogue, CatalogueArea, CatalogueEntry
+from .items import DisclosureItemPage, ItemChangeNote, PublishedAttachment
+from .portal import PortalPage, PortalSettings
+from .power import PowerListPage
+from .units import UnitPage
+
+__all__ = [
+    "AudienceScopeMixin",
+    "Catalogue",
+    "CatalogueArea",
+    "CatalogueEntry",
+    "DisclosureItemPage",
+    "IndexNumberMixin",
+    "IndexNumberSequence",
+    "ItemChangeNote",
+    "PortalPage",
+    "PortalSettings",
+    "PowerListPage",
+    "PublishedAttachment",
+    "UnitPage",
+    "ValidityMixin",
+]

@@ -1,0 +1,264 @@
+"""Disclosure items (党务公开事项) and what hangs off them: change notes and attachments."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.documents import get_document_model_string
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..blocks import ItemBodyBlock
+from ..choices import Importance, Scope, Stage
+from ..forms import DisclosureItemForm
+from .behaviours import AudienceScopeMixin, IndexNumberMixin, ValidityMixin
+
+# Which stage may follow which: a decision follows its pre-disclosure, a result its decision.
+ALLOWED_PREVIOUS_STAGES = {
+    Stage.PRE_DISCLOSURE: set(),
+    Stage.DECISION: {Stage.PRE_DISCLOSURE},
+    Stage.RESULT: {Stage.PRE_DISCLOSURE, Stage.DECISION},
+    Stage.OTHER: {Stage.PRE_DISCLOSURE, Stage.DECISION, Stage.RESULT, Stage.OTHER},
+}
+
+
+class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, IndexNumberMixin, Page):
+    """A disclosure item published by a unit under an entry of its catalogue."""
+
+    summary = models.TextField("摘要", blank=True, max_length=500)
+    body = StreamField(ItemBodyBlock(), verbose_name="正文", blank=True)
+    catalogue_entry = models.ForeignKey(
+        "disclosure_pages.CatalogueEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name="所属目录"
+    )
+    unit = models.ForeignKey(
+        "disclosure_pages.UnitPage", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name="发布机构"
+    )
+    document_number = models.CharField("文号", max_length=64, blank=True)
+    document_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    document_date = models.DateField("成文日期", null=True, blank=True)
+    publish_date = models.DateField("发布日期", null=True, blank=True, help_text="留空则为首次发布当天")
+    stage = models.CharField("公开阶段", max_length=10, choices=Stage.choices, default=Stage.OTHER)
+    previous_stage = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_stages", verbose_name="上一阶段事项"
+    )
+    importance = models.CharField("事项类别", max_length=10, choices=Importance.choices, default=Importance.GENERAL)
+    comment_deadline = models.DateField("意见征集截止日期", null=True, blank=True, help_text="预公开事项征求意见的截止日期")
+
+    parent_page_types = ["disclosure_pages.UnitPage"]
+    subpage_types = []
+    base_form_class = DisclosureItemForm
+    exclude_fields_in_copy = ["index_number", "audience_group"]
+    template = "disclosure_pages/disclosure_item_page.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("catalogue_entry"),
+        FieldRowPanel([FieldPanel("document_number"), FieldPanel("document_date"), FieldPanel("publish_date")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("scope"),
+                FieldPanel("named_units"),
+                FieldPanel("named_groups"),
+                FieldPanel("named_people"),
+            ],
+            heading="公开范围",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("stage"), FieldPanel("importance")]),
+                FieldPanel("previous_stage"),
+                FieldPanel("comment_deadline"),
+            ],
+            heading="阶段与类别",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("validity"), FieldPanel("effective_date"), FieldPanel("expiry_date")])],
+            heading="有效性",
+        ),
+        FieldPanel("body"),
+        InlinePanel("change_notes", heading="更新说明", label="更新说明", help_text="每次实质性修改后重新发布时，写明修改内容。"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+        index.FilterField("unit"),
+        index.FilterField("scope"),
+        index.FilterField("stage"),
+    ]
+
+    class Meta:
+        verbose_name = "公开事项"
+        verbose_name_plural = "公开事项"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index_number", "unit"], condition=~models.Q(index_number=""), name="unique_index_number_per_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "document_year", "document_number"],
+                condition=~models.Q(document_number=""),
+                name="unique_document_number_per_unit_year",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "publish_date"])]
+
+    # -- validation -----------------------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        errors.update(self.clean_validity())
+        errors.update(self.clean_scope())
+        errors.update(self._clean_document_number())
+        errors.update(self._clean_stage_link())
+        errors.update(self._clean_catalogue_entry())
+        if self.document_date and self.publish_date and self.publish_date < self.document_date:
+            errors["publish_date"] = "发布日期不能早于成文日期。"
+        if self.comment_deadline and self.stage != Stage.PRE_DISCLOSURE:
+            errors["comment_deadline"] = "只有预公开事项才设置意见征集截止日期。"
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_document_number(self):
+        if not self.document_number or not self.unit_id:
+            return {}
+        if not self.document_date:
+            return {"document_date": "填写文号时须同时填写成文日期。"}
+        clash = (
+            DisclosureItemPage.objects.filter(
+                unit_id=self.unit_id, document_year=self.document_date.year, document_number=self.document_number
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if clash:
+            return {"document_number": f"本单位{self.document_date.year}年已有文号为“{self.document_number}”的事项：“{clash.title}”。"}
+        return {}
+
+    def _clean_stage_link(self):
+        previous = self.previous_stage
+        if previous is None:
+            return {}
+        if self.pk and previous.pk == self.pk:
+            return {"previous_stage": "事项不能关联自身。"}
+        if self.unit_id and previous.unit_id != self.unit_id:
+            return {"previous_stage": f"关联的上一阶段事项“{previous.title}”属于其他单位，只能关联本单位同一事项的其他阶段。"}
+        if Stage(previous.stage) not in ALLOWED_PREVIOUS_STAGES[Stage(self.stage)]:
+            return {
+                "previous_stage": f"“{self.get_stage_display()}”不能接在“{previous.get_stage_display()}”之后："
+                "决策公开应关联预公开事项，结果公开应关联决策或预公开事项。"
+            }
+        return {}
+
+    def _clean_catalogue_entry(self):
+        if not self.catalogue_entry_id or not self.unit_id:
+            return {}
+        if not self.unit.catalogue_entries().filter(pk=self.catalogue_entry_id).exists():
+            return {"catalogue_entry": "所选目录条目不在本单位的公开目录中。"}
+        return {}
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def get_owning_unit(self):
+        return self.unit
+
+    def save(self, *args, **kwargs):
+        # A full save is what publishing, unpublishing, creating and moving do; a draft
+        # revision saves only a few bookkeeping fields and must not touch live state.
+        full_save = kwargs.get("update_fields") is None
+        with transaction.atomic():
+            if full_save:
+                self._refresh_unit()
+                self.document_year = self.document_date.year if self.document_date else None
+                if self.live and not self.publish_date:
+                    self.publish_date = timezone.localdate()
+                if self.unit is not None:
+                    self.ensure_index_number(self.unit.code, self.document_date)
+            super().save(*args, **kwargs)
+            if full_save:
+                self.apply_scope()
+                self.record_published_attachments()
+
+    def _refresh_unit(self):
+        from .units import UnitPage
+
+        if self.path and self.depth and self.depth > 1:
+            parent_path = self.path[: -self.steplen]
+            self.unit = UnitPage.objects.filter(path=parent_path).first()
+
+    def record_published_attachments(self):
+        """Remember which documents the live version attaches, for the document scope check."""
+        PublishedAttachment.objects.filter(item=self).delete()
+        if not self.live:
+            return
+        document_ids = {
+            block.value["document"].pk
+            for block in self.body
+            if block.block_type == "attachment" and block.value.get("document") is not None
+        }
+        PublishedAttachment.objects.bulk_create(PublishedAttachment(item=self, document_id=pk) for pk in document_ids)
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def attachments(self):
+        return [block.value for block in self.body if block.block_type == "attachment" and block.value.get("document")]
+
+    def stage_chain(self):
+        """All stages of this matter, first to last (this item included)."""
+        first = self
+        seen = {self.pk}
+        while first.previous_stage_id and first.previous_stage_id not in seen:
+            seen.add(first.previous_stage_id)
+            first = first.previous_stage
+        chain, frontier = [first], [first]
+        seen = {first.pk}
+        while frontier:
+            following = list(
+                DisclosureItemPage.objects.filter(previous_stage__in=frontier).exclude(pk__in=seen).order_by("publish_date", "pk")
+            )
+            seen.update(item.pk for item in following)
+            chain.extend(following)
+            frontier = following
+        return chain
+
+    def get_context(self, request, *args, **kwargs):
+        from ..visibility import visible_pages
+
+        context = super().get_context(request, *args, **kwargs)
+        chain = self.stage_chain()
+        visible_ids = set(visible_pages(DisclosureItemPage.objects.filter(pk__in=[i.pk for i in chain]), request.user).values_list("pk", flat=True))
+        visible_ids.add(self.pk)
+        context["stage_chain"] = [item for item in chain if item.pk in visible_ids] if len(chain) > 1 else []
+        context["change_notes"] = self.change_notes.order_by("-date", "-pk")
+        return context
+
+    @path("print/", name="print")
+    def print_view(self, request):
+        return self.render(request, template="disclosure_pages/disclosure_item_print.html")
+
+
+class ItemChangeNote(Orderable):
+    """A dated public note saying what changed when an item was substantively republished."""
+
+    item = ParentalKey(DisclosureItemPage, on_delete=models.CASCADE, related_name="change_notes")
+    date = models.DateField("日期", default=timezone.localdate)
+    note = models.CharField("更新说明", max_length=300)
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("note")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "更新说明"
+
+
+class PublishedAttachment(models.Model):
+    """A document attached to the live version of an item (kept by the item's save)."""
+
+    item = models.ForeignKey(DisclosureItemPage, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(get_document_model_string(), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "document"], name="unique_published_attachment")]

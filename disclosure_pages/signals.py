@@ -1,0 +1,67 @@
+"""Keep groups and view restrictions right as the unit tree changes."""
+
+from django.contrib.auth.models import Group
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import PageViewRestriction
+from wagtail.signals import post_page_move
+
+from .choices import Scope
+from .models import DisclosureItemPage, UnitPage
+
+
+def _add_group_to_items(group, items):
+    """Let ``group`` view ``items`` (bulk: a new unit joins every all-members item at once)."""
+    through = PageViewRestriction.groups.through
+    restriction_ids = PageViewRestriction.objects.filter(
+        page__in=items.values("pk"), restriction_type=PageViewRestriction.GROUPS
+    ).values_list("pk", flat=True)
+    through.objects.bulk_create(
+        [through(pageviewrestriction_id=pk, group_id=group.pk) for pk in restriction_ids], ignore_conflicts=True
+    )
+
+
+def _items_scoped_to_units(units):
+    return DisclosureItemPage.objects.filter(scope=Scope.UNIT_MEMBERS, unit__in=units)
+
+
+@receiver(post_save, sender=UnitPage)
+def unit_created(sender, instance, created, raw=False, **kwargs):
+    if not created or raw or instance.members_group is None:
+        return
+    ancestors = UnitPage.objects.ancestor_of(instance)
+    _add_group_to_items(instance.members_group, DisclosureItemPage.objects.filter(scope=Scope.ALL_MEMBERS))
+    _add_group_to_items(instance.members_group, _items_scoped_to_units(ancestors))
+
+
+@receiver(post_page_move)
+def page_moved_handler(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    page = instance.specific
+    if isinstance(page, DisclosureItemPage):
+        # The unit is the parent: a full save refreshes it and the unit-scoped audience.
+        DisclosureItemPage.objects.get(pk=page.pk).save()
+    elif isinstance(page, UnitPage):
+        affected = UnitPage.objects.filter(
+            Q(pk__in=UnitPage.objects.ancestor_of(parent_page_before, inclusive=True).values("pk"))
+            | Q(pk__in=UnitPage.objects.ancestor_of(parent_page_after, inclusive=True).values("pk"))
+        )
+        for item in _items_scoped_to_units(affected):
+            item.apply_scope()
+
+
+@receiver(post_delete, sender=UnitPage)
+def unit_deleted(sender, instance, **kwargs):
+    """Delete the unit's groups, unless another unit page (its translation) still uses them."""
+    for group in instance.groups():
+        still_used = UnitPage.objects.filter(
+            Q(officers_group=group) | Q(leading_group=group) | Q(members_group=group) | Q(supervisors_group=group)
+        ).exists()
+        if not still_used:
+            Group.objects.filter(pk=group.pk).delete()
+
+
+@receiver(post_delete, sender=DisclosureItemPage)
+def item_deleted(sender, instance, **kwargs):
+    if instance.audience_group_id:
+        Group.objects.filter(pk=instance.audience_group_id).delete()

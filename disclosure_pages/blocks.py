@@ -40,6 +40,11 @@ class ItemBodyBlock(blocks.StreamBlock):
     image = FigureBlock()
 
 
+class PowerValue(blocks.StructValue):
+    def category_label(self):
+        return dict(self.block.child_blocks["category"].field.choices).get(self.get("category"), "")
+
+
 class PowerBlock(blocks.StructBlock):
     """One power of a 权力清单: its basis, who holds it, how it is exercised, what results."""
 
@@ -66,3 +71,4 @@ class PowerBlock(blocks.StructBlock):
         icon = "list-ol"
         label = "权力事项"
         template = "blocks/power_block.html"
+        value_class = PowerValue

@@ -57,14 +57,21 @@ class PortalPage(RoutablePageMixin, Page):
 
     @path("catalogue/<int:entry_id>/", name="catalogue_entry")
     def catalogue_entry(self, request, entry_id):
+        """One catalogue entry across all units, or under one unit with ``?unit=<id>``."""
         from ..listings import paginate, visible_items_under
+        from .units import UnitPage
 
         entry = self._entry(entry_id)
-        items = visible_items_under(self, request.user).filter(catalogue_entry=entry)
+        scope_page, unit_filter = self, None
+        unit_id = request.GET.get("unit", "")
+        if unit_id.isdigit():
+            unit_filter = UnitPage.objects.descendant_of(self).live().filter(pk=int(unit_id)).first()
+            scope_page = unit_filter or self
+        items = visible_items_under(scope_page, request.user).filter(catalogue_entry=entry)
         return self.render(
             request,
             template="disclosure_pages/catalogue_entry.html",
-            context_overrides={"entry": entry, "items": paginate(request, items), "page_heading": entry.name},
+            context_overrides={"entry": entry, "items": paginate(request, items), "unit_filter": unit_filter, "page_heading": entry.name},
         )
 
     @path("catalogue/<int:entry_id>/feed/rss/", name="catalogue_rss")

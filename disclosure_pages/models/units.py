@@ -125,6 +125,19 @@ class UnitPage(RoutablePageMixin, Page):
                     permission=Permission.objects.get(content_type__app_label=app, codename=codename),
                 )
 
+        if self.unit_type == UnitType.COUNTY:
+            self._grant_catalogue_permissions()
+
+    def _grant_catalogue_permissions(self):
+        """The county office (the county unit's officers and leading group) edits the catalogue."""
+        catalogue_permissions = Permission.objects.filter(
+            content_type__app_label="disclosure_pages",
+            content_type__model__in=["catalogue", "catalogueentry"],
+            codename__regex=r"^(add|change|delete|view)_",
+        )
+        for group in (self.officers_group, self.leading_group):
+            group.permissions.add(*catalogue_permissions)
+
     def groups(self):
         return [getattr(self, field) for field, _ in self.GROUP_ROLES if getattr(self, field) is not None]
 

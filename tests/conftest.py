@@ -1,0 +1,34 @@
+"""Test-wide setup: a writable place for the file SQLite DB, a throwaway MEDIA_ROOT, a clean cache."""
+
+from pathlib import Path
+
+import pytest
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The test settings put SQLite's test database in a file (the concurrency tests need one
+    # connection per thread); make sure its directory exists on a fresh checkout.
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if test_name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        Path(test_name).parent.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded documents go to a temporary directory, never the project's media/."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Wagtail caches site root paths; rolled-back tests must not see each other's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

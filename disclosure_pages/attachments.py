@@ -2,10 +2,8 @@
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from wagtail.documents import get_document_model
-from wagtail.models import ReferenceIndex
 from wagtail.permissions import policy_registry
 
 from .models import DisclosureItemPage, PublishedAttachment
@@ -17,22 +15,20 @@ ALLOW, LOGIN, DENY = "allow", "login", "deny"
 def document_access(document, user):
     """ALLOW, LOGIN (might be allowed after signing in) or DENY.
 
-    A document attached to live items is served only to those who may view one of them.
-    A document that items reference only in unpublished versions is served to nobody
-    outside the admin. Documents no item uses keep Wagtail's own rules.
+    Outside the admin, a document is served only to those who may view a live item that
+    attaches or links it. Anything else is refused: a document of an unpublished draft, of
+    a draft of a live item, one dropped from an item when it was republished, or one whose
+    item was deleted. (Items are the only public pages that carry documents.)
     """
     policy = policy_registry.get_by_type(get_document_model())
     if user.is_authenticated and policy.user_has_any_permission(user, ["change", "choose"]):
         return ALLOW
     item_ids = PublishedAttachment.objects.filter(document=document).values("item_id")
-    if item_ids.exists():
-        if visible_pages(DisclosureItemPage.objects.filter(pk__in=item_ids), user).exists():
-            return ALLOW
-        return DENY if user.is_authenticated else LOGIN
-    referenced_by_drafts = ReferenceIndex.get_references_to(document).filter(
-        content_type=ContentType.objects.get_for_model(DisclosureItemPage)
-    )
-    return DENY if referenced_by_drafts.exists() else ALLOW
+    if not item_ids.exists():
+        return DENY
+    if visible_pages(DisclosureItemPage.objects.filter(pk__in=item_ids), user).exists():
+        return ALLOW
+    return DENY if user.is_authenticated else LOGIN
 
 
 def check_document_scope(document, request):

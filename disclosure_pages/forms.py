@@ -1,10 +1,30 @@
 """Admin forms of the disclosure page types."""
 
+from django import forms
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
+
+MINOR, SUBSTANTIVE = "minor", "substantive"
 
 
 class DisclosureItemForm(WagtailAdminPageForm):
-    """Sets the item's unit from its place in the tree before the model validates it."""
+    """The item editor: binds a new item to its unit and records public change notes.
+
+    As on GOV.UK, an editor says whether a change is substantive; a substantive change must
+    be explained, and the note is published with the new version, dated today.
+    """
+
+    change_kind = forms.ChoiceField(
+        label="本次修改",
+        choices=[(MINOR, "一般修改（错别字、格式等），不对外说明"), (SUBSTANTIVE, "实质性修改，发布时向公众说明")],
+        initial=MINOR,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    change_note = forms.CharField(
+        label="更新说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="例如：更正第三季度党费收缴金额。首次发布无需填写。",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -14,4 +34,22 @@ class DisclosureItemForm(WagtailAdminPageForm):
 
             parent = parent.specific
             if isinstance(parent, UnitPage):
+                # The model validates the 文号 and stage link against the unit.
                 self.instance.unit = parent
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("change_kind") == SUBSTANTIVE and not cleaned_data.get("change_note", "").strip():
+            self.add_error("change_note", "实质性修改须填写更新说明，发布后将显示在事项页面上。")
+        return cleaned_data
+
+    def save(self, commit=True):
+        page = super().save(commit=False)
+        note = self.cleaned_data.get("change_note", "").strip()
+        if self.cleaned_data.get("change_kind") == SUBSTANTIVE and note:
+            from .models import ItemChangeNote
+
+            page.change_notes.add(ItemChangeNote(date=timezone.localdate(), note=note))
+        if commit:
+            page.save()
+        return page

@@ -40,7 +40,10 @@ def page_moved_handler(sender, instance, parent_page_before, parent_page_after, 
     page = instance.specific
     if isinstance(page, DisclosureItemPage):
         # The unit is the parent: a full save refreshes it and the unit-scoped audience.
-        DisclosureItemPage.objects.get(pk=page.pk).save()
+        # The move is already committed, so the audience must follow whatever the item's
+        # fields say; validation (e.g. a local catalogue entry of the old unit) is for the
+        # next edit, and must not leave the item guarded for the old unit's members.
+        DisclosureItemPage.objects.get(pk=page.pk).save(clean=False)
     elif isinstance(page, UnitPage):
         affected = UnitPage.objects.filter(
             Q(pk__in=UnitPage.objects.ancestor_of(parent_page_before, inclusive=True).values("pk"))

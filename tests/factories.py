@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from disclosure_pages.choices import Period, Scope, TimingKind, UnitType
 from disclosure_pages.models import Catalogue, CatalogueArea, CatalogueEntry, DisclosureItemPage, PortalPage, UnitPage
@@ -35,8 +35,10 @@ def _next():
 
 
 def wagtail_root():
-    """The tree's root page; recreated (with the default locale) after a transactional flush."""
+    """The tree's root page; recreated (with the locale and root collection) after a transactional flush."""
     Locale.objects.get_or_create(language_code="zh-hans")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(

@@ -109,6 +109,8 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
             errors["period"] = "只有定期公开的目录条目才设置公开周期。"
         if self.timing == TimingKind.AD_HOC and not self.deadline_days:
             errors["deadline_days"] = "及时公开的目录条目须填写事项发生后多少天内公开。"
+        if self.timing != TimingKind.AD_HOC and self.deadline_days:
+            errors["deadline_days"] = "只有及时公开的目录条目才填写公开期限天数。"
         if errors:
             raise ValidationError(errors)
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.documents import get_document_model_string
+from wagtail.documents import get_document_model, get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -50,7 +50,8 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
     parent_page_types = ["disclosure_pages.UnitPage"]
     subpage_types = []
     base_form_class = DisclosureItemForm
-    exclude_fields_in_copy = ["index_number", "audience_group"]
+    # A copy is a new document: it gets its own index number and 文号 (the old one would clash).
+    exclude_fields_in_copy = ["index_number", "audience_group", "document_number"]
     template = "disclosure_pages/disclosure_item_page.html"
 
     content_panels = Page.content_panels + [
@@ -79,7 +80,8 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
             heading="有效性",
         ),
         FieldPanel("body"),
-        InlinePanel("change_notes", heading="更新说明", label="更新说明", help_text="每次实质性修改后重新发布时，写明修改内容。"),
+        MultiFieldPanel([FieldPanel("change_kind"), FieldPanel("change_note")], heading="修改说明"),
+        InlinePanel("change_notes", heading="更新记录", label="更新说明", help_text="已公开的更新说明；更正历史记录时使用。"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -194,11 +196,14 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
         PublishedAttachment.objects.filter(item=self).delete()
         if not self.live:
             return
-        document_ids = {
-            block.value["document"].pk
-            for block in self.body
-            if block.block_type == "attachment" and block.value.get("document") is not None
+        # Attachment blocks and documents linked in the rich text alike.
+        Document = get_document_model()
+        referenced = {
+            str(object_id)
+            for model, object_id, _, _ in self._meta.get_field("body").extract_references(self.body)
+            if issubclass(model, Document)
         }
+        document_ids = Document.objects.filter(pk__in=[pk for pk in referenced if pk.isdigit()]).values_list("pk", flat=True)
         PublishedAttachment.objects.bulk_create(PublishedAttachment(item=self, document_id=pk) for pk in document_ids)
 
     # -- reading --------------------------------------------------------------------------

@@ -1,0 +1,66 @@
+"""``manage.py seed_demo``: build the fictional 云溪县 demo county (see disclosure_pages.demo)."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ...demo.builder import DemoBuilder, DemoDataExists, Options
+
+
+class Command(BaseCommand):
+    help = "生成演示数据：虚构的云溪县（单位、公开目录、公开事项、权力清单，开发环境下还有演示账号）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--townships", type=int, default=12, help="乡镇数（默认 12）")
+        parser.add_argument("--villages-per-township", type=int, default=4, help="每个乡镇的村（社区）数（默认 4）")
+        parser.add_argument("--departments", type=int, default=22, help="县直部门数（默认 22）")
+        parser.add_argument("--items-per-unit", type=int, default=4, help="每个单位的公开事项数（默认 4）")
+        parser.add_argument("--seed", type=int, default=20240601, help="随机种子，相同种子生成相同内容")
+        parser.add_argument("--if-empty", action="store_true", help="已有门户首页时什么也不做（供 make seed 使用）")
+        parser.add_argument("--skip-index", action="store_true", help="不在最后重建搜索索引和引用索引")
+        parser.add_argument("--quiet", action="store_true", help="只输出结果摘要")
+
+    def handle(self, *args, **options):
+        for name in ("townships", "villages_per_township", "departments", "items_per_unit"):
+            if options[name] < 0:
+                raise CommandError(f"--{name.replace('_', '-')} 不能为负数。")
+        quiet = options["quiet"]
+        builder = DemoBuilder(
+            Options(
+                townships=options["townships"],
+                villages_per_township=options["villages_per_township"],
+                departments=options["departments"],
+                items_per_unit=options["items_per_unit"],
+                seed=options["seed"],
+                skip_index=options["skip_index"],
+            ),
+            log=None if quiet else self.stdout.write,
+        )
+        started = time.monotonic()
+        try:
+            report = builder.run()
+        except DemoDataExists as exists:
+            if options["if_empty"]:
+                self.stdout.write(f"已有门户首页“{exists}”，跳过生成演示数据。")
+                return
+            raise CommandError(
+                f"演示数据已存在（门户首页“{exists}”）。seed_demo 不会重复生成；"
+                "如需重建，请删除数据库后重新执行 migrate 和 seed_demo，或加 --if-empty 跳过。"
+            ) from None
+        elapsed = time.monotonic() - started
+        rate = report.items / report.item_seconds if report.item_seconds else 0
+        self.stdout.write(self.style.SUCCESS(
+            f"演示数据已生成：{report.units} 个单位、{report.items} 条公开事项、{report.power_lists} 份权力清单、"
+            f"{report.local_entries} 个村级自选目录条目。"
+        ))
+        index = f"，索引 {report.index_seconds:.1f} 秒" if not options["skip_index"] else "（未重建索引）"
+        self.stdout.write(
+            f"用时 {elapsed:.1f} 秒：单位 {report.unit_seconds:.1f} 秒，事项 {report.item_seconds:.1f} 秒"
+            f"（{rate:.0f} 条/秒）{index}。"
+        )
+        if settings.SUNSHINE_DEMO_LOGINS and report.logins:
+            self.stdout.write("\n演示账号（仅开发环境，SUNSHINE_DEMO_LOGINS = True）：")
+            self.stdout.write(f"  {'username':<10} {'password':<19} 姓名 · 角色")
+            for username, password, full_name, role in report.logins:
+                self.stdout.write(f"  {username:<10} {password:<19} {full_name} · {role}")

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from wagtail.documents import get_document_model
+from wagtail.models import ReferenceIndex
 from wagtail.permissions import policy_registry
 
 from .models import DisclosureItemPage, PublishedAttachment
@@ -20,8 +22,7 @@ def document_access(document, user):
     a draft of a live item, one dropped from an item when it was republished, or one whose
     item was deleted. (Items are the only public pages that carry documents.)
     """
-    policy = policy_registry.get_by_type(get_document_model())
-    if user.is_authenticated and policy.user_has_any_permission(user, ["change", "choose"]):
+    if user.is_authenticated and _may_edit(document, user):
         return ALLOW
     item_ids = PublishedAttachment.objects.filter(document=document).values("item_id")
     if not item_ids.exists():
@@ -29,6 +30,20 @@ def document_access(document, user):
     if visible_pages(DisclosureItemPage.objects.filter(pk__in=item_ids), user).exists():
         return ALLOW
     return DENY if user.is_authenticated else LOGIN
+
+
+def _may_edit(document, user):
+    """Editors see the files of what they edit (drafts included); choosing is not enough,
+    or every unit's officers could read every unit's members-only files."""
+    if user.is_superuser:
+        return True
+    if policy_registry.get_by_type(get_document_model()).user_has_permission_for_instance(user, "change", document):
+        return True
+    referencing = ReferenceIndex.get_references_to(document).filter(
+        content_type=ContentType.objects.get_for_model(DisclosureItemPage)
+    )
+    item_ids = [int(pk) for pk in referencing.values_list("object_id", flat=True) if str(pk).isdigit()]
+    return any(item.permissions_for_user(user).can_edit() for item in DisclosureItemPage.objects.filter(pk__in=item_ids))
 
 
 def check_document_scope(document, request):

@@ -2,12 +2,14 @@
 
 from django.contrib.auth.models import Group
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction
 from wagtail.signals import post_page_move
 
 from .choices import Scope
+from .membership import ALL_MEMBERS_GROUP_NAME, all_members_group, sync_all_members
 from .models import DisclosureItemPage, UnitPage
 
 
@@ -30,9 +32,7 @@ def _items_scoped_to_units(units):
 def unit_created(sender, instance, created, raw=False, **kwargs):
     if not created or raw or instance.members_group is None:
         return
-    ancestors = UnitPage.objects.ancestor_of(instance)
-    _add_group_to_items(instance.members_group, DisclosureItemPage.objects.filter(scope=Scope.ALL_MEMBERS))
-    _add_group_to_items(instance.members_group, _items_scoped_to_units(ancestors))
+    _add_group_to_items(instance.members_group, _items_scoped_to_units(UnitPage.objects.ancestor_of(instance)))
 
 
 @receiver(post_page_move)
@@ -56,12 +56,35 @@ def page_moved_handler(sender, instance, parent_page_before, parent_page_after, 
 @receiver(post_delete, sender=UnitPage)
 def unit_deleted(sender, instance, **kwargs):
     """Delete the unit's groups, unless another unit page (its translation) still uses them."""
+    former_members = list(instance.members_group.user_set.values_list("pk", flat=True)) if instance.members_group else []
     for group in instance.groups():
         still_used = UnitPage.objects.filter(
             Q(officers_group=group) | Q(leading_group=group) | Q(members_group=group) | Q(supervisors_group=group)
         ).exists()
         if not still_used:
             Group.objects.filter(pk=group.pk).delete()
+    sync_all_members(former_members)
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through)
+def membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Keep 全体党员 in step when users join or leave a unit's members group."""
+    if action == "pre_clear":
+        instance._members_before_clear = (
+            set(instance.user_set.values_list("pk", flat=True)) if reverse else {instance.pk}
+        )
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # group.user_set changed
+        if instance.name == ALL_MEMBERS_GROUP_NAME:
+            return
+        user_ids = pk_set if action != "post_clear" else getattr(instance, "_members_before_clear", set())
+    else:  # user.groups changed
+        if pk_set is not None and all_members_group().pk in pk_set and len(pk_set) == 1:
+            return
+        user_ids = {instance.pk}
+    sync_all_members(user_ids)
 
 
 @receiver(post_delete, sender=DisclosureItemPage)

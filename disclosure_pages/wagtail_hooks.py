@@ -1,11 +1,35 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .attachments import check_document_scope
-from .models import Catalogue, CatalogueEntry
+from .models import Catalogue, CatalogueEntry, DisclosureItemPage
 
 hooks.register("before_serve_document", check_document_scope)
+
+
+@hooks.register("before_move_page")
+def refuse_move_onto_a_taken_document_number(request, page, destination):
+    """文号 are unique per unit and year: refuse a move that would give a unit a duplicate."""
+    item = page.specific_deferred
+    if not isinstance(item, DisclosureItemPage) or not item.document_number:
+        return None
+    clash = (
+        DisclosureItemPage.objects.child_of(destination)
+        .filter(document_year=item.document_year, document_number=item.document_number)
+        .exclude(pk=item.pk)
+        .first()
+    )
+    if clash is None:
+        return None
+    messages.error(
+        request,
+        f"无法移动：“{destination.title}”{item.document_year}年已有文号为“{item.document_number}”的事项“{clash.title}”。"
+        "请先修改文号。",
+    )
+    return redirect("wagtailadmin_pages:move", page.pk)
 
 
 class CatalogueViewSet(SnippetViewSet):

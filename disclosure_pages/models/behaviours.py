@@ -14,6 +14,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
 from ..choices import Scope, Validity
+from ..membership import all_members_group
 
 
 class ValidityMixin(models.Model):
@@ -93,7 +94,7 @@ class AudienceScopeMixin(models.Model):
         if self.scope == Scope.PUBLIC:
             return None
         if self.scope == Scope.ALL_MEMBERS:
-            return Group.objects.filter(pk__in=UnitPage.objects.values("members_group"))
+            return Group.objects.filter(pk=all_members_group().pk)
         if self.scope == Scope.UNIT_MEMBERS:
             unit = self.get_owning_unit()
             units = UnitPage.objects.descendant_of(unit, inclusive=True) if unit else UnitPage.objects.none()

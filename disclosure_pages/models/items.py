@@ -182,7 +182,26 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
             super().save(*args, **kwargs)
             if full_save:
                 self.apply_scope()
+                self.sync_scope_to_translations()
                 self.record_published_attachments()
+
+    def copy(self, *args, **kwargs):
+        # Wagtail copies the source's view restriction next to the one the copy's own save
+        # wrote; the copy's scope alone must decide (this also covers translations).
+        copied = super().copy(*args, **kwargs)
+        copied.specific.apply_scope()
+        return copied
+
+    def sync_scope_to_translations(self):
+        """The scope is one fact about an item, whatever the script: its variants follow at once."""
+        for translation in DisclosureItemPage.objects.filter(translation_key=self.translation_key).exclude(pk=self.pk):
+            DisclosureItemPage.objects.filter(pk=translation.pk).update(scope=self.scope)
+            translation.scope = self.scope
+            for name in ("named_units", "named_groups", "named_people"):
+                manager = getattr(translation, name)
+                manager.set(getattr(self, name).all())
+                manager.commit()
+            translation.apply_scope()
 
     def _refresh_unit(self):
         from .units import UnitPage

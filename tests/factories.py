@@ -16,12 +16,12 @@ from datetime import date
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Page, Site
 
 from disclosure_pages.choices import Period, Scope, TimingKind, UnitType
+from disclosure_pages.demo.builder import ensure_wagtail_root
 from disclosure_pages.models import Catalogue, CatalogueArea, CatalogueEntry, DisclosureItemPage, PortalPage, UnitPage
 
 _counter = itertools.count(1)
@@ -36,15 +36,7 @@ def _next():
 
 def wagtail_root():
     """The tree's root page; recreated (with the locale and root collection) after a transactional flush."""
-    Locale.objects.get_or_create(language_code="zh-hans")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(
-            title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page), locale=Locale.get_default()
-        )
-    return root
+    return ensure_wagtail_root()
 
 
 def make_portal(title="青溪县阳光党务"):

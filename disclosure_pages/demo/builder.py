@@ -18,7 +18,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from modelsearch import index as search_index
 from modelsearch.signal_handlers import post_save_signal_handler
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from ..choices import Importance, Scope, Stage, UnitType
@@ -88,6 +88,22 @@ class Report:
     logins: list = field(default_factory=list)
 
 
+def ensure_wagtail_root():
+    """The tree's root page, with the default locale and root collection that migrations make.
+
+    Recreated when missing (a flushed database), so the demo can be built on any empty one.
+    """
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(
+            title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page), locale=Locale.get_default()
+        )
+    return root
+
+
 class DemoBuilder:
     """Builds 云溪县: call ``run()``; progress goes to ``log`` (a callable taking a line)."""
 
@@ -130,9 +146,9 @@ class DemoBuilder:
     # -- portal, site and settings ----------------------------------------------------------
 
     def build_portal(self):
+        root = ensure_wagtail_root()
         self.locale = Locale.get_default()
         Locale.objects.get_or_create(language_code="zh-hant")
-        root = Page.get_first_root_node()
         published = self._published_at(self.today - datetime.timedelta(days=SPAN_DAYS + 60))
         portal = PortalPage(
             title=c.PORTAL_TITLE,

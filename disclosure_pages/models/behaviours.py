@@ -6,7 +6,6 @@ enforced through Wagtail view restrictions, and an index number (索引号).
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone

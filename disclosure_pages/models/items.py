@@ -12,7 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import ItemBodyBlock
-from ..choices import Importance, Scope, Stage
+from ..choices import Importance, Stage
 from ..forms import DisclosureItemForm
 from .behaviours import AudienceScopeMixin, IndexNumberMixin, ValidityMixin
 

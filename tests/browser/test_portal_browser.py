@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

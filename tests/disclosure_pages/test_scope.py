@@ -14,14 +14,12 @@ The county: 青溪县委 → 城关镇党委 (→ 东关村, 西关村), 石桥�
 import importlib
 import re
 
-import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import clear_url_caches
 from wagtail.models import Locale, PageViewRestriction
 
 from disclosure_pages.choices import Scope, Stage
-from disclosure_pages.models import DisclosureItemPage
 from disclosure_pages.visibility import user_can_view
 from tests.factories import (
     attachment_body,

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils import timezone
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 MINOR, SUBSTANTIVE = "minor", "substantive"
 
@@ -36,6 +36,8 @@ class DisclosureItemForm(WagtailAdminPageForm):
             if isinstance(parent, UnitPage):
                 # The model validates the 文号 and stage link against the unit.
                 self.instance.unit = parent
+        if self.instance.unit_id and "catalogue_entry" in self.fields:
+            self.fields["catalogue_entry"].queryset = self.instance.unit.catalogue_entries()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -53,3 +55,21 @@ class DisclosureItemForm(WagtailAdminPageForm):
         if commit:
             page.save()
         return page
+
+
+class CatalogueEntryForm(WagtailAdminModelForm):
+    """A unit's officers add local entries for their own unit, under their catalogue's areas."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import CatalogueArea
+        from .permissions import units_managed_by
+
+        user = self.for_user
+        if user is None or user.has_perm("disclosure_pages.change_catalogueentry"):
+            return
+        units = units_managed_by(user)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].required = True
+        self.fields["unit"].empty_label = None
+        self.fields["area"].queryset = CatalogueArea.objects.filter(catalogue__in=units.values("catalogue"))

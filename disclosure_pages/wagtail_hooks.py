@@ -1,13 +1,18 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from .attachments import check_document_scope
 from .models import Catalogue, CatalogueEntry, DisclosureItemPage
+from .permissions import CatalogueEntryPermissionPolicy
 
 hooks.register("before_serve_document", check_document_scope)
+register_permission_policy(CatalogueEntry, CatalogueEntryPermissionPolicy(CatalogueEntry))
 
 
 @hooks.register("before_move_page")
@@ -39,11 +44,50 @@ class CatalogueViewSet(SnippetViewSet):
     list_display = ["name", "shape", "locale"]
 
 
+class CatalogueEntryIndexView(IndexView):
+    """Lists only the entries the user may manage (a unit sees its own local entries)."""
+
+    def get_base_queryset(self):
+        allowed = self.permission_policy.instances_user_has_any_permission_for(self.request.user, ["change", "delete", "view"])
+        return super().get_base_queryset().filter(pk__in=allowed.values("pk"))
+
+
+class InstancePermissionMixin:
+    """Wagtail checks model-level permission only; a unit may touch its own entries alone."""
+
+    instance_action = "change"
+
+    def get_object(self, queryset=None):
+        entry = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, self.instance_action, entry):
+            raise PermissionDenied
+        return entry
+
+
+class CatalogueEntryEditView(InstancePermissionMixin, EditView):
+    pass
+
+
+class CatalogueEntryDeleteView(InstancePermissionMixin, DeleteView):
+    instance_action = "delete"
+
+
 class CatalogueEntryViewSet(SnippetViewSet):
     model = CatalogueEntry
     icon = "tag"
     menu_label = "目录条目"
-    list_display = ["code", "name", "area", "timing_display", "default_scope", "mandatory", "unit"]
+    index_view_class = CatalogueEntryIndexView
+    edit_view_class = CatalogueEntryEditView
+    delete_view_class = CatalogueEntryDeleteView
+    list_display = [
+        "name",
+        "code",
+        "area",
+        Column("timing_display", label="公开时限"),
+        "default_scope",
+        BooleanColumn("mandatory", label="必须公开"),
+        "unit",
+    ]
     list_filter = ["area__catalogue", "timing", "default_scope", "mandatory"]
     search_fields = ["name", "code"]
 

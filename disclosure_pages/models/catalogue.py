@@ -9,6 +9,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 
 from ..choices import CatalogueShape, Period, Scope, TimingKind
+from ..forms import CatalogueEntryForm
 
 
 class Catalogue(TranslatableMixin, ClusterableModel):
@@ -88,6 +89,7 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("sort_order"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("unit")]
+    base_form_class = CatalogueEntryForm
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = "目录条目"
@@ -111,6 +113,8 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
             errors["deadline_days"] = "及时公开的目录条目须填写事项发生后多少天内公开。"
         if self.timing != TimingKind.AD_HOC and self.deadline_days:
             errors["deadline_days"] = "只有及时公开的目录条目才填写公开期限天数。"
+        if self.unit_id and self.area_id and self.unit.catalogue_id and self.area.catalogue_id != self.unit.catalogue_id:
+            errors["area"] = f"本单位自设条目须放在“{self.unit.catalogue}”的板块下。"
         if errors:
             raise ValidationError(errors)
 

@@ -1,0 +1,52 @@
+"""Permission policy of catalogue entries: the county office edits all, a unit its own."""
+
+from django.db.models import Q
+from wagtail.permission_policies import ModelPermissionPolicy
+
+UNIT_ACTIONS = {"add", "change", "delete", "view"}
+
+
+def units_managed_by(user):
+    """Units whose officers or leading group ``user`` belongs to."""
+    from .models import UnitPage
+
+    if not user.is_active or not user.is_authenticated:
+        return UnitPage.objects.none()
+    groups = user.groups.all()
+    return UnitPage.objects.filter(Q(officers_group__in=groups) | Q(leading_group__in=groups))
+
+
+class CatalogueEntryPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions (the county office) cover every entry; a unit's officers and
+    leading group manage that unit's local entries (the "X" of 7+X) and nothing else."""
+
+    def _county_level(self, user, action):
+        return super().user_has_permission(user, action)
+
+    def user_has_permission(self, user, action):
+        if self._county_level(user, action):
+            return True
+        return action in UNIT_ACTIONS and units_managed_by(user).exists()
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if self._county_level(user, action):
+            return True
+        return (
+            action in UNIT_ACTIONS
+            and instance.unit_id is not None
+            and units_managed_by(user).filter(pk=instance.unit_id).exists()
+        )
+
+    def instances_user_has_permission_for(self, user, action):
+        if self._county_level(user, action):
+            return self.model.objects.all()
+        if action not in UNIT_ACTIONS:
+            return self.model.objects.none()
+        return self.model.objects.filter(unit__in=units_managed_by(user))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if any(self._county_level(user, action) for action in actions):
+            return self.model.objects.all()
+        if not UNIT_ACTIONS.intersection(actions):
+            return self.model.objects.none()
+        return self.model.objects.filter(unit__in=units_managed_by(user))

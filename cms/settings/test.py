@@ -1,5 +1,7 @@
 """Tests: swap only slow or external pieces (bakerydemo's approach)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, MEDIA_ROOT  # noqa: F401
 
@@ -12,5 +14,6 @@ ALLOWED_HOSTS = ["*"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory: the concurrency tests open one connection per thread.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / "test-db.sqlite3")}  # noqa: F405
+    # A file, not memory: the concurrency tests open one connection per thread. One file
+    # per process, so that two test runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405

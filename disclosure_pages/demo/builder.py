@@ -4,23 +4,16 @@ import datetime
 import random
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from io import StringIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.test.utils import override_settings
 from django.utils import timezone
-from modelsearch import index as search_index
-from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Collection, Locale, Page, Site
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from ..bulk import index_updates_paused, rebuild_indexes
 from ..choices import Importance, Scope, Stage, UnitType
 from ..models import (
     Catalogue,
@@ -41,25 +34,6 @@ from .writers import CHAIN_WRITERS, Ctx, write
 SPAN_DAYS = 3 * 365
 # Chance that a unit with room for it publishes one pre-disclosure → decision (→ result) chain.
 CHAIN_CHANCE = 0.45
-
-
-@contextmanager
-def search_auto_update_off():
-    """Index once at the end instead of on every save.
-
-    AUTO_UPDATE=False stops the backends from writing, but the post_save handler would still
-    enqueue a task per save that reloads the object only to find no backend to update, so
-    the handler is detached too (and always reattached).
-    """
-    backends = {name: {**config, "AUTO_UPDATE": False} for name, config in settings.WAGTAILSEARCH_BACKENDS.items()}
-    models = [model for model in search_index.get_indexed_models() if getattr(model, "search_auto_update", True)]
-    detached = [model for model in models if post_save.disconnect(post_save_signal_handler, sender=model)]
-    try:
-        with override_settings(WAGTAILSEARCH_BACKENDS=backends):
-            yield
-    finally:
-        for model in detached:
-            post_save.connect(post_save_signal_handler, sender=model)
 
 
 class DemoDataExists(Exception):
@@ -123,7 +97,7 @@ class DemoBuilder:
         if PortalPage.objects.exists():
             raise DemoDataExists(PortalPage.objects.first().title)
         # Search indexing and reference indexing are done once at the end, not per save.
-        with search_auto_update_off(), disable_reference_index_auto_update():
+        with index_updates_paused():
             started = time.monotonic()
             with transaction.atomic():
                 portal = self.build_portal()
@@ -138,8 +112,7 @@ class DemoBuilder:
         if not self.options.skip_index:
             started = time.monotonic()
             self.log("正在重建搜索索引和引用索引……")
-            call_command("update_index", stdout=StringIO(), stderr=StringIO())
-            call_command("rebuild_references_index", stdout=StringIO(), stderr=StringIO())
+            rebuild_indexes()
             self.report.index_seconds = time.monotonic() - started
         return self.report
 

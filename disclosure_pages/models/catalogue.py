@@ -113,7 +113,13 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
             errors["deadline_days"] = "及时公开的目录条目须填写事项发生后多少天内公开。"
         if self.timing != TimingKind.AD_HOC and self.deadline_days:
             errors["deadline_days"] = "只有及时公开的目录条目才填写公开期限天数。"
-        if self.unit_id and self.area_id and self.unit.catalogue_id and self.area.catalogue_id != self.unit.catalogue_id:
+        # By translation key, so an entry's variant in the other script passes too.
+        if (
+            self.unit_id
+            and self.area_id
+            and self.unit.catalogue_id
+            and self.area.catalogue.translation_key != self.unit.catalogue.translation_key
+        ):
             errors["area"] = f"本单位自设条目须放在“{self.unit.catalogue}”的板块下。"
         if errors:
             raise ValidationError(errors)

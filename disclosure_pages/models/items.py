@@ -146,7 +146,8 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
             return {}
         if self.pk and previous.pk == self.pk:
             return {"previous_stage": "事项不能关联自身。"}
-        if self.unit_id and previous.unit_id != self.unit_id:
+        # Compared by translation key: a variant in the other script links the same unit's items.
+        if self.unit_id and previous.unit_id and previous.unit.translation_key != self.unit.translation_key:
             return {"previous_stage": f"关联的上一阶段事项“{previous.title}”属于其他单位，只能关联本单位同一事项的其他阶段。"}
         if Stage(previous.stage) not in ALLOWED_PREVIOUS_STAGES[Stage(self.stage)]:
             return {
@@ -194,12 +195,17 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
 
     def sync_scope_to_translations(self):
         """The scope is one fact about an item, whatever the script: its variants follow at once."""
+        names = ("named_units", "named_groups", "named_people")
+        wanted = {name: {obj.pk for obj in getattr(self, name).all()} for name in names}
         for translation in DisclosureItemPage.objects.filter(translation_key=self.translation_key).exclude(pk=self.pk):
+            current = {name: set(getattr(translation, name).values_list("pk", flat=True)) for name in names}
+            if translation.scope == self.scope and current == wanted:
+                continue
             DisclosureItemPage.objects.filter(pk=translation.pk).update(scope=self.scope)
             translation.scope = self.scope
-            for name in ("named_units", "named_groups", "named_people"):
+            for name in names:
                 manager = getattr(translation, name)
-                manager.set(getattr(self, name).all())
+                manager.set(wanted[name])
                 manager.commit()
             translation.apply_scope()
 
@@ -232,22 +238,32 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
         return [block.value for block in self.body if block.block_type == "attachment" and block.value.get("document")]
 
     def stage_chain(self):
-        """All stages of this matter, first to last (this item included)."""
-        first = self
-        seen = {self.pk}
-        while first.previous_stage_id and first.previous_stage_id not in seen:
-            seen.add(first.previous_stage_id)
+        """All stages of this matter, first to last (this item included), in this item's script.
+
+        Links may cross scripts (a variant keeps its source's link), so the chain is walked
+        by translation key and each step shown in this item's locale where it exists.
+        """
+        first, seen = self, {self.translation_key}
+        while first.previous_stage_id:
             first = first.previous_stage
-        chain, frontier = [first], [first]
-        seen = {first.pk}
+            if first.translation_key in seen:
+                break
+            seen.add(first.translation_key)
+        keys, frontier = [first.translation_key], [first.translation_key]
         while frontier:
-            following = list(
-                DisclosureItemPage.objects.filter(previous_stage__in=frontier).exclude(pk__in=seen).order_by("publish_date", "pk")
+            following = (
+                DisclosureItemPage.objects.filter(previous_stage__translation_key__in=frontier)
+                .exclude(translation_key__in=keys)
+                .order_by("publish_date", "pk")
+                .values_list("translation_key", flat=True)
             )
-            seen.update(item.pk for item in following)
-            chain.extend(following)
-            frontier = following
-        return chain
+            frontier = list(dict.fromkeys(following))
+            keys.extend(frontier)
+        steps = {}
+        for item in DisclosureItemPage.objects.filter(translation_key__in=keys).select_related("locale"):
+            if item.translation_key not in steps or item.locale_id == self.locale_id:
+                steps[item.translation_key] = item
+        return [steps[key] for key in keys if key in steps]
 
     def get_context(self, request, *args, **kwargs):
         from ..visibility import visible_pages

@@ -45,3 +45,9 @@ test: install-test
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media test-artifacts
+
+# Imports 2,000 generated documents into a temporary SQLite database (target: 50 documents/s);
+# prints a table and writes bench/results/import.json.
+.PHONY: bench-import
+bench-import: install
+	$(PY) bench/import_bench.py

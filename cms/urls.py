@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("disclosure_pages.urls")),
+    path("", include("script_variants.urls")),
 ]
 
 if settings.DEBUG:

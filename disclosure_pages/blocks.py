@@ -10,6 +10,35 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "documen
 TABLE_OPTIONS = {"startRows": 3, "startCols": 3, "colHeaders": False, "rowHeaders": False, "language": "zh-CN"}
 
 
+class DataTableBlock(TableBlock):
+    """A table whose cells and caption are translatable (wagtail-localize's block protocol),
+    so the other-script variant converts them like any other text."""
+
+    def get_translatable_segments(self, value):
+        from wagtail_localize.segments import StringSegmentValue
+        from wagtail_localize.strings import StringValue
+
+        segments = []
+        if value and value.get("table_caption"):
+            segments.append(StringSegmentValue("caption", StringValue.from_plaintext(value["table_caption"])))
+        for row_number, row in enumerate((value or {}).get("data") or []):
+            for column_number, cell in enumerate(row):
+                if isinstance(cell, str) and cell.strip():
+                    segments.append(StringSegmentValue(f"{row_number}.{column_number}", StringValue.from_plaintext(cell)))
+        return segments
+
+    def restore_translated_segments(self, value, segments):
+        value = {**value, "data": [list(row) for row in value.get("data") or []]}
+        for segment in segments:
+            text = segment.render_text()
+            if segment.path == "caption":
+                value["table_caption"] = text
+            else:
+                row_number, column_number = (int(part) for part in segment.path.split("."))
+                value["data"][row_number][column_number] = text
+        return value
+
+
 class AttachmentBlock(blocks.StructBlock):
     """An attached document; it is served only to those who may see the item."""
 
@@ -35,7 +64,7 @@ class FigureBlock(blocks.StructBlock):
 
 class ItemBodyBlock(blocks.StreamBlock):
     rich_text = blocks.RichTextBlock(label="正文", features=RICH_TEXT_FEATURES, template="blocks/rich_text_block.html")
-    table = TableBlock(label="表格", table_options=TABLE_OPTIONS, template="blocks/table_block.html")
+    table = DataTableBlock(label="表格", table_options=TABLE_OPTIONS, template="blocks/table_block.html")
     attachment = AttachmentBlock()
     image = FigureBlock()
 

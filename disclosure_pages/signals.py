@@ -25,7 +25,8 @@ def _add_group_to_items(group, items):
 
 
 def _items_scoped_to_units(units):
-    return DisclosureItemPage.objects.filter(scope=Scope.UNIT_MEMBERS, unit__in=units)
+    """Unit-scoped items of ``units``, in every script (a variant shares its source's audience)."""
+    return DisclosureItemPage.objects.filter(scope=Scope.UNIT_MEMBERS, unit__translation_key__in=units.values("translation_key"))
 
 
 @receiver(post_save, sender=UnitPage)

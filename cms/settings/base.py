@@ -13,10 +13,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # https://docs.wagtail.org/en/stable/getting_started/integrating_into_django.html
 # ---------------------------------------------------------------------------
 INSTALLED_APPS = [
-    # The disclosure plugin: a county adds these three to its own Wagtail site.
+    # The disclosure plugin: a county adds these apps to its own Wagtail site.
     "disclosure_pages",
     "workflows",
     "search",
+    "importer",
+    "script_variants",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -73,6 +75,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "disclosure_pages.context_processors.portal",
+                # Names the approval record template the item page includes (workflows).
+                "workflows.context_processors.approval_record",
             ],
         },
     },
@@ -146,6 +150,11 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "txt", "csv", "zip", "ofd", "wps"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# Every page and catalogue snippet gets a variant in the other script (script_variants).
+# https://wagtail-localize.org/stable/how-to/integrations/machine-translation/
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "script_variants.machine_translator.OpenCCTranslator", "OPTIONS": {}}
+# OpenCC profile producing each script: s2t, s2tw, s2twp or s2hk for Traditional; t2s for Simplified.
+SUNSHINE_SCRIPT_PROFILES = {"zh-hant": env_str("SCRIPT_PROFILE_TRADITIONAL", "s2tw"), "zh-hans": "t2s"}
 
 # ---------------------------------------------------------------------------
 # Security and hosts
@@ -164,3 +173,28 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # Disclosure plugin: the page it links its feeds and QR codes to, and demo logins.
 # ---------------------------------------------------------------------------
 SUNSHINE_DEMO_LOGINS = False
+
+# ---------------------------------------------------------------------------
+# Review workflow (workflows/): 本单位审核 → 县级审核, then publication.
+# https://docs.wagtail.org/en/stable/reference/settings.html#workflow
+# ---------------------------------------------------------------------------
+# The last approval publishes through the workflow: nobody below the superusers holds the
+# publish permission, so the completed review is the permission (workflows/publishing.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "workflows.publishing.publish_approved_revision"
+# Every required tier approves the very revision that is published: a change made after a
+# tier approved sends the item back through that tier.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Submissions are announced to the tier's approvers (the unit's leading group), not to
+# every superuser of the county.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# Four-eyes (四眼原则): nobody approves their own submission. True lets superusers do so,
+# and each such approval is logged as "sunshine.workflow.self_approval".
+SUNSHINE_ALLOW_SUPERUSER_SELF_APPROVAL = False
+# True lets a township's disclosure officers add and edit in its villages' and communities'
+# sections too (e.g. where villages have no officer of their own).
+SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES = False
+# Catalogue entry codes whose items always go to the county tier, besides important items
+# and referrals: 干部考核评价和选拔任用 (C06), 违纪违法问题查处和通报 (D04).
+SUNSHINE_COUNTY_REVIEW_ENTRY_CODES = ["C06", "D04"]
+# Scopes whose items always go to the county tier, e.g. ["named"]; none by default (see workflows/rules.py).
+SUNSHINE_COUNTY_REVIEW_SCOPES = []

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
@@ -29,6 +30,10 @@ from ..models import (
 from . import content as c
 from .content import UnitSpec
 from .writers import CHAIN_WRITERS, Ctx, write
+
+# Sent once the demo county and its logins exist (``builder``, ``tree``): apps built on this
+# one (e.g. the review workflow) add their part of the demo without being imported here.
+demo_county_built = Signal()
 
 # Items are spread over this many days before today.
 SPAN_DAYS = 3 * 365
@@ -109,6 +114,7 @@ class DemoBuilder:
             self.report.item_seconds = time.monotonic() - started
         if settings.SUNSHINE_DEMO_LOGINS:
             self.report.logins = self.build_logins(tree)
+        demo_county_built.send(sender=type(self), builder=self, tree=tree)
         if not self.options.skip_index:
             started = time.monotonic()
             self.log("正在重建搜索索引和引用索引……")

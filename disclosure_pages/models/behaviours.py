@@ -96,8 +96,14 @@ class AudienceScopeMixin(models.Model):
             return Group.objects.filter(pk=all_members_group().pk)
         if self.scope == Scope.UNIT_MEMBERS:
             unit = self.get_owning_unit()
-            units = UnitPage.objects.descendant_of(unit, inclusive=True) if unit else UnitPage.objects.none()
-            return Group.objects.filter(pk__in=units.values("members_group"))
+            if unit is None:
+                return Group.objects.none()
+            # The unit's tree in every script: a variant's tree may not have all sub-units yet.
+            paths = UnitPage.objects.filter(translation_key=unit.translation_key).values_list("path", flat=True)
+            tree = models.Q()
+            for path in paths:
+                tree |= models.Q(path__startswith=path)
+            return Group.objects.filter(pk__in=UnitPage.objects.filter(tree).values("members_group"))
         group_ids = set(self._m2m_ids("named_groups"))
         group_ids.update(
             UnitPage.objects.filter(pk__in=self._m2m_ids("named_units"))

@@ -1,6 +1,7 @@
 """The county portal (home page) and the site settings shown in its header and footer."""
 
 from django.db import models
+from django.utils.translation import gettext as _
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -42,7 +43,7 @@ class PortalPage(RoutablePageMixin, Page):
         return self.render(
             request,
             template="disclosure_pages/unit_directory.html",
-            context_overrides={"tree": unit_tree(self), "page_heading": "单位导航"},
+            context_overrides={"tree": unit_tree(self), "page_heading": _("单位导航")},
         )
 
     @path("catalogue/", name="catalogue")
@@ -52,7 +53,7 @@ class PortalPage(RoutablePageMixin, Page):
         return self.render(
             request,
             template="disclosure_pages/catalogue_index.html",
-            context_overrides={"catalogues": catalogues_for(self), "page_heading": "公开目录"},
+            context_overrides={"catalogues": catalogues_for(self), "page_heading": _("公开目录")},
         )
 
     @path("catalogue/<int:entry_id>/", name="catalogue_entry")

@@ -104,10 +104,13 @@ class UnitPage(RoutablePageMixin, Page):
         self._grant_permissions = True
 
     def _grant_page_permissions(self):
-        """Officers draft in their own unit; the leading group may also publish there."""
+        """Officers and the leading group draft in their own unit; nobody publishes directly.
+
+        Publishing goes through the review workflow, which publishes on the last approval.
+        """
         grants = {
             self.officers_group: ["add_page", "change_page"],
-            self.leading_group: ["add_page", "change_page", "publish_page"],
+            self.leading_group: ["add_page", "change_page"],
         }
         admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
         root_collection = Collection.get_first_root_node()
@@ -153,9 +156,10 @@ class UnitPage(RoutablePageMixin, Page):
         entries = CatalogueEntry.objects.select_related("area")
         if self.catalogue_id:
             return entries.filter(area__catalogue_id=self.catalogue_id).filter(
-                models.Q(unit__isnull=True) | models.Q(unit=self)
+                # By translation key: a variant's local entries still point at the source unit.
+                models.Q(unit__isnull=True) | models.Q(unit__translation_key=self.translation_key)
             )
-        return entries.filter(unit=self)
+        return entries.filter(unit__translation_key=self.translation_key)
 
     # -- public views -------------------------------------------------------------------
 

@@ -3,8 +3,12 @@
 import qrcode
 import qrcode.image.svg
 from django import template
+from django.conf import settings
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page, Site
+
+from chinese.conversion import convert
 
 register = template.Library()
 
@@ -25,8 +29,9 @@ def portal_root(context):
 
 @register.simple_tag(takes_context=True)
 def other_script_link(context):
-    """``(url or None, label, language code)`` of this page in the other script."""
-    page = context.get("page")
+    """This page (and route below it) in the other script: url (None if it has no variant),
+    label, language code, and the alternates for ``hreflang``."""
+    page, request = context.get("page"), context.get("request")
     language = page.locale.language_code if page else "zh-hans"
     other_code, label = OTHER_SCRIPT.get(language, OTHER_SCRIPT["zh-hans"])
     url = None
@@ -35,7 +40,22 @@ def other_script_link(context):
         translation = page.get_translation_or_none(locale) if locale else None
         if translation is not None and translation.live:
             url = translation.url
-    return {"url": url, "label": label, "code": other_code}
+            # A route below the page (units/, catalogue/3/, print/) exists in both scripts.
+            page_url = page.url
+            if request is not None and page_url and request.path.startswith(page_url):
+                url += request.path[len(page_url):]
+                if request.GET.get("page"):
+                    url += "?page=" + request.GET["page"]
+    return {"url": url, "label": label, "code": other_code, "current": request.path if request else None, "language": language}
+
+
+@register.filter
+def in_script(text):
+    """Text that is not a translatable page or snippet (site settings) in the active script."""
+    if not text or translation.get_language() != "zh-hant":
+        return text
+    profiles = getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})
+    return convert(text, profiles.get("zh-hant", "s2tw"))
 
 
 @register.simple_tag

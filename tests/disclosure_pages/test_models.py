@@ -200,7 +200,7 @@ class UnitGroupTests(TestCase):
             return set(GroupPagePermission.objects.filter(group=group, page=unit).values_list("permission__codename", flat=True))
 
         self.assertEqual(codenames(unit.officers_group), {"add_page", "change_page"})
-        self.assertEqual(codenames(unit.leading_group), {"add_page", "change_page", "publish_page"})
+        self.assertEqual(codenames(unit.leading_group), {"add_page", "change_page"})
         self.assertEqual(codenames(unit.members_group), set())
         self.assertEqual(codenames(unit.supervisors_group), set())
         access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
@@ -214,7 +214,7 @@ class UnitGroupTests(TestCase):
         self.assertTrue(self.t.township.permissions_for_user(officer).can_edit())
         self.assertTrue(reload(self.t.village1).permissions_for_user(officer).can_edit())
         self.assertFalse(self.t.township.permissions_for_user(officer).can_publish())
-        self.assertTrue(self.t.township.permissions_for_user(leader).can_publish())
+        self.assertFalse(self.t.township.permissions_for_user(leader).can_publish())  # publishing is the workflow's
         self.assertFalse(self.t.township2.permissions_for_user(officer).can_edit())
         self.assertFalse(self.t.county.permissions_for_user(leader).can_edit())
 

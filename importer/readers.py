@@ -1,0 +1,132 @@
+"""Finding the files to import and reading their text: plain text, HTML and Word (.docx)."""
+
+import io
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import charset_normalizer
+from docx.oxml import parse_xml
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.paragraph import CT_P
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+TEXT, HTML, DOCX = "txt", "html", "docx"
+KINDS = {".txt": TEXT, ".html": HTML, ".htm": HTML, ".docx": DOCX}
+_ADVICE = {
+    ".doc": "旧版 Word 文件（.doc）暂不支持，请另存为 .docx 后导入。",
+    ".wps": "WPS 文件暂不支持，请另存为 .docx 后导入。",
+    ".pdf": "PDF 暂不支持（中文 PDF 的文字提取不可靠），请导出为 .docx 或 .txt 后导入。",
+}
+
+
+class SkippedFile(Exception):
+    """A file that is not a document to import (unsupported, empty, binary); the reason is in Chinese."""
+
+
+class UnreadableFile(Exception):
+    """A document that could not be read (damaged, unknown encoding); the reason is in Chinese."""
+
+
+def find_files(paths):
+    """The files named or found under the folders named, in a stable order.
+
+    Hidden files and Word's lock files (~$…) are left out; every other file is returned, so
+    that the report lists unsupported ones too. A path that does not exist is returned as
+    is and reported by the import.
+    """
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    file
+                    for file in path.rglob("*")
+                    if file.is_file() and not any(part.startswith((".", "~$")) for part in file.relative_to(path).parts)
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def kind_of(path):
+    """``"txt"``, ``"html"`` or ``"docx"``; raises SkippedFile for any other type."""
+    suffix = path.suffix.lower()
+    if suffix in KINDS:
+        return KINDS[suffix]
+    raise SkippedFile(_ADVICE.get(suffix, f"不支持的文件类型“{suffix or '无扩展名'}”（支持 .txt、.html、.htm、.docx）。"))
+
+
+def read_text(path, data):
+    """The text of a document given its bytes; HTML is returned as markup for the cleaning rules."""
+    kind = kind_of(path)
+    if not data.strip():
+        raise SkippedFile("空文件。")
+    if kind == DOCX:
+        return _docx_text(data)
+    return decode(data)
+
+
+_BYTE_ORDER_MARKS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
+
+
+def decode(data):
+    """Text from bytes in UTF-8, UTF-16, GB18030 (GBK, GB2312) or Big5."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise UnreadableFile(f"文件声明为 {encoding} 编码，但内容无法按此编码读取。") from None
+    if b"\x00" in data[:8192]:
+        raise SkippedFile("二进制文件，不是文本。")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
+    if best is None:
+        raise UnreadableFile("无法识别文件的文字编码（支持 UTF-8、GBK/GB18030、Big5）。")
+    return str(best)
+
+
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+def _docx_text(data):
+    """The paragraphs and table rows of a Word file's body, in order.
+
+    Only the main document part is parsed, with python-docx's XML layer: loading the whole
+    package (styles, theme, settings, fonts) costs several times more and holds no text.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            relationships = ElementTree.fromstring(archive.read("_rels/.rels"))
+            target = next(rel.get("Target") for rel in relationships if rel.get("Type") == _OFFICE_DOCUMENT)
+            body = parse_xml(archive.read(target.lstrip("/"))).body
+        lines = []
+        for element in body.iterchildren():
+            if isinstance(element, CT_P):
+                lines.append(Paragraph(element, None).text)
+            elif isinstance(element, CT_Tbl):
+                lines.extend(_table_rows(Table(element, None)))
+    except (zipfile.BadZipFile, KeyError, StopIteration, AttributeError, ValueError, SyntaxError) as error:
+        # Not a zip, no document part, or XML that is not WordprocessingML.
+        raise UnreadableFile(f"不是有效的 Word（.docx）文件（{type(error).__name__}）。") from None
+    return "\n".join(lines)
+
+
+def _table_rows(table):
+    """Each row as one line, its cells separated by " | " (merged cells once)."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            text = " ".join(cell.text.split())
+            if not cells or cells[-1] != text:
+                cells.append(text)
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return rows

@@ -1,0 +1,111 @@
+"""Dashboard panels: 待我审核 for approvers and 我的提交 for officers (they replace Wagtail's two)."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+from wagtail.models import TaskState, WorkflowState
+
+from .models import DisclosureReviewTask
+from .units import owning_unit
+
+
+def waiting_days(since):
+    return max(0, (timezone.now() - since).days)
+
+
+class HiddenWhenEmpty(Component):
+    """A dashboard panel that shows nothing at all when it has no rows."""
+
+    def render_html(self, parent_context=None):
+        context = self.get_context_data(parent_context)
+        return render_to_string(self.template_name, context) if context["rows"] else ""
+
+
+def age_label(since):
+    days = waiting_days(since)
+    return "今天" if days == 0 else f"{days} 天"
+
+
+class AwaitingMyReviewPanel(HiddenWhenEmpty):
+    """待我审核: items waiting at a tier this user approves, oldest first, with how long they have waited."""
+
+    name = "sunshine_awaiting_my_review"
+    template_name = "workflows/panels/awaiting_my_review.html"
+    order = 90
+
+    def get_context_data(self, parent_context):
+        user = parent_context["request"].user
+        rows = []
+        states = (
+            TaskState.objects.reviewable_by(user)
+            .select_related("task", "revision", "workflow_state__requested_by")
+            .order_by("started_at")
+        )
+        for state in states:
+            task = state.task.specific
+            if not isinstance(task, DisclosureReviewTask):
+                continue
+            page = state.workflow_state.content_object
+            if page is None:
+                continue
+            rows.append({
+                "page": page,
+                "title": state.revision.object_str,
+                "unit": owning_unit(page),
+                "task": task,
+                "requested_by": state.workflow_state.requested_by,
+                "started_at": state.started_at,
+                "age": age_label(state.started_at),
+                "overdue": waiting_days(state.started_at) >= 3,
+                "required_because": getattr(state.specific, "required_because", ""),
+            })
+        return {"rows": rows}
+
+
+
+STATUS_LABELS = {
+    WorkflowState.STATUS_IN_PROGRESS: "审核中",
+    WorkflowState.STATUS_NEEDS_CHANGES: "退回修改",
+    WorkflowState.STATUS_APPROVED: "已通过",
+    WorkflowState.STATUS_CANCELLED: "已撤回",
+}
+
+
+class MySubmissionsPanel(HiddenWhenEmpty):
+    """我的提交: the user's latest submissions with where each stands; rejections with the reason."""
+
+    name = "sunshine_my_submissions"
+    template_name = "workflows/panels/my_submissions.html"
+    order = 95
+    limit = 10
+
+    def get_context_data(self, parent_context):
+        user = parent_context["request"].user
+        rows, seen = [], set()
+        states = (
+            WorkflowState.objects.filter(requested_by=user)
+            .select_related("current_task_state__task")
+            .order_by("-created_at")
+        )
+        for state in states[: self.limit * 3]:
+            if state.object_id in seen:
+                continue  # one row per item: its latest submission
+            seen.add(state.object_id)
+            page = state.content_object
+            if page is None:
+                continue
+            current = state.current_task_state
+            rows.append({
+                "page": page,
+                "title": page.get_admin_display_title(),
+                "status": state.status,
+                "status_label": STATUS_LABELS.get(state.status, state.status),
+                "step": current.task.name if current and state.status == WorkflowState.STATUS_IN_PROGRESS else "",
+                "reason": current.comment if current and state.status == WorkflowState.STATUS_NEEDS_CHANGES else "",
+                "rejected_by": current.finished_by if current and state.status == WorkflowState.STATUS_NEEDS_CHANGES else None,
+                "submitted_at": state.created_at,
+            })
+            if len(rows) == self.limit:
+                break
+        return {"rows": rows}
+

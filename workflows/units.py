@@ -1,0 +1,122 @@
+"""Which unit a page belongs to, who approves for it, and which units' sections a user may reach.
+
+Wagtail grants page permissions down the tree: the officers of a township could edit its
+villages' drafts, and the county office everything. The disclosure rule is narrower — a
+unit's officers and leading group work in their own unit only — so this module says who
+manages and who merely sees a unit's section; the permission policy and the admin hooks
+apply it (``policies.py``, ``wagtail_hooks.py``).
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from disclosure_pages.choices import UnitType
+from disclosure_pages.models import UnitPage
+
+VILLAGE_TYPES = (UnitType.VILLAGE, UnitType.COMMUNITY)
+
+
+def owning_unit(page):
+    """The unit whose section ``page`` is in: the page itself if it is a unit, else its nearest unit ancestor."""
+    if page is None or not getattr(page, "path", None):
+        return None
+    return UnitPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").first()
+
+
+def county_unit(page):
+    """The county (县委) unit above ``page``, or ``None`` outside a county's tree."""
+    if page is None or not getattr(page, "path", None):
+        return None
+    return UnitPage.objects.ancestor_of(page, inclusive=True).filter(unit_type=UnitType.COUNTY).order_by("-depth").first()
+
+
+def active_members(group, exclude=None):
+    """Active users of ``group`` (none for a missing group), optionally without one person."""
+    User = get_user_model()
+    if group is None:
+        return User.objects.none()
+    users = User.objects.filter(groups=group, is_active=True)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users
+
+
+def in_group(user, group):
+    if group is None or user is None or not user.is_authenticated or not user.is_active:
+        return False
+    cache = _user_cache(user, "group_ids")
+    if "ids" not in cache:
+        cache["ids"] = set(user.groups.values_list("pk", flat=True))
+    return group.pk in cache["ids"]
+
+
+def _user_cache(user, name):
+    """A per-request cache on the user object (Wagtail caches page permissions the same way)."""
+    caches = user.__dict__.setdefault("_sunshine_unit_cache", {})
+    return caches.setdefault(name, {})
+
+
+# -- who works where -------------------------------------------------------------------
+
+
+class UnitReach:
+    """Where one user works: the units they manage and whether they are the county office.
+
+    ``managed`` are the units whose officers or leading group the user belongs to (plus,
+    with ``SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES``, the villages and communities of a
+    township whose officers they are). The county office (the county unit's officers and
+    leading group) sees every unit's drafts but still manages only the county's own.
+    """
+
+    def __init__(self, user):
+        self.user = user
+        self.everything = bool(user.is_active and user.is_superuser)
+        group_ids = set(user.groups.values_list("pk", flat=True)) if user.is_authenticated else set()
+        own = list(UnitPage.objects.filter(Q(officers_group__in=group_ids) | Q(leading_group__in=group_ids)).order_by("path"))
+        self.county_office = any(unit.unit_type == UnitType.COUNTY for unit in own)
+        managed = {unit.pk: unit for unit in own}
+        if getattr(settings, "SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES", False):
+            for township in own:
+                if township.unit_type == UnitType.TOWNSHIP and township.officers_group_id in group_ids:
+                    for village in UnitPage.objects.child_of(township).filter(unit_type__in=VILLAGE_TYPES):
+                        managed[village.pk] = village
+        self.managed = managed
+
+    @property
+    def sees_everything(self):
+        return self.everything or self.county_office
+
+    def manages_unit(self, unit):
+        return self.everything or (unit is not None and unit.pk in self.managed)
+
+    def sees_unit(self, unit):
+        return self.sees_everything or self.manages_unit(unit)
+
+    def hidden_sections(self):
+        """Paths of the sub-unit sections below the user's units that they may not see."""
+        if self.sees_everything or not self.managed:
+            return []
+        hidden = []
+        for unit in self.managed.values():
+            for sub_unit in UnitPage.objects.child_of(unit).only("pk", "path"):
+                if sub_unit.pk not in self.managed:
+                    hidden.append(sub_unit.path)
+        return hidden
+
+
+def reach_of(user):
+    cache = _user_cache(user, "reach")
+    if "reach" not in cache:
+        cache["reach"] = UnitReach(user)
+    return cache["reach"]
+
+
+def may_manage(user, page):
+    """May ``user`` add, edit or delete in the section of ``page``? (The workflow's reviewers aside.)"""
+    return reach_of(user).manages_unit(owning_unit(page))
+
+
+def may_see(user, page):
+    """May ``user`` see the drafts in the section of ``page``?"""
+    return reach_of(user).sees_unit(owning_unit(page))

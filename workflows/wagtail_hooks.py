@@ -1,0 +1,152 @@
+"""Admin integration of the review workflow: log actions, dashboard panels, unit-scope guards."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
+
+from . import guards
+from .panels import AwaitingMyReviewPanel, MySubmissionsPanel
+from .units import may_see
+
+# -- audit log --------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    @actions.register_action("sunshine.workflow.county_review_skipped")
+    class CountyReviewSkipped(LogFormatter):
+        label = "县级审核：自动跳过"
+
+        def format_message(self, log_entry):
+            return f"无需县级审核：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("sunshine.workflow.referred_to_county")
+    class ReferredToCounty(LogFormatter):
+        label = "本单位审核：提请县级审核"
+
+        def format_message(self, log_entry):
+            return "本单位领导小组审核通过，并提请县级审核"
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("comment", "")
+
+    @actions.register_action("sunshine.workflow.self_approval")
+    class SelfApproval(LogFormatter):
+        label = "超级管理员审核本人提交的内容"
+
+        def format_message(self, log_entry):
+            task = log_entry.data.get("task", {}).get("title", "")
+            return f"超级管理员在“{task}”环节审核了本人提交的内容（SUNSHINE_ALLOW_SUPERUSER_SELF_APPROVAL 已开启）"
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    from .urls import urlpatterns
+
+    return urlpatterns
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_audit_menu_item():
+    return MenuItem("审核记录", reverse("workflows_review_audit"), name="review-audit", icon_name="tasks", order=750)
+
+
+# -- dashboard --------------------------------------------------------------------------
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_panels(request, panels):
+    # Ours say the same as Wagtail's two workflow panels, in the terms of the procedure.
+    replaced = {"workflow_objects_to_moderate", "user_objects_in_workflow_moderation"}
+    panels[:] = [panel for panel in panels if getattr(panel, "name", "") not in replaced]
+    panels.append(AwaitingMyReviewPanel())
+    panels.append(MySubmissionsPanel())
+
+
+# -- unit scope: officers and leading groups work in their own unit ---------------------
+
+
+def _refuse(request, message, page):
+    messages.error(request, message)
+    if page is not None and may_see(request.user, page):
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return redirect("wagtailadmin_home")
+
+
+def _drop_submission(request, message):
+    """Save as a draft instead of submitting: the editor's work is kept, the message says why."""
+    messages.error(request, message)
+    request.POST = request.POST.copy()
+    request.POST.pop("action-submit", None)
+
+
+@hooks.register("before_edit_page")
+def guard_edit(request, page):
+    refusal = guards.refuse_outside_own_unit(request.user, page)
+    if refusal:
+        return _refuse(request, refusal, page)
+    if request.method == "POST" and request.POST.get("action-submit"):
+        refusal = guards.refuse_submission(request.user, page, request.POST.get("importance"))
+        if refusal:
+            _drop_submission(request, refusal)
+    elif request.method == "POST" and request.POST.get("action-workflow-action"):
+        # Wagtail would fail with a server error on a garbled action form; refuse it instead.
+        if not guards.is_action_data(request.POST.get("workflow-action-extra-data", "{}")):
+            messages.error(request, "审核信息格式有误，本次操作未生效，请刷新页面后重试。")
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    elif request.method == "GET":
+        notice = guards.four_eyes_notice(request.user, page)
+        if notice:
+            messages.info(request, notice)
+    return None
+
+
+@hooks.register("after_edit_page")
+def tell_the_outcome_of_a_review_in_the_editor(request, page):
+    """Approving or rejecting from the editor's action menu: say what happened, as the dialog does."""
+    url = getattr(request.user, "_sunshine_review_outcome_url", None)
+    if url and request.POST.get("action-workflow-action"):
+        return redirect(url)
+    return None
+
+
+@hooks.register("before_create_page")
+def guard_create(request, parent_page, page_class):
+    refusal = guards.refuse_outside_own_unit(request.user, parent_page, verb="添加")
+    if refusal:
+        return _refuse(request, refusal, parent_page)
+    if request.method == "POST" and request.POST.get("action-submit"):
+        refusal = guards.refuse_submission(request.user, parent_page, request.POST.get("importance"))
+        if refusal:
+            _drop_submission(request, refusal)
+    return None
+
+
+@hooks.register("before_delete_page")
+def guard_delete(request, page):
+    refusal = guards.refuse_outside_own_unit(request.user, page, verb="删除")
+    return _refuse(request, refusal, page) if refusal else None
+
+
+@hooks.register("before_copy_page")
+def guard_copy(request, page):
+    refusal = guards.refuse_outside_own_unit(request.user, page, verb="复制")
+    return _refuse(request, refusal, page) if refusal else None
+
+
+@hooks.register("before_move_page")
+def guard_move(request, page, destination):
+    refusal = guards.refuse_outside_own_unit(request.user, page, verb="移动") or guards.refuse_outside_own_unit(
+        request.user, destination, verb="移入"
+    )
+    return _refuse(request, refusal, page) if refusal else None
+
+
+@hooks.register("before_unpublish_page")
+def guard_unpublish(request, page):
+    refusal = guards.refuse_outside_own_unit(request.user, page, verb="撤下")
+    return _refuse(request, refusal, page) if refusal else None
+

@@ -7,7 +7,14 @@ not and whom to ask.
 import json
 
 from .models import DisclosureReviewTask, requester_of, self_approval_allowed
-from .units import active_members, county_unit, in_group, may_manage, owning_unit, reach_of
+from .units import (
+    active_members,
+    county_unit,
+    in_group,
+    may_manage,
+    owning_unit,
+    reach_of,
+)
 
 
 def _unit_name(unit):
@@ -53,9 +60,9 @@ def refuse_submission(user, page, importance=None):
             + _whom_to_ask(page)
         )
     county = county_unit(page)
-    if importance == "important" and county is not None and county.pk != unit.pk:
-        if not active_members(county.leading_group, exclude=excluded).exists():
-            return f"重要事项须经县级审核，但{county.display_name}领导小组没有可以审核的成员，暂不能提交审核，内容已保存为草稿。" + _whom_to_ask(page)
+    county_needed = importance == "important" and county is not None and county.pk != unit.pk
+    if county_needed and not active_members(county.leading_group, exclude=excluded).exists():
+        return f"重要事项须经县级审核，但{county.display_name}领导小组没有可以审核的成员，暂不能提交审核，内容已保存为草稿。" + _whom_to_ask(page)
     return None
 
 

@@ -1,5 +1,6 @@
 """Dashboard panels: 待我审核 for approvers and 我的提交 for officers (they replace Wagtail's two)."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -56,7 +57,7 @@ class AwaitingMyReviewPanel(HiddenWhenEmpty):
                 "requested_by": state.workflow_state.requested_by,
                 "started_at": state.started_at,
                 "age": age_label(state.started_at),
-                "overdue": waiting_days(state.started_at) >= 3,
+                "overdue": waiting_days(state.started_at) >= getattr(settings, "SUNSHINE_REVIEW_OVERDUE_DAYS", 3),
                 "required_because": getattr(state.specific, "required_because", ""),
             })
         return {"rows": rows}
@@ -109,3 +110,23 @@ class MySubmissionsPanel(HiddenWhenEmpty):
                 break
         return {"rows": rows}
 
+
+
+class CountyOverviewPanel(Component):
+    """县级督办: per township, overdue approvals, overdue periodic disclosures and empty leading groups."""
+
+    name = "sunshine_county_overview"
+    template_name = "workflows/panels/county_overview.html"
+    order = 100
+
+    def render_html(self, parent_context=None):
+        from .overview import county_of_user, county_overview
+
+        county = county_of_user(parent_context["request"].user)
+        if county is None:
+            return ""
+        sections = county_overview(county)
+        overdue = [approval for section in sections for approval in section.overdue_approvals]
+        return render_to_string(
+            self.template_name, {"county": county, "sections": sections, "overdue": overdue[:10], "overdue_count": len(overdue)}
+        )

@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from . import guards
-from .panels import AwaitingMyReviewPanel, MySubmissionsPanel
+from .panels import AwaitingMyReviewPanel, CountyOverviewPanel, MySubmissionsPanel
 from .units import may_see
 
 # -- audit log --------------------------------------------------------------------------
@@ -64,6 +64,7 @@ def add_review_panels(request, panels):
     panels[:] = [panel for panel in panels if getattr(panel, "name", "") not in replaced]
     panels.append(AwaitingMyReviewPanel())
     panels.append(MySubmissionsPanel())
+    panels.append(CountyOverviewPanel())
 
 
 # -- unit scope: officers and leading groups work in their own unit ---------------------

@@ -198,3 +198,5 @@ SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES = False
 SUNSHINE_COUNTY_REVIEW_ENTRY_CODES = ["C06", "D04"]
 # Scopes whose items always go to the county tier, e.g. ["named"]; none by default (see workflows/rules.py).
 SUNSHINE_COUNTY_REVIEW_SCOPES = []
+# Days an item may wait at a review tier before dashboards mark it overdue.
+SUNSHINE_REVIEW_OVERDUE_DAYS = 3

@@ -51,11 +51,13 @@ def other_script_link(context):
 
 @register.filter
 def in_script(text):
-    """Text that is not a translatable page or snippet (site settings) in the active script."""
-    if not text or translation.get_language() != "zh-hant":
+    """Text kept once for both scripts (site settings, document titles, change notes) shown
+    in the active script."""
+    language = translation.get_language()
+    if not text or language not in ("zh-hans", "zh-hant"):
         return text
-    profiles = getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})
-    return convert(text, profiles.get("zh-hant", "s2tw"))
+    profiles = {"zh-hant": "s2tw", "zh-hans": "t2s", **getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})}
+    return convert(text, profiles[language])
 
 
 @register.simple_tag

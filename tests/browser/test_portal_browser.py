@@ -67,3 +67,26 @@ def test_skip_link_is_first_in_keyboard_order(live_server, page, demo_county):
     page.goto(live_server.url + "/zh-hans/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "跳到主要内容"
+
+
+def test_switching_scripts_on_an_item_lands_on_the_same_item(live_server, page, demo_county):
+    from disclosure_pages.models import DisclosureItemPage as Item
+    from script_variants.sync import sync_variant
+
+    item = Item.objects.filter(locale__language_code="zh-hans", scope="public").live().first()
+    sync_variant(item)  # the demo's variants are made in the background by make run
+    page.goto(live_server.url + item.url)
+    page.get_by_role("link", name="繁體").click()
+    from wagtail.models import Locale
+
+    variant = item.get_translation(Locale.objects.get(language_code="zh-hant"))
+    assert page.url.endswith(variant.url)
+    assert page.get_by_role("heading", level=1).inner_text() == variant.title
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    metadata_index = page.locator("table.metadata td").first.inner_text()
+    assert metadata_index == item.index_number
+    assert page.get_by_role("navigation", name="主導航").is_visible()
+
+    page.get_by_role("link", name="简体").click()
+    assert page.url.endswith(item.url)
+    assert page.get_by_role("heading", level=1).inner_text() == item.title

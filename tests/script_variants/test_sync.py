@@ -46,6 +46,17 @@ class VariantTests(TestCase):
         self.assertIn("幹部經費範圍", html)
         self.assertIn("1200", html)
 
+    def test_change_notes_and_document_titles_show_in_the_variants_script(self):
+        from disclosure_pages.models import ItemChangeNote
+        from tests.factories import attachment_body, make_document
+
+        document = make_document("党费使用明细表", "mingxi.pdf", b"%PDF-1.4 detail")
+        item = make_item(self.t.township, "党费使用情况", body=attachment_body(document),
+                         change_notes=[ItemChangeNote(note="更正发展党员人数")])
+        html = self.client.get(self.variant(item).url).content.decode()
+        self.assertIn("更正發展黨員人數", html)
+        self.assertIn("黨費使用明細表", html)
+
     def test_a_draft_has_no_live_variant(self):
         item = make_item(self.t.township, "尚未审核的草稿", publish=False)
         self.assertIsNone(reload(item).get_translation_or_none(self.hant))

@@ -5,7 +5,16 @@ from django.urls import reverse
 
 from tests.factories import build_tree, make_item, make_user, reload
 
-from .helpers import add_url, approve, current_state, edit_url, item_form, messages_of, people, submit_new_item
+from .helpers import (
+    add_url,
+    approve,
+    current_state,
+    edit_url,
+    item_form,
+    messages_of,
+    people,
+    submit_new_item,
+)
 
 
 class TwoTownshipsTests(TestCase):

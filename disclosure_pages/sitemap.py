@@ -1,3 +1,4 @@
+from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
@@ -5,8 +6,12 @@ from .visibility import ANONYMOUS, visible_pages
 
 
 class PublicSitemap(Sitemap):
-    """Wagtail's sitemap, filtered by the same visibility rules as every listing."""
+    """Wagtail's sitemap over the site's tree in every script, filtered by the same
+    visibility rules as every listing."""
 
     def items(self):
         root = self.get_wagtail_site().root_page
-        return visible_pages(Page.objects.descendant_of(root, inclusive=True), ANONYMOUS).order_by("path").defer_streamfields().specific()
+        trees = Q()
+        for path in Page.objects.filter(translation_key=root.translation_key).values_list("path", flat=True):
+            trees |= Q(path__startswith=path)
+        return visible_pages(Page.objects.filter(trees), ANONYMOUS).order_by("path").defer_streamfields().specific()

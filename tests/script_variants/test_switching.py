@@ -65,3 +65,21 @@ def test_traditional_catalogue_is_complete_and_converted():
     assert untranslated == []
     assert catalogue.find("单位导航").msgstr == "單位導航"
     assert CATALOGUE.with_suffix(".mo").stat().st_mtime >= CATALOGUE.stat().st_mtime - 1
+
+
+class SitemapTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from disclosure_pages.choices import Scope
+
+        cls.t = build_tree()
+        cls.public = make_item(cls.t.township, "城关镇公开事项")
+        cls.members = make_item(cls.t.township, "城关镇党内事项", scope=Scope.UNIT_MEMBERS)
+        cls.hant = Locale.objects.get(language_code="zh-hant")
+
+    def test_sitemap_lists_both_scripts_but_never_members_only_items(self):
+        xml = self.client.get("/sitemap.xml").content.decode()
+        self.assertIn(self.public.url, xml)
+        self.assertIn(reload(self.public).get_translation(self.hant).url, xml)
+        self.assertNotIn(self.members.url, xml)
+        self.assertNotIn(reload(self.members).get_translation(self.hant).url, xml)

@@ -161,14 +161,17 @@ class IndexNumberSequence(models.Model):
         The UPDATE takes the row's write lock (PostgreSQL row lock, SQLite database lock),
         so two transactions allocating at once queue and each gets its own value.
         """
+        sequence = cls.objects.filter(unit_code=unit_code, year=year)
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    cls.objects.get_or_create(unit_code=unit_code, year=year)
-            except IntegrityError:
-                pass  # created by a concurrent transaction
-            cls.objects.filter(unit_code=unit_code, year=year).update(last_value=F("last_value") + 1)
-            value = cls.objects.filter(unit_code=unit_code, year=year).values_list("last_value", flat=True).get()
+            if not sequence.update(last_value=F("last_value") + 1):
+                try:
+                    with transaction.atomic():
+                        cls.objects.create(unit_code=unit_code, year=year, last_value=1)
+                    return f"{unit_code}/{year}-{1:05d}"
+                except IntegrityError:
+                    # Created by a concurrent transaction since our UPDATE found nothing.
+                    sequence.update(last_value=F("last_value") + 1)
+            value = sequence.values_list("last_value", flat=True).get()
         return f"{unit_code}/{year}-{value:05d}"
 
 

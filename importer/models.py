@@ -10,7 +10,7 @@ class ImportedDocument(models.Model):
     # The unit named on the command line; the item may sit under its Traditional translation.
     unit = models.ForeignKey("disclosure_pages.UnitPage", on_delete=models.CASCADE, related_name="+", verbose_name="导入单位")
     source_path = models.CharField("源文件", max_length=1024)
-    content_hash = models.CharField("内容哈希（SHA-256）", max_length=64, db_index=True)
+    content_hash = models.CharField("内容哈希（SHA-256）", max_length=64)
     item = models.ForeignKey("disclosure_pages.DisclosureItemPage", on_delete=models.CASCADE, related_name="+", verbose_name="公开事项")
     # The revision the import wrote: a later revision means someone edited the draft since.
     revision = models.ForeignKey("wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -21,6 +21,8 @@ class ImportedDocument(models.Model):
         verbose_name = "导入的文档"
         verbose_name_plural = "导入的文档"
         constraints = [models.UniqueConstraint(fields=["unit", "source_path"], name="unique_imported_source_per_unit")]
+        # Re-import looks a file up by its path or by its content, always within the unit.
+        indexes = [models.Index(fields=["unit", "content_hash"], name="imported_content_per_unit")]
 
     def __str__(self):
         return self.source_path

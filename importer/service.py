@@ -202,7 +202,7 @@ class DocumentImporter:
             raise UnreadableFile(f"无法读取文件：{error.strerror or error}。") from None
         digest = content_hash(data)
         # One query finds both this file's record and any other file with the same content.
-        known = ImportedDocument.objects.filter(unit=self.unit).filter(Q(source_path=source) | Q(content_hash=digest))
+        known = ImportedDocument.objects.filter(Q(unit=self.unit, source_path=source) | Q(unit=self.unit, content_hash=digest))
         record = duplicate = None
         for found in known.select_related("item"):
             if found.source_path == source:

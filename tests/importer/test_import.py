@@ -13,7 +13,13 @@ from unittest import mock
 import docx
 from django.core.management import CommandError, call_command
 from django.test import TestCase
-from wagtail.models import Locale, PageLogEntry, PageViewRestriction, ReferenceIndex, Revision
+from wagtail.models import (
+    Locale,
+    PageLogEntry,
+    PageViewRestriction,
+    ReferenceIndex,
+    Revision,
+)
 from wagtail.search.models import IndexEntry
 
 from chinese.cleaning import clean_document

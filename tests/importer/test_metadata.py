@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 from chinese.cleaning import clean_document
-from importer.metadata import document_date, document_number, extract_metadata, title_from_file_name
+from importer.metadata import (
+    document_date,
+    document_number,
+    extract_metadata,
+    title_from_file_name,
+)
 from tests.chinese.corpus import CORPUS, needs_corpus, read_corpus
 
 

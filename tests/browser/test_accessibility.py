@@ -20,7 +20,15 @@ def public_urls():
     item = DisclosureItemPage.objects.live().filter(scope="public", previous_stage__isnull=False).first()
     item = item or DisclosureItemPage.objects.live().filter(scope="public").first()
     entry_id = item.catalogue_entry_id
+    from wagtail.models import Locale
+
+    from script_variants.sync import sync_variant
+
+    variant = sync_variant(item)  # the demo's variants are otherwise made in the background
+    hant_portal = portal.get_translation(Locale.objects.get(language_code="zh-hant"))
     return {
+        "portal (繁體)": hant_portal.url,
+        "item (繁體)": variant.url,
         "portal": portal.url,
         "unit directory": portal.url + portal.reverse_subpage("units"),
         "catalogue": portal.url + portal.reverse_subpage("catalogue"),

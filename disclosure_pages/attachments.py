@@ -9,7 +9,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.permissions import policy_registry
 
 from .models import DisclosureItemPage, PublishedAttachment
-from .visibility import visible_pages
+from .visibility import visible_pages, without_removed_items
 
 ALLOW, LOGIN, DENY = "allow", "login", "deny"
 
@@ -19,15 +19,17 @@ def document_access(document, user):
 
     Outside the admin, a document is served only to those who may view a live item that
     attaches or links it. Anything else is refused: a document of an unpublished draft, of
-    a draft of a live item, one dropped from an item when it was republished, or one whose
-    item was deleted. (Items are the only public pages that carry documents.)
+    a draft of a live item, one dropped from an item when it was republished, one whose
+    item was deleted or removed (撤除; signing in would not help). (Items are the only public
+    pages that carry documents.)
     """
     if user.is_authenticated and _may_edit(document, user):
         return ALLOW
     item_ids = PublishedAttachment.objects.filter(document=document).values("item_id")
-    if not item_ids.exists():
+    items = without_removed_items(DisclosureItemPage.objects.filter(pk__in=item_ids))
+    if not items.exists():
         return DENY
-    if visible_pages(DisclosureItemPage.objects.filter(pk__in=item_ids), user).exists():
+    if visible_pages(items, user).exists():
         return ALLOW
     return DENY if user.is_authenticated else LOGIN
 

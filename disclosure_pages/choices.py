@@ -22,6 +22,14 @@ class Stage(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class Takedown(models.TextChoices):
+    """撤回/撤除: how a public item was taken down (GOV.UK's withdrawn and removed)."""
+
+    NONE = "none", _("正常公开")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    REMOVED = "removed", _("已撤除")
+
+
 class Importance(models.TextChoices):
     GENERAL = "general", _("一般事项")
     IMPORTANT = "important", _("重要事项")

@@ -1,13 +1,13 @@
 """RSS and Atom feeds of public items, for the whole portal, a unit, or a catalogue entry.
 
 Feeds are read by aggregators and cached by proxies, so they list public items only,
-whoever asks.
+whoever asks; and only items still announced (withdrawn and removed ones are left out).
 """
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from .listings import visible_items_under
+from .listings import announced, visible_items_under
 from .models import CatalogueEntry, DisclosureItemPage
 from .visibility import ANONYMOUS, visible_pages
 
@@ -43,7 +43,7 @@ class ItemsRssFeed(Feed):
             items = items.select_related("unit").defer_streamfields().order_by("-publish_date", "-pk")
         else:
             items = visible_items_under(obj, ANONYMOUS)
-        return items[:FEED_LENGTH]
+        return announced(items)[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title

@@ -39,6 +39,14 @@ class DisclosureItemForm(WagtailAdminPageForm):
         if self.instance.unit_id and "catalogue_entry" in self.fields:
             self.fields["catalogue_entry"].queryset = self.instance.unit.catalogue_entries()
 
+    def _post_clean(self):
+        # modelcluster assigns ParentalManyToMany values only on save, after the model's
+        # validation; the scope check (a named scope needs someone named) must see them.
+        for name in ("named_units", "named_groups", "named_people"):
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
+
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("change_kind") == SUBSTANTIVE and not cleaned_data.get("change_note", "").strip():

@@ -1,9 +1,16 @@
-"""The queries behind the portal's listings; every one goes through ``visible_pages``."""
+"""The queries behind the portal's listings; every one goes through ``visible_pages``.
+
+Withdrawn items (撤回) stay in the unit pages, the catalogue pages and the stage chain,
+marked "已撤回" (as GOV.UK keeps withdrawn pages findable), but they are no longer news:
+the portal's latest items and the feeds leave them out (``announced``). Removed items
+(撤除) are gone everywhere (``visible_pages``).
+"""
 
 from collections import OrderedDict
 
 from django.core.paginator import Paginator
 
+from .choices import Takedown
 from .models import Catalogue, CatalogueEntry, DisclosureItemPage, UnitPage
 from .visibility import visible_pages
 
@@ -21,8 +28,13 @@ def visible_items_under(page, user):
     )
 
 
+def announced(items):
+    """Items still current enough to announce (latest items, feeds): withdrawn ones are not."""
+    return items.exclude(takedown=Takedown.WITHDRAWN)
+
+
 def latest_items(portal, user, limit):
-    return list(visible_items_under(portal, user)[:limit])
+    return list(announced(visible_items_under(portal, user))[:limit])
 
 
 def items_by_area(unit, user, per_entry=5):

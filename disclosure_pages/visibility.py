@@ -2,12 +2,17 @@
 
 Every listing, feed, sitemap and attachment check goes through ``visible_pages`` so that
 members-only content is filtered the same way everywhere. It reads the real restrictions
-(the mechanism that guards the page itself), not a copy of the scope.
+(the mechanism that guards the page itself), not a copy of the scope. Removed items (撤除)
+are live pages that answer 410 Gone: they are left out here too, so they vanish from every
+listing, feed, the sitemap and the stage chain, and their attachments are no longer served.
+Withdrawn items (撤回) stay visible: their pages still answer, marked as withdrawn.
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 from wagtail.models import BaseViewRestriction, PageViewRestriction
+
+from .choices import Takedown
 
 ANONYMOUS = AnonymousUser()
 
@@ -28,8 +33,8 @@ def blocking_restrictions(user):
 
 
 def visible_pages(queryset, user):
-    """Live pages of ``queryset`` that ``user`` may view, given restrictions on them and above."""
-    queryset = queryset.live()
+    """Live, not removed pages of ``queryset`` that ``user`` may view, given restrictions on them and above."""
+    queryset = without_removed_items(queryset.live())
     if user is not None and user.is_authenticated and user.is_superuser:
         return queryset
     blocking = blocking_restrictions(user)
@@ -38,6 +43,18 @@ def visible_pages(queryset, user):
     for path in blocking.filter(page__numchild__gt=0).values_list("page__path", flat=True):
         queryset = queryset.exclude(path__startswith=path)
     return queryset
+
+
+def without_removed_items(queryset):
+    """``queryset`` (of any page type) without the disclosure items that were removed (撤除)."""
+    from .models import DisclosureItemPage
+
+    if issubclass(queryset.model, DisclosureItemPage):
+        return queryset.exclude(takedown=Takedown.REMOVED)
+    if not issubclass(DisclosureItemPage, queryset.model):
+        return queryset  # e.g. units: no disclosure item among them
+    removed = DisclosureItemPage.objects.filter(pk=OuterRef("pk"), takedown=Takedown.REMOVED)
+    return queryset.exclude(Exists(removed))
 
 
 def user_can_view(page, user):

@@ -1,6 +1,12 @@
-"""The forms an approver fills in the workflow action dialog."""
+"""The forms of the workflow: what an approver fills in the action dialog, and the takedown request."""
 
 from django import forms
+
+from disclosure_pages.choices import Takedown
+from disclosure_pages.models import DisclosureItemPage
+from disclosure_pages.visibility import without_removed_items
+
+from .takedowns import REQUEST_LABELS
 
 CONFIDENTIALITY_LABEL = "保密审查：我已审查，本事项内容不涉及党和国家秘密、工作秘密和个人隐私，可以按所选范围公开"
 
@@ -45,3 +51,49 @@ class RejectForm(forms.Form):
         if not comment:
             raise forms.ValidationError("退回修改须填写理由。")
         return comment
+
+
+class TakedownRequestForm(forms.Form):
+    """申请撤回/撤除 (or 恢复公开): what to do with a public item, and why; takes effect on approval."""
+
+    kind = forms.ChoiceField(
+        label="申请事项",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择撤回、撤除或恢复公开。", "invalid_choice": "请选择撤回、撤除或恢复公开。"},
+    )
+    reason = forms.CharField(
+        label="原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="撤回的原因将显示在事项页面顶部；撤除的原因只记入审核记录。",
+        error_messages={"required": "请填写原因。", "max_length": "原因不能超过 500 字。"},
+    )
+    replacement = forms.ModelChoiceField(
+        label="替代事项（仅撤除时可选）",
+        queryset=None,
+        required=False,
+        empty_label="不跳转，显示“已撤除”",
+        help_text="撤除后，原网址永久跳转到本单位的这一事项。",
+        error_messages={"invalid_choice": "所选替代事项不是本单位已公开的其他事项。"},
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        # Anything but what the item already is: a withdrawn item may be removed or restored.
+        self.fields["kind"].choices = [(kind, label) for kind, label in REQUEST_LABELS.items() if kind != item.takedown]
+        siblings = DisclosureItemPage.objects.child_of(item.get_parent()).live().exclude(pk=item.pk)
+        self.fields["replacement"].queryset = without_removed_items(siblings).order_by("-publish_date", "-pk")
+        self.fields["replacement"].label_from_instance = lambda page: f"{page.title}（{page.publish_date}）"
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("请填写原因。")
+        return reason
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("replacement") and cleaned_data.get("kind") != Takedown.REMOVED:
+            self.add_error("replacement", "只有撤除时才能指定替代事项。")
+        return cleaned_data

@@ -6,6 +6,8 @@ not and whom to ask.
 
 import json
 
+from disclosure_pages.choices import Takedown
+
 from .models import DisclosureReviewTask, requester_of, self_approval_allowed
 from .units import (
     active_members,
@@ -84,3 +86,43 @@ def is_action_data(text):
     except ValueError:
         return False
     return isinstance(data, dict) and all(isinstance(key, str) and key.isidentifier() for key in data)
+
+
+
+def refuse_takedown_request(user, item):
+    """申请撤回/撤除: a live item of the user's own unit, not already under review."""
+    title = item.get_admin_display_title()
+    if not item.live:
+        return f"《{title}》尚未公开，无需申请撤回或撤除；未公开的草稿可以直接修改或删除。"
+    refusal = refuse_outside_own_unit(user, item, verb="申请撤回或撤除")
+    if refusal:
+        return refusal
+    if not item.permissions_for_user(user).can_edit():
+        return f"您没有申请撤回或撤除《{title}》的权限。"
+    if item.workflow_in_progress:
+        return (
+            f"《{title}》有一次提交尚未审核完毕（审核中或已退回修改）。请先处理完这次提交（修改后重新提交，"
+            "或在编辑页面取消这次提交），再申请撤回或撤除。"
+        )
+    lock = item.get_lock()
+    if lock and lock.for_user(user):
+        return f"《{title}》已被锁定，暂不能申请撤回或撤除。"
+    return refuse_submission(user, item, importance=item.importance)
+
+
+def refuse_next_stage(user, item, next_stage):
+    """创建下一阶段: from a live pre-disclosure (or decision) item still public, in the user's own unit."""
+    title = item.get_admin_display_title()
+    if next_stage is None:
+        return f"《{title}》不是预公开或决策公开事项，没有可创建的下一阶段。"
+    if not item.live:
+        return f"《{title}》尚未审核通过并公开，公开后才能创建下一阶段事项。"
+    if item.takedown != Takedown.NONE:
+        return f"《{title}》{item.get_takedown_display()}，不能再创建下一阶段事项。"
+    unit = item.get_parent()
+    refusal = refuse_outside_own_unit(user, unit, verb="添加")
+    if refusal:
+        return refusal
+    if not unit.permissions_for_user(user).can_add_subpage():
+        return f"您没有在{unit.get_admin_display_title()}添加事项的权限。"
+    return None

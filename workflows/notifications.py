@@ -49,6 +49,7 @@ class ReviewTaskSubmittedNotifier(EmailNotificationMixin, Notifier):
         return {"subject": base + "_subject.txt", "text": base + ".txt", "html": base + ".html"}
 
     def get_context(self, task_state, **kwargs):
+        from .takedowns import pending_takedown
         from .units import owning_unit
 
         context = super().get_context(task_state, **kwargs)
@@ -60,6 +61,7 @@ class ReviewTaskSubmittedNotifier(EmailNotificationMixin, Notifier):
             unit=owning_unit(page),
             requested_by=task_state.workflow_state.requested_by,
             required_because=getattr(task_state, "required_because", ""),
+            takedown=pending_takedown(page.specific),
         )
         return context
 

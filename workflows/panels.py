@@ -7,6 +7,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import TaskState, WorkflowState
 
 from .models import DisclosureReviewTask
+from .takedowns import pending_takedown
 from .units import owning_unit
 
 
@@ -59,6 +60,7 @@ class AwaitingMyReviewPanel(HiddenWhenEmpty):
                 "age": age_label(state.started_at),
                 "overdue": waiting_days(state.started_at) >= getattr(settings, "SUNSHINE_REVIEW_OVERDUE_DAYS", 3),
                 "required_because": getattr(state.specific, "required_because", ""),
+                "takedown": pending_takedown(page.specific),
             })
         return {"rows": rows}
 
@@ -70,6 +72,9 @@ STATUS_LABELS = {
     WorkflowState.STATUS_APPROVED: "已通过",
     WorkflowState.STATUS_CANCELLED: "已撤回",
 }
+
+
+UNFINISHED = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
 
 
 class MySubmissionsPanel(HiddenWhenEmpty):
@@ -105,6 +110,7 @@ class MySubmissionsPanel(HiddenWhenEmpty):
                 "reason": current.comment if current and state.status == WorkflowState.STATUS_NEEDS_CHANGES else "",
                 "rejected_by": current.finished_by if current and state.status == WorkflowState.STATUS_NEEDS_CHANGES else None,
                 "submitted_at": state.created_at,
+                "takedown": pending_takedown(page.specific) if state.status in UNFINISHED else None,
             })
             if len(rows) == self.limit:
                 break

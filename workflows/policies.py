@@ -1,8 +1,12 @@
 """Wagtail's page permission policy, minus the sub-unit sections a user may not see.
 
-Wagtail lists in the explorer, search and admin API every page below one a user holds a
-permission on; a township's officers would see their villages' drafts. This policy takes
-those sections out of every such listing; the admin hooks refuse the actions themselves.
+Wagtail grants a permission on a page to everything below it: a township's officers would
+list, preview and read the revisions and history of their villages' drafts. This policy
+takes those sections out of every listing (explorer, search, admin API) and refuses every
+permission on a page inside them; the disclosure page types ask it page by page
+(``disclosure_pages.permissions.PolicyCheckedPagePermissionTester``), so the editor, the
+preview, revisions and history follow the same rule. The admin hooks add what the tree
+cannot express (the county office sees every unit's drafts but edits only the county's).
 """
 
 from django.db.models import Q
@@ -14,6 +18,11 @@ from .units import reach_of
 class UnitScopedPagePermissionPolicy(PagePermissionPolicy):
     """Pages a user may act on or explore, within the units they work in (see ``units.UnitReach``)."""
 
+    def _in_hidden_section(self, user, page):
+        if not user.is_active or user.is_superuser or not getattr(page, "path", None):
+            return False
+        return any(page.path.startswith(path) for path in reach_of(user).hidden_sections())
+
     def _without_hidden_sections(self, user, pages):
         if not user.is_active or user.is_superuser:
             return pages
@@ -24,6 +33,11 @@ class UnitScopedPagePermissionPolicy(PagePermissionPolicy):
         for path in hidden:
             sections |= Q(path__startswith=path)
         return pages.exclude(sections)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if self._in_hidden_section(user, instance):
+            return False
+        return super().user_has_any_permission_for_instance(user, actions, instance)
 
     def instances_user_has_any_permission_for(self, user, actions):
         return self._without_hidden_sections(user, super().instances_user_has_any_permission_for(user, actions))

@@ -1,7 +1,8 @@
 """审核记录: every review transition from Wagtail's audit log, filtered and exported (CSV, XLSX).
 
 Submitted, approved or rejected at each tier (with the reason), skipped, referred upward,
-withdrawn by the submitter, published and scheduled — one row each, filtered by unit (and
+withdrawn by the submitter, published and scheduled, takedowns requested and taking effect
+(with the reason) — one row each, filtered by unit (and
 the units under it), tier, person and period. Each user sees the entries of the pages
 they may see (Wagtail's ``viewable_by_user`` and the unit-scoped permission policy).
 """
@@ -35,6 +36,10 @@ REVIEW_ACTIONS = {
     "wagtail.publish.schedule": "定时发布",
     "wagtail.publish.scheduled": "按计划发布",
     "wagtail.unpublish": "撤下",
+    "sunshine.takedown.requested": "申请撤回/撤除",
+    "sunshine.takedown.withdrawn": "撤回生效",
+    "sunshine.takedown.removed": "撤除生效",
+    "sunshine.takedown.restored": "恢复公开生效",
 }
 TIERS = [("unit", "本单位审核"), ("county", "县级审核")]
 

@@ -1,13 +1,16 @@
-"""Every portal gets the review workflow as it is created (existing ones after ``migrate``); the demo gets review items."""
+"""Every portal gets the review workflow as it is created (existing ones after ``migrate``); the demo gets
+review items; a takedown taking effect on publication is logged."""
 
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver
+from wagtail.signals import page_published
 
 from disclosure_pages.demo.builder import demo_county_built
-from disclosure_pages.models import PortalPage
+from disclosure_pages.models import DisclosureItemPage, PortalPage
 
 from .notifications import notify_approvers  # noqa: F401  (connects the notification receivers)
 from .setup import ensure_disclosure_workflow
+from .takedowns import log_takedown_taking_effect, remember_takedown_before_save
 
 
 @receiver(post_save, sender=PortalPage)
@@ -30,3 +33,16 @@ def add_review_demo(sender, builder, **kwargs):
     from .demo import seed_review_demo
 
     seed_review_demo(log=builder.log)
+
+
+@receiver(pre_save, sender=DisclosureItemPage, dispatch_uid="workflows_takedown_before_save")
+def takedown_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    # Only full saves publish; draft revisions save a few bookkeeping fields.
+    if not raw and update_fields is None:
+        remember_takedown_before_save(instance)
+
+
+@receiver(page_published, dispatch_uid="workflows_takedown_took_effect")
+def takedown_took_effect(sender, instance, revision=None, **kwargs):
+    if isinstance(instance, DisclosureItemPage):
+        log_takedown_taking_effect(instance, revision)

@@ -82,27 +82,31 @@ class UnitReach:
                     for village in UnitPage.objects.child_of(township).filter(unit_type__in=VILLAGE_TYPES):
                         managed[village.pk] = village
         self.managed = managed
+        self._hidden = None  # computed once: every permission check on a page asks for it
 
     @property
     def sees_everything(self):
         return self.everything or self.county_office
 
     def manages_unit(self, unit):
-        return self.everything or (unit is not None and unit.pk in self.managed)
+        return self.manages_unit_id(unit.pk if unit is not None else None)
+
+    def manages_unit_id(self, unit_id):
+        return self.everything or (unit_id is not None and unit_id in self.managed)
 
     def sees_unit(self, unit):
         return self.sees_everything or self.manages_unit(unit)
 
     def hidden_sections(self):
         """Paths of the sub-unit sections below the user's units that they may not see."""
-        if self.sees_everything or not self.managed:
-            return []
-        hidden = []
-        for unit in self.managed.values():
-            for sub_unit in UnitPage.objects.child_of(unit).only("pk", "path"):
-                if sub_unit.pk not in self.managed:
-                    hidden.append(sub_unit.path)
-        return hidden
+        if self._hidden is None:
+            self._hidden = []
+            if not self.sees_everything:
+                for unit in self.managed.values():
+                    for sub_unit in UnitPage.objects.child_of(unit).only("pk", "path"):
+                        if sub_unit.pk not in self.managed:
+                            self._hidden.append(sub_unit.path)
+        return self._hidden
 
 
 def reach_of(user):

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from .reports import ReviewAuditReportView
-from .views import ActionOutcomeView
+from .views import ActionOutcomeView, NextStageCreateView, TakedownRequestView
 
 urlpatterns = [
+    path("items/<int:page_id>/takedown/", TakedownRequestView.as_view(), name="workflows_takedown_request"),
+    path("items/<int:page_id>/next-stage/", NextStageCreateView.as_view(), name="workflows_next_stage"),
     path("review/outcome/<int:task_state_id>/", ActionOutcomeView.as_view(), name="workflows_outcome"),
     path("reports/review-audit/", ReviewAuditReportView.as_view(), name="workflows_review_audit"),
     path(

@@ -1,18 +1,34 @@
-"""After a review action: tell the approver, in Chinese, what happened and where the item is now."""
+"""The workflow's admin views: what happened after a review action; asking to take a public item
+down (申请撤回/撤除); creating the next stage of a pre-disclosure or decision item."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.timezone import localtime
 from django.views import View
+from django.views.generic import FormView
 from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.pages.create import CreateView
 from wagtail.models import TaskState, WorkflowState
 
+from disclosure_pages.choices import Takedown
+from disclosure_pages.models import DisclosureItemPage
+
+from . import guards
 from . import models as outcomes
+from .forms import TakedownRequestForm
+from .takedowns import VERBS, request_takedown
+from .units import may_see
 
 
 def describe_position(workflow_state):
     """Where the item stands now, in a short phrase."""
     if workflow_state.status == WorkflowState.STATUS_APPROVED:
-        return "审核已全部完成，事项已发布" if workflow_state.content_object.live else "审核已全部完成"
+        page = workflow_state.content_object.specific
+        if getattr(page, "takedown", Takedown.NONE) != Takedown.NONE and page.live:
+            return f"审核已全部完成，事项{page.get_takedown_display()}"
+        return "审核已全部完成，事项已发布" if page.live else "审核已全部完成"
     if workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         return "事项已退回提交人修改"
     if workflow_state.status == WorkflowState.STATUS_CANCELLED:
@@ -66,3 +82,92 @@ class ActionOutcomeView(View):
         if page.permissions_for_user(request.user).can_edit():
             return redirect("wagtailadmin_pages:edit", page.pk)
         return redirect("wagtailadmin_home")
+
+
+def back_to_the_unit(request, item):
+    """Where a refused or finished request about ``item`` leads: its unit in the explorer, if the user may see it."""
+    if may_see(request.user, item):
+        return redirect("wagtailadmin_explore", item.get_parent().pk)
+    return redirect("wagtailadmin_home")
+
+
+class TakedownRequestView(WagtailAdminTemplateMixin, FormView):
+    """申请撤回/撤除 (or 恢复公开) of a live item: a revision with the takedown, submitted for review."""
+
+    template_name = "workflows/takedown_request.html"
+    form_class = TakedownRequestForm
+    page_title = "申请撤回或撤除"
+    header_icon = "warning"
+
+    def dispatch(self, request, page_id):
+        # The page row is the live version (drafts are revisions): the request starts from it.
+        self.item = get_object_or_404(DisclosureItemPage, pk=page_id)
+        refusal = guards.refuse_takedown_request(request.user, self.item)
+        if refusal:
+            messages.error(request, refusal)
+            return back_to_the_unit(request, self.item)
+        return super().dispatch(request)
+
+    def get_page_subtitle(self):
+        return self.item.get_admin_display_title()
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("wagtailadmin_explore", args=[self.item.get_parent().pk]), "label": self.item.get_parent().title},
+            {"url": "", "label": "申请撤回或撤除"},
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "item": self.item}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            item=self.item,
+            action_url=self.request.path,
+            submit_button_label="提交审核",
+            submit_button_active_label="正在提交…",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        kind, reason = form.cleaned_data["kind"], form.cleaned_data["reason"]
+        try:
+            requested = request_takedown(self.item, self.request.user, kind, reason, form.cleaned_data.get("replacement"))
+        except ValidationError as error:
+            # The live content no longer passes validation (e.g. its catalogue entry was retired).
+            problems = "；".join(error.messages)
+            messages.error(self.request, f"《{self.item.title}》当前内容未通过校验，请先在编辑页面修正后再申请：{problems}")
+            return redirect("wagtailadmin_pages:edit", self.item.pk)
+        if requested is None:
+            messages.error(self.request, f"《{self.item.title}》刚刚已有一次提交进入审核，本次申请未提交。")
+            return back_to_the_unit(self.request, self.item)
+        messages.success(
+            self.request,
+            f"已提交《{self.item.title}》的{VERBS[kind]}申请，审核通过后生效；在此之前，门户网站上的事项保持不变。",
+        )
+        return back_to_the_unit(self.request, self.item)
+
+
+class NextStageCreateView(CreateView):
+    """The add-item form of the item's unit, prefilled as the next stage (决策公开, 结果公开) of a live item."""
+
+    # Only showing the form differs from Wagtail's add view: the form posts to the ordinary add URL.
+    http_method_names = ["get"]
+
+    def dispatch(self, request, page_id):
+        self.source = get_object_or_404(DisclosureItemPage, pk=page_id)
+        refusal = guards.refuse_next_stage(request.user, self.source, self.source.next_stage)
+        if refusal:
+            messages.error(request, refusal)
+            return back_to_the_unit(request, self.source)
+        options = DisclosureItemPage._meta
+        return super().dispatch(request, options.app_label, options.model_name, self.source.get_parent().pk)
+
+    def get(self, request):
+        self.source.prefill_next_stage(self.page)
+        messages.info(
+            request,
+            f"已按《{self.source.title}》（{self.source.get_stage_display()}）预填标题、所属目录、公开范围和事项类别，"
+            f"并关联为上一阶段；请补充{self.page.get_stage_display()}的内容后提交审核。",
+        )
+        return super().get(request)

@@ -1,15 +1,21 @@
-"""Admin integration of the review workflow: log actions, dashboard panels, unit-scope guards."""
+"""Admin integration of the review workflow: log actions, dashboard panels, unit-scope guards,
+and the item buttons 申请撤回/撤除 and 创建决策公开/结果公开事项."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
+
+from disclosure_pages.choices import Stage, Takedown
+from disclosure_pages.models import DisclosureItemPage
 
 from . import guards
 from .panels import AwaitingMyReviewPanel, CountyOverviewPanel, MySubmissionsPanel
-from .units import may_see
+from .takedowns import REQUESTED, TOOK_EFFECT, VERBS, pending_takedown
+from .units import may_see, reach_of
 
 # -- audit log --------------------------------------------------------------------------
 
@@ -40,6 +46,39 @@ def register_review_log_actions(actions):
         def format_message(self, log_entry):
             task = log_entry.data.get("task", {}).get("title", "")
             return f"超级管理员在“{task}”环节审核了本人提交的内容（SUNSHINE_ALLOW_SUPERUSER_SELF_APPROVAL 已开启）"
+
+    actions.register_action(REQUESTED)(TakedownRequested)
+    for kind, action in TOOK_EFFECT.items():
+        verb = VERBS[kind]
+        formatter = type(f"Takedown{kind.title()}TookEffect", (TakedownTookEffect,), {"verb": verb, "label": f"{verb}生效"})
+        actions.register_action(action)(formatter)
+
+
+class TakedownRequested(LogFormatter):
+    """An officer asked to withdraw, remove or restore a public item, with the reason."""
+
+    label = "申请撤回/撤除"
+
+    def format_message(self, log_entry):
+        kind = log_entry.data.get("kind", "")
+        replacement = (log_entry.data.get("replacement") or {}).get("title")
+        return f"申请{VERBS.get(kind, kind)}" + (f"，撤除后原网址跳转到《{replacement}》" if replacement else "")
+
+    def format_comment(self, log_entry):
+        return log_entry.data.get("reason", "")
+
+
+class TakedownTookEffect(LogFormatter):
+    """A takedown (or restoration) published after its review; ``verb`` says which."""
+
+    verb = ""
+
+    def format_message(self, log_entry):
+        replacement = (log_entry.data.get("replacement") or {}).get("title")
+        return f"经审核{self.verb}，已生效" + (f"；原网址跳转到《{replacement}》" if replacement else "")
+
+    def format_comment(self, log_entry):
+        return log_entry.data.get("reason", "")
 
 
 @hooks.register("register_admin_urls")
@@ -102,7 +141,17 @@ def guard_edit(request, page):
         notice = guards.four_eyes_notice(request.user, page)
         if notice:
             messages.info(request, notice)
+        takedown = pending_takedown(page.specific)
+        if takedown:
+            messages.warning(request, takedown_notice(takedown))
     return None
+
+
+def takedown_notice(takedown):
+    """What an editor or approver of an item must know: its latest version asks to take it down (or back)."""
+    replacement = f"，撤除后原网址跳转到《{takedown.replacement.title}》" if takedown.replacement else ""
+    reason = f"原因：{takedown.reason}" if takedown.reason else ""
+    return f"此版本是{takedown.verb}申请{replacement}。{reason}审核通过并发布后生效。"
 
 
 @hooks.register("after_edit_page")
@@ -151,3 +200,55 @@ def guard_unpublish(request, page):
     refusal = guards.refuse_outside_own_unit(request.user, page, verb="撤下")
     return _refuse(request, refusal, page) if refusal else None
 
+
+
+# -- buttons on a live item: take it down, or create its next stage -------------------------
+
+
+# Shown on live items of the units the user works in; the views check the rest (an item
+# already under review, an empty leading group...) and say why when they refuse. The check
+# is cheap because it runs for every row of the explorer.
+
+
+class TakedownRequestButton(PageMenuItem):
+    """申请撤回/撤除 on a live item of the user's own unit."""
+
+    label = "申请撤回/撤除"
+    icon_name = "warning"
+    url_name = "workflows_takedown_request"
+
+    def is_shown(self, user):
+        return reach_of(user).manages_unit_id(self.page.unit_id)
+
+
+class NextStageButton(PageMenuItem):
+    """创建决策公开事项 / 创建结果公开事项 on a live pre-disclosure or decision item of the user's own unit."""
+
+    icon_name = "plus"
+    url_name = "workflows_next_stage"
+
+    def __init__(self, *, page, priority):
+        super().__init__(label=f"创建{Stage(page.next_stage).label}事项", page=page, priority=priority)
+
+    def is_shown(self, user):
+        return reach_of(user).manages_unit_id(self.page.unit_id)
+
+
+def item_buttons(page):
+    item = page.specific_deferred
+    if not isinstance(item, DisclosureItemPage) or not item.live:
+        return []
+    buttons = [TakedownRequestButton(page=item, priority=45)]
+    if item.next_stage and item.takedown == Takedown.NONE:
+        buttons.append(NextStageButton(page=item, priority=46))
+    return buttons
+
+
+@hooks.register("register_page_header_buttons")
+def item_header_buttons(page, user, view_name, next_url=None):
+    return item_buttons(page)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def item_listing_buttons(page, user, next_url=None):
+    return item_buttons(page)

@@ -111,6 +111,7 @@ class DemoBuilder:
             self.report.unit_seconds = time.monotonic() - started
             started = time.monotonic()
             self.build_items(tree)
+            self.take_down_demo_items(tree)
             self.report.item_seconds = time.monotonic() - started
         if settings.SUNSHINE_DEMO_LOGINS:
             self.report.logins = self.build_logins(tree)
@@ -507,6 +508,22 @@ class DemoBuilder:
             if chain is not None:
                 previous[chain] = item
             self.report.items += 1
+
+    def take_down_demo_items(self, tree):
+        """One withdrawn (撤回) and one removed (撤除) item in the first township, to show both at once."""
+        township = next((page for spec, page in tree if spec.unit_type == UnitType.TOWNSHIP), None)
+        if township is None:
+            return
+        candidates = list(
+            DisclosureItemPage.objects.child_of(township)
+            .filter(scope=Scope.PUBLIC, stage=Stage.OTHER, previous_stage=None, next_stages=None)
+            .order_by("publish_date", "pk")[:2]
+        )
+        for item, (kind, reason) in zip(candidates, c.DEMO_TAKEDOWNS):
+            item.takedown, item.takedown_reason = kind, reason
+            item.takedown_date = min(self.today, item.publish_date + datetime.timedelta(days=30))
+            item.save()
+            self.log(f"演示：{township.title}的《{item.title}》{item.get_takedown_display()}。")
 
     def _chain_dates(self, rng, length):
         start = self.today - datetime.timedelta(days=rng.randint(140, SPAN_DAYS))

@@ -6,6 +6,8 @@ registration numbers do not belong to any real county or person.
 
 from dataclasses import dataclass, field
 
+from ..choices import Takedown
+
 # ---------------------------------------------------------------------------------------
 # The county and its portal
 # ---------------------------------------------------------------------------------------
@@ -272,6 +274,12 @@ SURNAMES = (
 )
 MALE_GIVEN = "建国华明军强伟志刚洪林春海涛杰宏文斌平光荣德昌福发顺永忠学勇雄富贵祥云松波兴亮成华辉"
 FEMALE_GIVEN = "丽芳秀兰红燕梅雪婷静玉珍琼彩娟晓艳敏丹萍凤英霞娇莲琴慧芝桂菊"
+
+# The demo's two taken-down items (withdrawn, removed) and why.
+DEMO_TAKEDOWNS = [
+    (Takedown.WITHDRAWN, "该通知所列活动安排已调整，以后续发布的通知为准。"),
+    (Takedown.REMOVED, "公示内容中误含党员个人联系方式，依规撤除。"),
+]
 
 DEMO_LOGINS = [
     # username, password, full name, role description

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import HttpResponsePermanentRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -12,8 +14,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import ItemBodyBlock
-from ..choices import Importance, Stage
+from ..choices import Importance, Stage, Takedown
 from ..forms import DisclosureItemForm
+from ..permissions import PolicyCheckedPermissionsMixin
 from .behaviours import AudienceScopeMixin, IndexNumberMixin, ValidityMixin
 
 # Which stage may follow which: a decision follows its pre-disclosure, a result its decision.
@@ -23,9 +26,13 @@ ALLOWED_PREVIOUS_STAGES = {
     Stage.RESULT: {Stage.PRE_DISCLOSURE, Stage.DECISION},
     Stage.OTHER: {Stage.PRE_DISCLOSURE, Stage.DECISION, Stage.RESULT, Stage.OTHER},
 }
+# The stage created from a live item to continue its matter: 预公开 → 决策公开 → 结果公开.
+NEXT_STAGE = {Stage.PRE_DISCLOSURE: Stage.DECISION, Stage.DECISION: Stage.RESULT}
 
 
-class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, IndexNumberMixin, Page):
+class DisclosureItemPage(
+    PolicyCheckedPermissionsMixin, RoutablePageMixin, AudienceScopeMixin, ValidityMixin, IndexNumberMixin, Page
+):
     """A disclosure item published by a unit under an entry of its catalogue."""
 
     summary = models.TextField("摘要", blank=True, max_length=500)
@@ -46,12 +53,25 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
     )
     importance = models.CharField("事项类别", max_length=10, choices=Importance.choices, default=Importance.GENERAL)
     comment_deadline = models.DateField("意见征集截止日期", null=True, blank=True, help_text="预公开事项征求意见的截止日期")
+    # Taking a public item down (撤回/撤除) is requested in the admin and takes effect when the
+    # review approves it, like any other change: these fields are published with the revision.
+    takedown = models.CharField("撤回/撤除", max_length=10, choices=Takedown.choices, default=Takedown.NONE)
+    takedown_reason = models.TextField("撤回/撤除原因", max_length=500, blank=True)
+    takedown_date = models.DateField("撤回/撤除日期", null=True, blank=True, help_text="审核通过、生效的日期")
+    replacement = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="替代事项",
+        help_text="撤除后，原网址跳转到本单位的这一事项",
+    )
 
     parent_page_types = ["disclosure_pages.UnitPage"]
     subpage_types = []
     base_form_class = DisclosureItemForm
-    # A copy is a new document: it gets its own index number and 文号 (the old one would clash).
-    exclude_fields_in_copy = ["index_number", "audience_group", "document_number"]
+    # A copy is a new document: it gets its own index number and 文号 (the old one would clash),
+    # and starts out public, not taken down. (The other-script variant gets the takedown
+    # fields from its source all the same: wagtail-localize synchronises them after copying.)
+    exclude_fields_in_copy = [
+        "index_number", "audience_group", "document_number", "takedown", "takedown_reason", "takedown_date", "replacement",
+    ]
     template = "disclosure_pages/disclosure_item_page.html"
 
     content_panels = Page.content_panels + [
@@ -82,6 +102,15 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
         FieldPanel("body"),
         MultiFieldPanel([FieldPanel("change_kind"), FieldPanel("change_note")], heading="修改说明"),
         InlinePanel("change_notes", heading="更新记录", label="更新说明", help_text="已公开的更新说明；更正历史记录时使用。"),
+        # Shown, never edited here: a takedown is requested with its own form and reviewed.
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("takedown", read_only=True), FieldPanel("takedown_date", read_only=True)]),
+                FieldPanel("takedown_reason", read_only=True),
+                FieldPanel("replacement", read_only=True),
+            ],
+            heading="撤回/撤除（须申请并经审核）",
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -121,6 +150,7 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
             errors["publish_date"] = "发布日期不能早于成文日期。"
         if self.comment_deadline and self.stage != Stage.PRE_DISCLOSURE:
             errors["comment_deadline"] = "只有预公开事项才设置意见征集截止日期。"
+        errors.update(self._clean_takedown())
         if errors:
             raise ValidationError(errors)
 
@@ -156,6 +186,15 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
             }
         return {}
 
+    def _clean_takedown(self):
+        if self.takedown != Takedown.NONE and not self.takedown_reason.strip():
+            return {"takedown_reason": "撤回或撤除事项须填写原因。"}
+        if self.replacement_id and self.takedown != Takedown.REMOVED:
+            return {"replacement": "只有撤除的事项才能指定替代事项。"}
+        if self.replacement_id and self.pk and self.replacement_id == self.pk:
+            return {"replacement": "替代事项不能是事项本身。"}
+        return {}
+
     def _clean_catalogue_entry(self):
         if not self.catalogue_entry_id or not self.unit_id:
             return {}
@@ -172,19 +211,21 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
         # A full save is what publishing, unpublishing, creating and moving do; a draft
         # revision saves only a few bookkeeping fields and must not touch live state.
         full_save = kwargs.get("update_fields") is None
+        adding = self._state.adding
         with transaction.atomic():
             if full_save:
                 self._refresh_unit()
                 self.document_year = self.document_date.year if self.document_date else None
                 if self.live and not self.publish_date:
                     self.publish_date = timezone.localdate()
+                self._date_takedown()
                 if self.unit is not None:
                     self.ensure_index_number(self.unit.code, self.document_date)
             super().save(*args, **kwargs)
             if full_save:
                 self.apply_scope()
                 self.sync_scope_to_translations()
-                self.record_published_attachments()
+                self.record_published_attachments(adding=adding)
 
     def copy(self, *args, **kwargs):
         # Wagtail copies the source's view restriction next to the one the copy's own save
@@ -195,9 +236,13 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
 
     def sync_scope_to_translations(self):
         """The scope is one fact about an item, whatever the script: its variants follow at once."""
+        others = DisclosureItemPage.objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        if not others.exists():
+            return  # the common case, checked cheaply: no variant yet
+        translations = list(others.defer_streamfields())
         names = ("named_units", "named_groups", "named_people")
         wanted = {name: {obj.pk for obj in getattr(self, name).all()} for name in names}
-        for translation in DisclosureItemPage.objects.filter(translation_key=self.translation_key).exclude(pk=self.pk):
+        for translation in translations:
             current = {name: set(getattr(translation, name).values_list("pk", flat=True)) for name in names}
             if translation.scope == self.scope and current == wanted:
                 continue
@@ -209,18 +254,30 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
                 manager.commit()
             translation.apply_scope()
 
+    def _date_takedown(self):
+        """The takedown date is the day it took effect; republishing the item keeps it."""
+        if self.takedown == Takedown.NONE:
+            self.takedown_date = None
+        elif self.takedown_date is None and self.live:
+            stored = DisclosureItemPage.objects.filter(pk=self.pk, takedown=self.takedown).values_list("takedown_date", flat=True)
+            self.takedown_date = stored.first() or timezone.localdate()
+
     def _refresh_unit(self):
         from .units import UnitPage
 
         if self.path and self.depth and self.depth > 1:
             parent_path = self.path[: -self.steplen]
-            self.unit = UnitPage.objects.filter(path=parent_path).first()
+            cached = self._state.fields_cache.get("unit")
+            if cached is None or cached.path != parent_path:
+                self.unit = UnitPage.objects.filter(path=parent_path).first()
 
-    def record_published_attachments(self):
+    def record_published_attachments(self, adding=False):
         """Remember which documents the live version attaches, for the document scope check."""
-        PublishedAttachment.objects.filter(item=self).delete()
         if not self.live:
+            if not adding:
+                PublishedAttachment.objects.filter(item=self).delete()
             return
+        PublishedAttachment.objects.filter(item=self).delete()
         # Attachment blocks and documents linked in the rich text alike.
         Document = get_document_model()
         referenced = {
@@ -232,6 +289,32 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
         PublishedAttachment.objects.bulk_create(PublishedAttachment(item=self, document_id=pk) for pk in document_ids)
 
     # -- reading --------------------------------------------------------------------------
+
+    @property
+    def is_withdrawn(self):
+        return self.takedown == Takedown.WITHDRAWN
+
+    @property
+    def is_removed(self):
+        return self.takedown == Takedown.REMOVED
+
+    @property
+    def next_stage(self):
+        """The stage that continues this item's matter, or ``None`` (results and other items end it)."""
+        return NEXT_STAGE.get(Stage(self.stage))
+
+    def prefill_next_stage(self, draft):
+        """Fill the new item ``draft`` as this item's next stage: same matter, entry, audience and importance."""
+        draft.title = self.title
+        draft.stage = self.next_stage
+        draft.previous_stage = self
+        draft.catalogue_entry = self.catalogue_entry
+        draft.scope = self.scope
+        draft.named_units = list(self.named_units.all())
+        draft.named_groups = list(self.named_groups.all())
+        draft.named_people = list(self.named_people.all())
+        draft.importance = self.importance
+        return draft
 
     @property
     def attachments(self):
@@ -264,6 +347,32 @@ class DisclosureItemPage(RoutablePageMixin, AudienceScopeMixin, ValidityMixin, I
             if item.translation_key not in steps or item.locale_id == self.locale_id:
                 steps[item.translation_key] = item
         return [steps[key] for key in keys if key in steps]
+
+    def serve(self, request, *args, **kwargs):
+        # Wagtail has checked the view restriction before this: a removed members-only item
+        # still sends the public to the login page and reveals nothing more.
+        if self.is_removed:
+            return self.serve_removed(request)
+        return super().serve(request, *args, **kwargs)
+
+    def serve_removed(self, request):
+        """410 Gone with a short notice, or a permanent redirect to the named replacement."""
+        replacement = self.replacement_for(request.user)
+        if replacement is not None:
+            return HttpResponsePermanentRedirect(replacement.get_url(request))
+        context = {"page": self, "self": self, "request": request}
+        return TemplateResponse(request, "disclosure_pages/disclosure_item_removed.html", context, status=410)
+
+    def replacement_for(self, user):
+        """The replacement in this item's script, if it is still public to ``user`` (else None)."""
+        from ..visibility import visible_pages
+
+        if not self.replacement_id:
+            return None
+        # The variant in the other script keeps its source's link: follow it into this script.
+        candidates = DisclosureItemPage.objects.filter(translation_key=self.replacement.translation_key)
+        visible = list(visible_pages(candidates, user))
+        return next((item for item in visible if item.locale_id == self.locale_id), visible[0] if visible else None)
 
     def get_context(self, request, *args, **kwargs):
         from ..visibility import visible_pages

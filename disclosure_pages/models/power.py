@@ -7,9 +7,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import PowerBlock
+from ..permissions import PolicyCheckedPermissionsMixin
 
 
-class PowerListPage(Page):
+class PowerListPage(PolicyCheckedPermissionsMixin, Page):
     """A unit's published list of powers (清权、确权、晒权)."""
 
     introduction = models.TextField("说明", blank=True)

@@ -11,11 +11,12 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from wagtail.search import index
 
 from ..choices import UnitType
+from ..permissions import PolicyCheckedPermissionsMixin
 
 unit_code_validator = RegexValidator(r"^[A-Za-z0-9-]{2,32}$", "单位编码只能包含字母、数字和连字符，长度 2–32 位。")
 
 
-class UnitPage(RoutablePageMixin, Page):
+class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
     """A party organisation that publishes disclosure items; units nest as the county's tree."""
 
     short_name = models.CharField("简称", max_length=40, blank=True)

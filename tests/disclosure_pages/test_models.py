@@ -212,7 +212,11 @@ class UnitGroupTests(TestCase):
         officer = make_user("cgz-officer", reload(self.t.township).officers_group)
         leader = make_user("cgz-leader", reload(self.t.township).leading_group)
         self.assertTrue(self.t.township.permissions_for_user(officer).can_edit())
-        self.assertTrue(reload(self.t.village1).permissions_for_user(officer).can_edit())
+        # Their villages' sections only with SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES (workflows' policy).
+        self.assertFalse(reload(self.t.village1).permissions_for_user(officer).can_edit())
+        with self.settings(SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES=True):
+            officer = type(officer).objects.get(pk=officer.pk)  # its unit reach is cached per user object
+            self.assertTrue(reload(self.t.village1).permissions_for_user(officer).can_edit())
         self.assertFalse(self.t.township.permissions_for_user(officer).can_publish())
         self.assertFalse(self.t.township.permissions_for_user(leader).can_publish())  # publishing is the workflow's
         self.assertFalse(self.t.township2.permissions_for_user(officer).can_edit())

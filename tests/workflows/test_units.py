@@ -118,13 +118,47 @@ class TownshipAndVillagesTests(TestCase):
     def setUp(self):
         self.client.force_login(self.p["officer"])
 
+    def reading_urls(self, draft):
+        """Where a draft can be read without editing it: preview, a revision, the history."""
+        return {
+            "preview": reverse("wagtailadmin_pages:view_draft", args=[draft.pk]),
+            "revision": reverse("wagtailadmin_pages:revisions_view", args=[draft.pk, draft.latest_revision_id]),
+            "history": reverse("wagtailadmin_pages:history", args=[draft.pk]),
+        }
+
+    def assertRefused(self, url, draft):
+        response = self.client.get(url, follow=True)
+        self.assertNotIn(draft.title, response.content.decode(), url)
+        self.assertEqual(response.redirect_chain[0][0], reverse("wagtailadmin_home"), url)
+        self.assertTrue(any("权限" in m for m in messages_of(response)), url)
+
     def test_township_officers_do_not_reach_their_villages_sections(self):
         listing = self.client.get(reverse("wagtailadmin_explore", args=[self.t.township.pk]))
         self.assertNotContains(listing, self.t.village1.title)
-        response = self.client.get(edit_url(self.village_draft))
-        self.assertEqual(response.status_code, 302)
-        self.assertTrue(any("属于东关村党支部" in m for m in messages_of(response)))
+        self.assertRefused(edit_url(self.village_draft), self.village_draft)
         self.assertEqual(self.client.get(add_url(self.t.village1)).status_code, 302)
+
+    def test_township_officers_cannot_read_a_village_draft_by_typing_its_url(self):
+        for name, url in self.reading_urls(self.village_draft).items():
+            with self.subTest(name):
+                self.assertRefused(url, self.village_draft)
+
+    @override_settings(SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES=True)
+    def test_with_the_setting_township_officers_read_their_villages_drafts(self):
+        for name, url in self.reading_urls(self.village_draft).items():
+            with self.subTest(name):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200, url)
+                self.assertContains(response, self.village_draft.title)
+
+    def test_another_townships_officers_never_read_the_village_draft(self):
+        for manage_villages in (False, True):
+            with self.subTest(manage_villages=manage_villages), self.settings(
+                SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES=manage_villages
+            ):
+                self.client.force_login(self.p["officer2"])
+                for url in [*self.reading_urls(self.village_draft).values(), edit_url(self.village_draft)]:
+                    self.assertRefused(url, self.village_draft)
 
     @override_settings(SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES=True)
     def test_the_setting_gives_township_officers_their_villages_sections(self):

@@ -186,18 +186,20 @@ class IndexNumberMixin(models.Model):
         abstract = True
 
     def ensure_index_number(self, unit_code, on_date=None):
+        """Give the item its number once; returns whether the item has translations (known
+        from the same query, so a new item's save need not ask again)."""
         if self.index_number:
-            return
+            return None
         # A translation of an item shares the index number of its source.
-        if getattr(self, "translation_key", None):
-            existing = (
-                type(self).objects.filter(translation_key=self.translation_key)
-                .exclude(index_number="")
-                .values_list("index_number", flat=True)
-                .first()
-            )
-            if existing:
-                self.index_number = existing
-                return
+        numbers = list(
+            type(self).objects.filter(translation_key=self.translation_key)
+            .exclude(pk=self.pk)
+            .values_list("index_number", flat=True)
+        )
+        existing = next((number for number in numbers if number), None)
+        if existing:
+            self.index_number = existing
+            return True
         year = (on_date or timezone.localdate()).year
         self.index_number = IndexNumberSequence.allocate(unit_code, year)
+        return bool(numbers)

@@ -219,12 +219,15 @@ class DisclosureItemPage(
                 if self.live and not self.publish_date:
                     self.publish_date = timezone.localdate()
                 self._date_takedown()
+                has_translations = None
                 if self.unit is not None:
-                    self.ensure_index_number(self.unit.code, self.document_date)
+                    has_translations = self.ensure_index_number(self.unit.code, self.document_date)
             super().save(*args, **kwargs)
             if full_save:
-                self.apply_scope()
-                self.sync_scope_to_translations()
+                if not (adding and self.is_public):  # a new page has no restriction to remove
+                    self.apply_scope()
+                if has_translations is not False:
+                    self.sync_scope_to_translations()
                 self.record_published_attachments(adding=adding)
 
     def copy(self, *args, **kwargs):

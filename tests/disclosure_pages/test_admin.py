@@ -4,32 +4,13 @@ from django.test import TestCase
 from django.urls import reverse
 
 from disclosure_pages.models import DisclosureItemPage
+from tests import factories
 from tests.factories import build_tree, d, make_item, make_user, reload
 
 
-def item_form(title="关于2024年第一季度党费收缴情况的公示", **fields):
-    data = {
-        "title": title,
-        "slug": "dangfei-2024-q1",
-        "summary": "",
-        "scope": "public",
-        "stage": "other",
-        "importance": "general",
-        "validity": "valid",
-        "change_kind": "minor",
-        "change_note": "",
-        "body-count": "0",
-        "change_notes-TOTAL_FORMS": "0",
-        "change_notes-INITIAL_FORMS": "0",
-        "change_notes-MIN_NUM_FORMS": "0",
-        "change_notes-MAX_NUM_FORMS": "1000",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(fields)
-    return data
+def item_form(**fields):
+    fields.setdefault("slug", "dangfei-2024-q1")
+    return factories.item_form(**fields)
 
 
 class ItemEditorTests(TestCase):

@@ -1,46 +1,19 @@
 """Drive the review workflow through the admin the way a browser does.
 
-The item form is the exact POST data of the item editor (as in
-tests/disclosure_pages/test_admin.py); workflow actions are posted to Wagtail's action
+The item form is the exact POST data of the item editor (``tests.factories.item_form``);
+workflow actions are posted to Wagtail's action
 dialog with the ``X-Requested-With`` header its JavaScript sends.
 """
 
-import itertools
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from wagtail.models import TaskState
 
 from disclosure_pages.models import DisclosureItemPage
-from tests.factories import make_user
+from tests.factories import item_form, make_user
 
-_slugs = itertools.count(1)
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
-
-
-def item_form(title="关于2024年第一季度党费收缴情况的公示", **fields):
-    data = {
-        "title": title,
-        "slug": f"review-{next(_slugs)}",
-        "summary": "",
-        "scope": "public",
-        "stage": "other",
-        "importance": "general",
-        "validity": "valid",
-        "change_kind": "minor",
-        "change_note": "",
-        "body-count": "0",
-        "change_notes-TOTAL_FORMS": "0",
-        "change_notes-INITIAL_FORMS": "0",
-        "change_notes-MIN_NUM_FORMS": "0",
-        "change_notes-MAX_NUM_FORMS": "1000",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(fields)
-    return data
 
 
 def edit_form(item, **fields):

@@ -21,6 +21,16 @@ PROFILES = {
 }
 
 
+# The profile producing each script unless a deployment chooses another: Taiwan characters
+# without vocabulary changes (official wording stays), and plain Traditional → Simplified.
+DEFAULT_PROFILES = {"zh-hant": "s2tw", "zh-hans": "t2s"}
+
+
+def profile_for(language, overrides=None):
+    """The OpenCC profile that produces ``language`` (zh-hans or zh-hant)."""
+    return {**DEFAULT_PROFILES, **(overrides or {})}[language]
+
+
 @cache
 def converter(profile):
     """A cached OpenCC converter for ``profile`` (one of PROFILES)."""

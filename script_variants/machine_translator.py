@@ -4,16 +4,15 @@ from django.conf import settings
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.strings import StringValue
 
+from chinese import conversion
 from chinese.conversion import convert
 
 SIMPLIFIED, TRADITIONAL = "zh-hans", "zh-hant"
-DEFAULT_PROFILES = {TRADITIONAL: "s2tw", SIMPLIFIED: "t2s"}
 
 
 def profile_for(target_language):
-    """The OpenCC profile producing ``target_language``, from ``SUNSHINE_SCRIPT_PROFILES``."""
-    profiles = {**DEFAULT_PROFILES, **getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})}
-    return profiles[target_language]
+    """The OpenCC profile producing ``target_language``, as ``SUNSHINE_SCRIPT_PROFILES`` chooses."""
+    return conversion.profile_for(target_language, getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {}))
 
 
 class OpenCCTranslator(BaseMachineTranslator):

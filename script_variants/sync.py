@@ -11,7 +11,12 @@ from collections import defaultdict
 from django.db import transaction
 from modelcluster.fields import ParentalKey
 from wagtail.models import Locale, Page, TranslatableMixin
-from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
 
 from .machine_translator import SIMPLIFIED, TRADITIONAL, OpenCCTranslator
 

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page, Site
 
-from chinese.conversion import convert
+from chinese.conversion import convert, profile_for
 
 register = template.Library()
 
@@ -56,8 +56,7 @@ def in_script(text):
     language = translation.get_language()
     if not text or language not in ("zh-hans", "zh-hant"):
         return text
-    profiles = {"zh-hant": "s2tw", "zh-hans": "t2s", **getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})}
-    return convert(text, profiles[language])
+    return convert(text, profile_for(language, getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})))
 
 
 @register.simple_tag

@@ -59,3 +59,45 @@ def without_removed_items(queryset):
 
 def user_can_view(page, user):
     return visible_pages(type(page).objects.filter(pk=page.pk), user).exists()
+
+
+# -- the same rule as audience keys, for search engines ----------------------------------------
+# A search index cannot run ``visible_pages`` per query, so each indexed page carries the keys
+# of the audiences that may view it and each query the keys of its user: a page is found when
+# they share one. Both are derived from the same view restrictions as ``visible_pages``.
+PUBLIC = "public"
+SIGNED_IN = "login"
+NOBODY = "nobody"
+
+
+def group_key(group_id):
+    return f"group{group_id}"
+
+
+def audience_keys(page):
+    """Keys of the audiences that may view ``page`` given its and its ancestors' restrictions."""
+    restrictions = PageViewRestriction.objects.filter(
+        page__path__in=[page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
+    ).prefetch_related("groups")
+    allowed_groups = None  # None: not limited to groups
+    signed_in_only = False
+    for restriction in restrictions:
+        if restriction.restriction_type == BaseViewRestriction.PASSWORD:
+            return [NOBODY]  # per-session passwords are never passed in listings
+        if restriction.restriction_type == BaseViewRestriction.LOGIN:
+            signed_in_only = True
+        elif restriction.restriction_type == BaseViewRestriction.GROUPS:
+            groups = {group.pk for group in restriction.groups.all()}
+            allowed_groups = groups if allowed_groups is None else allowed_groups & groups
+    if allowed_groups is not None:
+        return sorted(group_key(pk) for pk in allowed_groups) or [NOBODY]
+    return [SIGNED_IN] if signed_in_only else [PUBLIC]
+
+
+def user_audience_keys(user):
+    """The audience keys ``user`` holds, or None for superusers, who see everything live."""
+    if user is None or not user.is_authenticated:
+        return [PUBLIC]
+    if user.is_superuser:
+        return None
+    return [PUBLIC, SIGNED_IN] + [group_key(pk) for pk in user.groups.values_list("pk", flat=True)]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_list, env_str
+from .env import env_list, env_str, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -148,7 +150,14 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 # they are attached to is checked (disclosure_pages.attachments). Never by the web server.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "txt", "csv", "zip", "ofd", "wps"]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search (the search app): SEARCH_URL=database (default), elasticsearch://host:9200 or
+# opensearch://host:9200 (…s:// for TLS). With an engine the database index is kept too, and
+# answers while the engine is unreachable.
+WAGTAILSEARCH_BACKENDS = search_backends(env_str("SEARCH_URL", "database"))
+SUNSHINE_SEARCH_BACKEND = "default"
+SUNSHINE_SEARCH_FALLBACK_BACKEND = "database" if "database" in WAGTAILSEARCH_BACKENDS else None
+# Background work (search index updates): a database queue worked by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # Every page and catalogue snippet gets a variant in the other script (script_variants).
 # https://wagtail-localize.org/stable/how-to/integrations/machine-translation/

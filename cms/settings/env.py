@@ -29,3 +29,36 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_SEARCH_SCHEMES = {
+    "elasticsearch": ("search.backends.elasticsearch", "http"),
+    "elasticsearchs": ("search.backends.elasticsearch", "https"),
+    "opensearch": ("search.backends.opensearch", "http"),
+    "opensearchs": ("search.backends.opensearch", "https"),
+}
+
+
+def search_backends(url):
+    """WAGTAILSEARCH_BACKENDS for SEARCH_URL: ``database`` or ``elasticsearch[s]://`` / ``opensearch[s]://host:port``.
+
+    With an engine, the database backend stays configured as well: it is kept up to date and
+    answers while the engine is unreachable.
+    """
+    database = {"BACKEND": "search.backends.database"}
+    if not url or url == "database":
+        return {"default": database}
+    scheme, _, rest = url.partition("://")
+    if scheme not in _SEARCH_SCHEMES or not rest:
+        raise ImproperlyConfigured(
+            f"SEARCH_URL must be 'database' or elasticsearch://, elasticsearchs://, opensearch://, opensearchs:// "
+            f"followed by host:port, got {url!r}"
+        )
+    module, http_scheme = _SEARCH_SCHEMES[scheme]
+    engine = {
+        "BACKEND": module,
+        "URLS": [f"{http_scheme}://{rest}"],
+        "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "sunshine_"),
+        "TIMEOUT": 5,
+    }
+    return {"default": engine, "database": database}

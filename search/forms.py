@@ -1,0 +1,53 @@
+"""The search parameters, validated once for the page and the JSON endpoint."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from disclosure_pages.choices import Scope, Stage
+
+from .query import EXPIRED, REPEALED, SORT_DATE, SORT_RELEVANCE, VALID
+
+# Longer queries are cut, not refused: pasted paragraphs should still find their item.
+MAX_QUERY_LENGTH = 100
+MAX_PAGE = 500
+VALIDITY_CHOICES = [(VALID, "有效"), (EXPIRED, "已失效"), (REPEALED, "已废止")]
+SORT_CHOICES = [(SORT_RELEVANCE, "按相关度"), (SORT_DATE, "按日期")]
+
+
+class SearchParametersForm(forms.Form):
+    """Query-string parameters; errors carry a machine-readable code for the API."""
+
+    q = forms.CharField(required=False, strip=True)
+    unit = forms.CharField(required=False, max_length=64)
+    area = forms.UUIDField(required=False, error_messages={"invalid": "板块参数无效。"})
+    entry = forms.UUIDField(required=False, error_messages={"invalid": "目录参数无效。"})
+    year = forms.IntegerField(
+        required=False, min_value=1949, max_value=2100, error_messages={"invalid": "年份参数无效。", "min_value": "年份参数无效。", "max_value": "年份参数无效。"}
+    )
+    stage = forms.ChoiceField(required=False, choices=Stage.choices, error_messages={"invalid_choice": "公开阶段参数无效。"})
+    validity = forms.ChoiceField(required=False, choices=VALIDITY_CHOICES, error_messages={"invalid_choice": "有效性参数无效。"})
+    scope = forms.ChoiceField(required=False, choices=Scope.choices, error_messages={"invalid_choice": "公开范围参数无效。"})
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, error_messages={"invalid_choice": "排序参数无效。"})
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE,
+        error_messages={"invalid": "页码参数无效。", "min_value": "页码参数无效。", "max_value": f"页码不能超过 {MAX_PAGE}。"},
+    )
+
+    def clean_q(self):
+        text = self.cleaned_data["q"].replace("\x00", "")
+        self.truncated = len(text) > MAX_QUERY_LENGTH
+        return text[:MAX_QUERY_LENGTH]
+
+    def clean_unit(self):
+        code = self.cleaned_data["unit"]
+        if code and not code.replace("-", "").replace("_", "").isalnum():
+            raise ValidationError("单位参数无效。", code="invalid")
+        return code
+
+    def error_list(self):
+        """``[(parameter, code, message)]`` of the errors, for the JSON error body."""
+        return [
+            (name, f"invalid_{name}", str(error.message % (error.params or {})) if error.params else str(error.message))
+            for name, errors in self.errors.as_data().items()
+            for error in errors
+        ]

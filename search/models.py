@@ -1,0 +1,79 @@
+"""What the search app stores in the database: the database engine's documents and the outbox."""
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    """One live disclosure item as the database engine indexes it.
+
+    The columns are the facets and filters, so that a search reads one table: no join to the
+    page tree per hit. The four ``*_terms`` columns hold the analysed text (chinese.analysis);
+    on SQLite an FTS5 table indexes them (external content, rowid = page id), on PostgreSQL
+    they are turned into ``search_vector``.
+    """
+
+    # Not a foreign key: a deleted page's row stays until the index update removes it together
+    # with its full-text entry (which needs the row's terms to be removed).
+    page_id = models.PositiveIntegerField(primary_key=True)
+    locale = models.CharField(max_length=20)
+    title = models.TextField()
+    text = models.TextField(help_text="Plain text of summary and body, for snippets.")
+    url = models.CharField(max_length=500)
+    unit_code = models.CharField(max_length=64)
+    unit_name = models.CharField(max_length=255)
+    # The item's unit's page path: a township's path is a prefix of its villages' paths.
+    unit_path = models.CharField(max_length=255)
+    area_key = models.UUIDField(null=True)
+    entry_key = models.UUIDField(null=True)
+    publish_date = models.DateField(null=True)
+    year = models.PositiveSmallIntegerField(null=True)
+    stage = models.CharField(max_length=10)
+    importance = models.CharField(max_length=10)
+    scope = models.CharField(max_length=10)
+    validity = models.CharField(max_length=10)
+    expiry_date = models.DateField(null=True)
+    withdrawn = models.BooleanField(default=False)
+    index_number = models.CharField(max_length=64, blank=True)
+    document_number = models.CharField(max_length=64, blank=True)
+    # Audiences (disclosure_pages.visibility.audience_keys): public items need no lookup.
+    public = models.BooleanField()
+    audience = models.CharField(max_length=500, help_text="Space-separated audience keys, padded with spaces.")
+    title_terms = models.TextField()
+    body_terms = models.TextField()
+    title_chars = models.TextField()
+    body_chars = models.TextField()
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["locale", "public", "publish_date"], name="search_doc_listing"),
+            models.Index(fields=["unit_path"], name="search_doc_unit_path"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PendingIndexUpdate(models.Model):
+    """An index change not yet applied to one search backend (an outbox row).
+
+    Written in the same transaction as the change that caused it, deleted once the backend
+    took it: when an engine is down, its rows wait and are applied when it returns.
+    """
+
+    page_id = models.PositiveIntegerField()
+    backend = models.CharField(max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped when the page changes again while waiting: the row is deleted only if the change
+    # that was applied is still the latest one.
+    changes = models.PositiveIntegerField(default=1)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page_id", "backend"], name="one_pending_update_per_page_backend")]
+        indexes = [models.Index(fields=["backend", "next_attempt_at"], name="search_pending_due")]
+
+    def __str__(self):
+        return f"page {self.page_id} → {self.backend}"

@@ -1,0 +1,256 @@
+"""The one query service behind the search page, the JSON endpoint and autocomplete.
+
+It turns validated parameters into an ``ItemQuery`` for the user's audience, asks the
+configured engine, falls back to the database engine when Elasticsearch/OpenSearch does not
+answer (the database index is kept in step with it for that reason), and dresses the raw
+answer: highlighted titles and snippets, facet labels in the page's script, pagination.
+"""
+
+import logging
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from modelsearch.backends import get_search_backend
+
+from disclosure_pages.choices import Scope, Stage
+from disclosure_pages.models import CatalogueArea, CatalogueEntry, PortalPage, UnitPage
+from disclosure_pages.visibility import user_audience_keys
+
+from .forms import VALIDITY_CHOICES
+from .highlight import highlight, snippet
+from .query import FACETS, SORT_DATE, SORT_RELEVANCE, ItemQuery
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+SUGGESTIONS = 8
+
+
+class SearchUnavailable(Exception):
+    """No engine could answer."""
+
+
+class UnknownUnit(Exception):
+    """The ``unit`` parameter names no unit of this locale."""
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list
+
+
+@dataclass
+class ResultItem:
+    page_id: int
+    title: str
+    title_html: str
+    url: str
+    snippet_html: str
+    unit_name: str
+    unit_code: str
+    publish_date: object
+    index_number: str
+    document_number: str
+    stage: str
+    stage_label: str
+    validity: str
+    validity_label: str
+    withdrawn: bool
+
+
+@dataclass
+class SearchPage:
+    query: str
+    count: int
+    results: list
+    facets: list
+    page: int
+    page_size: int
+    sort: str
+    engine: str
+    degraded: bool = False  # answered by the fallback engine
+    truncated: bool = False
+    selected: dict = field(default_factory=dict)
+    engine_ms: float = 0.0
+
+    @property
+    def num_pages(self):
+        return max(1, math.ceil(self.count / self.page_size))
+
+
+def configured_backends():
+    """(primary, fallback) backend names: the fallback only when the primary is not the database."""
+    primary = getattr(settings, "SUNSHINE_SEARCH_BACKEND", "default")
+    fallback = getattr(settings, "SUNSHINE_SEARCH_FALLBACK_BACKEND", None)
+    return primary, (fallback if fallback != primary else None)
+
+
+def _engine_search(query):
+    primary, fallback = configured_backends()
+    try:
+        return get_search_backend(primary).search_items(query), primary, False
+    except Exception as error:  # an unreachable or failing engine must not take the page down
+        if fallback is None:
+            logger.exception("Search backend %r failed", primary)
+            raise SearchUnavailable from error
+        logger.warning("Search backend %r failed (%s); answering from %r", primary, error, fallback)
+    try:
+        return get_search_backend(fallback).search_items(query), fallback, True
+    except Exception as error:
+        logger.exception("Fallback search backend %r failed too", fallback)
+        raise SearchUnavailable from error
+
+
+def resolve_unit(code, locale):
+    """The unit with ``code`` in the tree of ``locale``."""
+    unit = UnitPage.objects.filter(code=code, locale__language_code=locale).only("path", "code", "title").first()
+    if unit is None:
+        raise UnknownUnit(code)
+    return unit
+
+
+def portal_path(locale):
+    portal = PortalPage.objects.filter(locale__language_code=locale).only("path").first()
+    return portal.path if portal else ""
+
+
+def search(params, user, locale, page_size=PAGE_SIZE):
+    """One page of search results for validated ``params`` (``SearchParametersForm.cleaned_data``)."""
+    text = params.get("q") or ""
+    unit = resolve_unit(params["unit"], locale) if params.get("unit") else None
+    page = params.get("page") or 1
+    sort = params.get("sort") or SORT_RELEVANCE
+    query = ItemQuery(
+        text=text,
+        locale=locale,
+        audience=user_audience_keys(user),
+        unit_path=unit.path if unit else None,
+        facet_root_path=unit.path if unit else _top_unit_path(locale),
+        area=str(params["area"]) if params.get("area") else None,
+        entry=str(params["entry"]) if params.get("entry") else None,
+        year=params.get("year"),
+        stage=params.get("stage") or None,
+        validity=params.get("validity") or None,
+        scope=(params.get("scope") or None) if user.is_authenticated else None,
+        sort=sort,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
+    selected = {name: value for name, value in params.items() if name in FACETS and value not in (None, "")}
+    if not query.phrases:
+        return SearchPage(text, 0, [], [], page, page_size, sort, engine="", selected=selected)
+    answer, engine, degraded = _engine_search(query)
+    return SearchPage(
+        query=text,
+        count=answer.count,
+        results=[_result_item(hit, text) for hit in answer.hits],
+        facets=_facets(answer.facets, query, locale, user, unit, params),
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        engine=engine,
+        degraded=degraded,
+        selected=selected,
+        engine_ms=answer.engine_ms,
+    )
+
+
+def suggest(text, user, locale, limit=SUGGESTIONS):
+    """Titles that contain ``text`` (autocomplete), newest first, for ``user``'s audience."""
+    query = ItemQuery(
+        text=text, locale=locale, audience=user_audience_keys(user), sort=SORT_DATE, limit=limit, facets=False, title_only=True
+    )
+    if not query.phrases:
+        return []
+    answer, _engine, _degraded = _engine_search(query)
+    return [{"title": hit.title, "url": hit.url, "title_html": str(highlight(hit.title, text))} for hit in answer.hits]
+
+
+def _top_unit_path(locale):
+    """The unit facet starts at the county: the one unit directly under the portal, if there is one."""
+    root = portal_path(locale)
+    tops = list(UnitPage.objects.filter(path__startswith=root, depth=len(root) // 4 + 1).values_list("path", flat=True)[:2])
+    return tops[0] if len(tops) == 1 else root
+
+
+def _result_item(hit, text):
+    return ResultItem(
+        page_id=hit.page_id,
+        title=hit.title,
+        title_html=str(highlight(hit.title, text)),
+        url=hit.url,
+        snippet_html=str(snippet(hit.text, text)),
+        unit_name=hit.unit_name,
+        unit_code=hit.unit_code,
+        publish_date=hit.publish_date,
+        index_number=hit.index_number,
+        document_number=hit.document_number,
+        stage=hit.stage,
+        stage_label=_(Stage(hit.stage).label),
+        validity=hit.validity,
+        validity_label=_(dict(VALIDITY_CHOICES)[hit.validity]),
+        withdrawn=hit.withdrawn,
+    )
+
+
+def _facets(raw, query, locale, user, unit, params):
+    """Labelled facets in sidebar order; the unit facet lists the children of the selected unit."""
+    facets = []
+    unit_counts = raw.get("unit", {})
+    if unit_counts:
+        units = {u.path: u for u in UnitPage.objects.filter(path__in=list(unit_counts)).only("path", "code", "title", "short_name")}
+        options = []
+        for path, count in unit_counts.items():
+            if path in units:
+                label = units[path].display_name + ("（本级）" if path == query.facet_root_path else "")
+                options.append(FacetOption(units[path].code, label, count, False))
+        options.sort(key=lambda option: (-option.count, option.label))
+        facets.append(Facet("unit", _("发布单位") if unit is None else unit.display_name, options))
+    for name, model in (("area", CatalogueArea), ("entry", CatalogueEntry)):
+        counts = raw.get(name, {})
+        names = dict(
+            model.objects.filter(translation_key__in=list(counts), locale__language_code=locale).values_list("translation_key", "name")
+        )
+        options = [
+            FacetOption(key, names.get(_uuid(key), ""), count, str(params.get(name) or "") == key)
+            for key, count in counts.items()
+            if _uuid(key) in names
+        ]
+        options.sort(key=lambda option: -option.count)
+        facets.append(Facet(name, _("目录板块") if name == "area" else _("公开目录"), options))
+    years = raw.get("year", {})
+    facets.append(
+        Facet("year", _("年份"), [FacetOption(str(y), f"{y}", c, params.get("year") == y) for y, c in sorted(years.items(), reverse=True) if y])
+    )
+    for name, label, choices in (("stage", _("公开阶段"), Stage.choices), ("validity", _("有效性"), VALIDITY_CHOICES)):
+        counts = raw.get(name, {})
+        facets.append(
+            Facet(name, label, [FacetOption(v, _(str(l)), counts[v], params.get(name) == v) for v, l in choices if counts.get(v)])
+        )
+    if user.is_authenticated:
+        counts = raw.get("scope", {})
+        facets.append(
+            Facet("scope", _("公开范围"), [FacetOption(v, _(str(l)), counts[v], params.get("scope") == v) for v, l in Scope.choices if counts.get(v)])
+        )
+    return [facet for facet in facets if facet.options]
+
+
+def _uuid(key):
+    import uuid
+
+    try:
+        return uuid.UUID(str(key))
+    except ValueError:
+        return None

@@ -1,0 +1,127 @@
+"""Keeping the search backends in step with the pages: an outbox drained by a background task.
+
+Every change that can alter what a search finds (a page saved, published, unpublished,
+moved or deleted; a view restriction added, changed or removed; a unit renamed) records one
+``PendingIndexUpdate`` per backend and page in the same transaction. After the commit a
+django-tasks task applies the due rows: it re-reads each page and indexes it (or removes it)
+on that backend. A backend that fails keeps its rows with a later ``next_attempt_at`` and
+they are applied when it answers again: an engine that is down delays search updates, never
+an edit, and loses none of them.
+"""
+
+import datetime
+import logging
+import operator
+from functools import reduce
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from modelsearch.backends import get_search_backend, get_search_backends_with_name
+from wagtail.models import Page
+
+from .models import PendingIndexUpdate
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+# Waits between attempts for a failing backend: 2 s, 4 s, … up to 5 minutes.
+FIRST_RETRY_SECONDS = 2
+MAX_RETRY_SECONDS = 300
+
+
+def record(page_ids):
+    """Note that ``page_ids`` must be reindexed on every auto-updated backend, and schedule it."""
+    page_ids = set(page_ids)
+    backends = [name for name, _backend in get_search_backends_with_name(with_auto_update=True)]
+    if not page_ids or not backends:
+        return
+    existing = set(
+        PendingIndexUpdate.objects.filter(page_id__in=page_ids, backend__in=backends).values_list("page_id", "backend")
+    )
+    PendingIndexUpdate.objects.bulk_create(
+        [
+            PendingIndexUpdate(page_id=page_id, backend=backend)
+            for page_id in page_ids
+            for backend in backends
+            if (page_id, backend) not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    if existing:
+        # A row already waiting is due again, and marked as changed so that a drain that read it
+        # before this change does not delete it.
+        PendingIndexUpdate.objects.filter(page_id__in={page_id for page_id, _ in existing}, backend__in=backends).update(
+            changes=F("changes") + 1, next_attempt_at=None
+        )
+    transaction.on_commit(schedule)
+
+
+def schedule():
+    from .tasks import apply_index_updates
+
+    try:
+        apply_index_updates.enqueue()
+    except Exception:  # the outbox keeps the rows; the next change or `search_sync` applies them
+        logger.exception("Could not enqueue the search index update")
+
+
+def due_updates(now=None):
+    return PendingIndexUpdate.objects.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now or timezone.now()))
+
+
+def apply_due_updates(limit=None):
+    """Apply due outbox rows, backend by backend; returns (applied, failed) row counts."""
+    applied = failed = 0
+    while limit is None or applied + failed < limit:
+        batch = list(due_updates().order_by("pk")[:BATCH])
+        if not batch:
+            break
+        by_backend = {}
+        for row in batch:
+            by_backend.setdefault(row.backend, []).append(row)
+        for backend_name, rows in by_backend.items():
+            try:
+                _apply(backend_name, [row.page_id for row in rows])
+            except Exception as error:
+                logger.warning("Search backend %r did not take %d updates: %s", backend_name, len(rows), error)
+                _postpone(rows, error)
+                failed += len(rows)
+            else:
+                # Only rows that did not change again meanwhile (see PendingIndexUpdate.changes).
+                PendingIndexUpdate.objects.filter(
+                    reduce(operator.or_, (Q(pk=row.pk, changes=row.changes) for row in rows))
+                ).delete()
+                applied += len(rows)
+        if failed:
+            break  # the rest waits for the failing backend's next attempt
+    return applied, failed
+
+
+def _apply(backend_name, page_ids):
+    backend = get_search_backend(backend_name)
+    pages = Page.objects.filter(pk__in=page_ids).specific(defer=False)
+    found = set()
+    by_model = {}
+    for page in pages:
+        found.add(page.pk)
+        by_model.setdefault(type(page), []).append(page)
+    for model, objects in by_model.items():
+        backend.add_bulk(model, objects)
+    for page_id in set(page_ids) - found:
+        backend.delete(Page(pk=page_id))
+
+
+def _postpone(rows, error):
+    now = timezone.now()
+    for row in rows:
+        row.attempts += 1
+        wait = min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (row.attempts - 1))
+        row.next_attempt_at = now + datetime.timedelta(seconds=wait)
+        row.last_error = str(error)[:1000]
+    PendingIndexUpdate.objects.bulk_update(rows, ["attempts", "next_attempt_at", "last_error"])
+    from .tasks import apply_index_updates
+
+    soonest = min(row.next_attempt_at for row in rows)
+    if apply_index_updates.get_backend().supports_defer:
+        apply_index_updates.using(run_after=soonest).enqueue()

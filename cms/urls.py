@@ -6,9 +6,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from search.api import SearchAPIView
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/search/", SearchAPIView.as_view(), name="api_search"),
     path("", include("disclosure_pages.urls")),
     path("", include("script_variants.urls")),
 ]
@@ -22,4 +25,8 @@ if settings.DEBUG:
         re_path(r"^media/(?P<path>(images|original_images)/.*)$", serve_static, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("", include("search.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

@@ -8,6 +8,7 @@ answer: highlighted titles and snippets, facet labels in the page's script, pagi
 
 import logging
 import math
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -42,6 +43,7 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+    query_string: str = ""  # set by the page: the link that toggles this option
 
 
 @dataclass
@@ -84,10 +86,15 @@ class SearchPage:
     truncated: bool = False
     selected: dict = field(default_factory=dict)
     engine_ms: float = 0.0
+    unit_label: str = ""  # the selected unit's name
 
     @property
     def num_pages(self):
         return max(1, math.ceil(self.count / self.page_size))
+
+    @property
+    def first_number(self):
+        return (self.page - 1) * self.page_size + 1
 
 
 def configured_backends():
@@ -164,6 +171,7 @@ def search(params, user, locale, page_size=PAGE_SIZE):
         degraded=degraded,
         selected=selected,
         engine_ms=answer.engine_ms,
+        unit_label=unit.display_name if unit else "",
     )
 
 
@@ -248,8 +256,6 @@ def _facets(raw, query, locale, user, unit, params):
 
 
 def _uuid(key):
-    import uuid
-
     try:
         return uuid.UUID(str(key))
     except ValueError:

@@ -44,7 +44,9 @@ def other_script_link(context):
             page_url = page.url
             if request is not None and page_url and request.path.startswith(page_url):
                 url += request.path[len(page_url):]
-                if request.GET.get("page"):
+                if context.get("keep_query_on_switch") and request.GET:
+                    url += "?" + request.GET.urlencode()  # a query meaning the same in both scripts
+                elif request.GET.get("page"):
                     url += "?page=" + request.GET["page"]
     return {"url": url, "label": label, "code": other_code, "current": request.path if request else None, "language": language}
 

@@ -119,9 +119,9 @@ def analyse_query(query, max_length=200):
     """The phrases of a search query, all of which an item must contain.
 
     Words separated by spaces are separate phrases. A word whose Chinese runs are all two or
-    more characters long is searched in the bigram stream (without its runs' final single
-    characters, which only match at the end of a run in the text); otherwise in the
-    character stream. Anything else (punctuation, operators, quotes) is dropped.
+    more characters long is searched in the bigram stream; its last run goes without its final
+    single character (the text may continue the run), the others keep it (the text's run ends
+    there too). Otherwise the word is searched in the character stream. Anything else (punctuation, operators, quotes) is dropped.
     """
     phrases = []
     for word in normalise((query or "")[:max_length]).split():
@@ -130,9 +130,11 @@ def analyse_query(query, max_length=200):
             continue
         if all(len(run) >= 2 for run in runs if _is_han(run)):
             terms = []
-            for run in runs:
+            for position, run in enumerate(runs):
                 if _is_han(run):
                     terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+                    if position < len(runs) - 1:
+                        terms.append(run[-1])  # the run ends here in the text too, as in 关于2023
                 else:
                     terms.append(run)
             phrases.append(Phrase("bigrams", tuple(terms)))
@@ -148,4 +150,4 @@ def highlight_needles(query, max_length=200):
     for word in normalise((query or "")[:max_length]).split():
         for run in _runs(word):
             needles.append(run)
-    return sorted(set(needles), key=len, reverse=True)
+    return sorted(set(needles), key=lambda needle: (-len(needle), needle))

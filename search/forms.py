@@ -33,6 +33,11 @@ class SearchParametersForm(forms.Form):
         error_messages={"invalid": "页码参数无效。", "min_value": "页码参数无效。", "max_value": f"页码不能超过 {MAX_PAGE}。"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # NUL characters are dropped from the query (clean_q) rather than refused in English.
+        self.fields["q"].validators = []
+
     def clean_q(self):
         text = self.cleaned_data["q"].replace("\x00", "")
         self.truncated = len(text) > MAX_QUERY_LENGTH

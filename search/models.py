@@ -23,8 +23,9 @@ class SearchDocument(models.Model):
     unit_name = models.CharField(max_length=255)
     # The item's unit's page path: a township's path is a prefix of its villages' paths.
     unit_path = models.CharField(max_length=255)
-    area_key = models.UUIDField(null=True)
-    entry_key = models.UUIDField(null=True)
+    # Translation keys of the catalogue area and entry (the same in both scripts), as text.
+    area_key = models.CharField(max_length=36, null=True)
+    entry_key = models.CharField(max_length=36, null=True)
     publish_date = models.DateField(null=True)
     year = models.PositiveSmallIntegerField(null=True)
     stage = models.CharField(max_length=10)

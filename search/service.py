@@ -222,7 +222,7 @@ def _facets(raw, query, locale, user, unit, params):
         options = []
         for path, count in unit_counts.items():
             if path in units:
-                label = units[path].display_name + ("（本级）" if path == query.facet_root_path else "")
+                label = units[path].display_name + (_("（本级）") if path == query.facet_root_path else "")
                 options.append(FacetOption(units[path].code, label, count, False))
         options.sort(key=lambda option: (-option.count, option.label))
         facets.append(Facet("unit", _("发布单位") if unit is None else unit.display_name, options))

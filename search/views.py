@@ -6,6 +6,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from disclosure_pages.templatetags.portal_tags import in_script
+
 from .forms import MAX_QUERY_LENGTH, SearchParametersForm
 from .service import SearchUnavailable, UnknownUnit, search, suggest
 
@@ -40,13 +42,13 @@ def search_page(request):
     }
     status = 200
     if not form.is_valid():
-        context["errors"] = [message for _name, _code, message in form.error_list()]
+        context["errors"] = [in_script(message) for _name, _code, message in form.error_list()]
         status = 400
     elif form.cleaned_data["q"]:
         try:
             results = search(form.cleaned_data, request.user, locale)
         except UnknownUnit:
-            context["errors"] = ["没有找到该单位，请从左侧选择单位。"]
+            context["errors"] = [in_script("没有找到该单位，请从左侧选择单位。")]
             status = 400
         except SearchUnavailable:
             context["unavailable"] = True

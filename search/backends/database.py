@@ -292,8 +292,8 @@ class ItemIndexMixin:
 
     def delete_item(self, item):
         super().delete_item(item)
-        if is_item_model(type(item)):
-            self.backend.item_store.write([], [item.pk])
+        # A deleted page arrives as a bare Page (its type is gone with it): always look.
+        self.backend.item_store.write([], [item.pk])
 
 
 class ItemRebuilderMixin:

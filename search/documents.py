@@ -4,12 +4,12 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from django.utils.html import strip_tags
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from chinese.analysis import analyse
 from disclosure_pages.choices import Takedown
-from disclosure_pages.models import DisclosureItemPage
-from disclosure_pages.visibility import PUBLIC, audience_keys
+from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
+from disclosure_pages.visibility import PUBLIC, audience_keys_for
 
 # Longer bodies are cut for the index (PostgreSQL positions end at 16,383; snippets need less).
 MAX_TEXT = 20_000
@@ -73,15 +73,32 @@ def plain_text(page):
 
 def build_document(page):
     """The ``ItemDocument`` of an indexable item (see ``indexable_item``)."""
-    unit = page.unit or page.get_parent().specific
-    entry = page.catalogue_entry
+    return build_documents([page])[0]
+
+
+def build_documents(pages):
+    """``ItemDocument``s of indexable items, reading their units, entries and restrictions in bulk."""
+    unit_ids = {page.unit_id for page in pages if page.unit_id}
+    units = UnitPage.objects.in_bulk(unit_ids) if unit_ids else {}
+    entry_ids = {page.catalogue_entry_id for page in pages if page.catalogue_entry_id}
+    entries = CatalogueEntry.objects.select_related("area").in_bulk(entry_ids) if entry_ids else {}
+    locales = Locale.objects.in_bulk()
+    audiences = audience_keys_for(pages)
+    return [
+        _document(page, units.get(page.unit_id) or page.get_parent().specific, entries.get(page.catalogue_entry_id),
+                  locales[page.locale_id], audiences[page.pk])
+        for page in pages
+    ]
+
+
+def _document(page, unit, entry, locale, audience):
     title = page.title
     text = plain_text(page)
     analysed_title, analysed_text = analyse(title), analyse(text)
     date = page.publish_date or (page.first_published_at.date() if page.first_published_at else None)
     return ItemDocument(
         page_id=page.pk,
-        locale=page.locale.language_code,
+        locale=locale.language_code,
         title=title,
         text=text,
         url=page.get_url() or "",
@@ -101,7 +118,7 @@ def build_document(page):
         withdrawn=page.takedown == Takedown.WITHDRAWN,
         index_number=page.index_number,
         document_number=page.document_number,
-        audience=audience_keys(page),
+        audience=audience,
         title_terms=analysed_title.bigrams,
         body_terms=analysed_text.bigrams,
         title_chars=analysed_title.chars,

@@ -7,43 +7,47 @@ class SearchDocument(models.Model):
     """One live disclosure item as the database engine indexes it.
 
     The columns are the facets and filters, so that a search reads one table: no join to the
-    page tree per hit. The four ``*_terms`` columns hold the analysed text (chinese.analysis);
-    on SQLite an FTS5 table indexes them (external content, rowid = page id), on PostgreSQL
-    they are turned into ``search_vector``.
+    page tree per hit. The four ``*_terms``/``*_chars`` columns hold the analysed text
+    (chinese.analysis); on SQLite an FTS5 table indexes them (external content, rowid = page
+    id), on PostgreSQL they are turned into ``terms_vector`` and ``chars_vector``.
+
+    Column order matters on SQLite: a search reads the facet columns of every match, and
+    SQLite reads a row from its start, so the short columns come first and the long texts
+    last; ``page_id`` is an INTEGER PRIMARY KEY, i.e. the rowid itself (one lookup per match).
     """
 
     # Not a foreign key: a deleted page's row stays until the index update removes it together
     # with its full-text entry (which needs the row's terms to be removed).
-    page_id = models.PositiveIntegerField(primary_key=True)
+    page_id = models.IntegerField(primary_key=True)
     locale = models.CharField(max_length=20)
-    title = models.TextField()
-    text = models.TextField(help_text="Plain text of summary and body, for snippets.")
-    url = models.CharField(max_length=500)
-    unit_code = models.CharField(max_length=64)
-    unit_name = models.CharField(max_length=255)
+    public = models.BooleanField()  # public items need no audience lookup
     # The item's unit's page path: a township's path is a prefix of its villages' paths.
     unit_path = models.CharField(max_length=255)
     # Translation keys of the catalogue area and entry (the same in both scripts), as text.
     area_key = models.CharField(max_length=36, null=True)
     entry_key = models.CharField(max_length=36, null=True)
-    publish_date = models.DateField(null=True)
     year = models.PositiveSmallIntegerField(null=True)
     stage = models.CharField(max_length=10)
-    importance = models.CharField(max_length=10)
-    scope = models.CharField(max_length=10)
     validity = models.CharField(max_length=10)
     expiry_date = models.DateField(null=True)
+    scope = models.CharField(max_length=10)
+    importance = models.CharField(max_length=10)
+    publish_date = models.DateField(null=True)
     withdrawn = models.BooleanField(default=False)
+    # Audiences (disclosure_pages.visibility.audience_keys), space-separated and padded.
+    audience = models.CharField(max_length=500)
+    unit_code = models.CharField(max_length=64)
+    unit_name = models.CharField(max_length=255)
     index_number = models.CharField(max_length=64, blank=True)
     document_number = models.CharField(max_length=64, blank=True)
-    # Audiences (disclosure_pages.visibility.audience_keys): public items need no lookup.
-    public = models.BooleanField()
-    audience = models.CharField(max_length=500, help_text="Space-separated audience keys, padded with spaces.")
-    title_terms = models.TextField()
-    body_terms = models.TextField()
-    title_chars = models.TextField()
-    body_chars = models.TextField()
+    url = models.CharField(max_length=500)
     indexed_at = models.DateTimeField(auto_now=True)
+    title = models.TextField()
+    text = models.TextField(help_text="Plain text of summary and body, for snippets.")
+    title_terms = models.TextField()
+    title_chars = models.TextField()
+    body_terms = models.TextField()
+    body_chars = models.TextField()
 
     class Meta:
         indexes = [

@@ -6,10 +6,12 @@ answer (the database index is kept in step with it for that reason), and dresses
 answer: highlighted titles and snippets, facet labels in the page's script, pagination.
 """
 
+import json
 import logging
 import math
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -104,17 +106,28 @@ def configured_backends():
     return primary, (fallback if fallback != primary else None)
 
 
+@lru_cache(maxsize=8)
+def _cached_backend(name, config):
+    return get_search_backend(name)
+
+
+def backend(name):
+    """The search backend ``name``, built once per configuration: an engine's client keeps its connections."""
+    config = json.dumps(settings.WAGTAILSEARCH_BACKENDS.get(name), sort_keys=True, default=repr)
+    return _cached_backend(name, config)
+
+
 def _engine_search(query):
     primary, fallback = configured_backends()
     try:
-        return get_search_backend(primary).search_items(query), primary, False
+        return backend(primary).search_items(query), primary, False
     except Exception as error:  # an unreachable or failing engine must not take the page down
         if fallback is None:
             logger.exception("Search backend %r failed", primary)
             raise SearchUnavailable from error
         logger.warning("Search backend %r failed (%s); answering from %r", primary, error, fallback)
     try:
-        return get_search_backend(fallback).search_items(query), fallback, True
+        return backend(fallback).search_items(query), fallback, True
     except Exception as error:
         logger.exception("Fallback search backend %r failed too", fallback)
         raise SearchUnavailable from error

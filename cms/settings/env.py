@@ -59,6 +59,7 @@ def search_backends(url):
         "BACKEND": module,
         "URLS": [f"{http_scheme}://{rest}"],
         "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "sunshine_"),
-        "TIMEOUT": 5,
+        # Seconds per request: searches answer in milliseconds; bulk rebuilds of large chunks need more.
+        "TIMEOUT": int(os.environ.get("SEARCH_TIMEOUT", "10")),
     }
     return {"default": engine, "database": database}

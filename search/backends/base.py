@@ -2,7 +2,7 @@
 
 from disclosure_pages.models import DisclosureItemPage
 
-from ..documents import build_document, indexable_item
+from ..documents import build_documents, indexable_item
 
 
 def is_item_model(model):
@@ -11,11 +11,11 @@ def is_item_model(model):
 
 def documents_and_deletions(pages):
     """Documents of the indexable ``pages`` and the ids of the others (drafts, removed items)."""
-    documents, deletions = [], []
+    items, deletions = [], []
     for page in pages:
         item = indexable_item(page)
         if item is None:
             deletions.append(page.pk)
         else:
-            documents.append(build_document(item))
-    return documents, deletions
+            items.append(item)
+    return (build_documents(items) if items else []), deletions

@@ -164,7 +164,9 @@ class DatabaseItemStore:
 
     def _from(self):
         if self.vendor == "sqlite":
-            return f"{FTS_TABLE} f JOIN {DOC_TABLE} d ON d.page_id = f.rowid"
+            # CROSS JOIN keeps SQLite from driving the join from the document table, which would
+            # evaluate the full-text match once per row (stock Wagtail's slowness).
+            return f"{FTS_TABLE} f CROSS JOIN {DOC_TABLE} d ON d.page_id = f.rowid"
         return f"{DOC_TABLE} d"
 
     def _match(self, phrases, title_only=False):
@@ -302,6 +304,9 @@ class ItemRebuilderMixin:
     def start(self):
         index = super().start()
         index.backend.item_store.clear()
+        # Wagtail's SQLite index averages every title after each chunk (a full table scan, so
+        # quadratic over a rebuild); its rebuilder computes them all once when it finishes.
+        index.defer_title_norms = True
         return index
 
 
@@ -317,7 +322,11 @@ class ChineseSearchBackendMixin:
 
 
 class SQLiteChineseIndex(ItemIndexMixin, SQLiteIndex):
-    pass
+    defer_title_norms = False
+
+    def _refresh_title_norms(self, full=False):
+        if full or not self.defer_title_norms:
+            super()._refresh_title_norms(full=full)
 
 
 class SQLiteChineseRebuilder(ItemRebuilderMixin, SQLiteSearchRebuilder):

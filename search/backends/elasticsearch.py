@@ -8,10 +8,13 @@ what the database engine finds. Queries are built with elasticsearch-dsl.
 """
 
 import datetime
+import re
 
 from elastic_transport import Transport
 from elasticsearch_dsl import A, Q, Search
-from modelsearch.backends.elasticsearch8 import Elasticsearch8Mapping, Elasticsearch8SearchBackend
+from modelsearch.backends.elasticsearch8 import Elasticsearch8Index, Elasticsearch8Mapping, Elasticsearch8SearchBackend
+from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebuilder
+from modelsearch.index import class_is_indexed
 from wagtail.models import Page
 
 from ..query import EXPIRED, FACETS, REPEALED, SORT_DATE, VALID, EngineResults, Hit, current_validity
@@ -92,6 +95,93 @@ class ItemMappingMixin:
         if is_item_model(type(obj)):
             document.update(item_fields(obj))
         return document
+
+
+class IndexMissing(Exception):
+    """The engine has no index for a write yet; ``update_index`` makes it."""
+
+
+# ElasticsearchAtomicIndexRebuilder names the index it fills "<alias>_<7 random characters>".
+_REBUILD_SUFFIX = re.compile(r"_[a-z0-9]{7}")
+
+
+class EngineIndexMixin:
+    """Index writes that never make an index on the fly and are not lost to a rebuild.
+
+    The engines create a missing index on the first write to it, with mappings guessed from
+    that document: the item fields would become standard-analysed text and the item search,
+    which filters and counts keyword fields, would fail. Only ``update_index`` makes indices
+    here; a write to a missing one fails, and its outbox rows wait until the index exists.
+
+    ``update_index`` fills a new index while the alias still points to the old one, and a
+    change written only to the old one would be undone by the swap (a scope narrowed to
+    members would be public again). A change goes to the index being filled as well, and
+    the rebuild only creates documents, so a page it read before the change cannot replace
+    what the change wrote.
+    """
+
+    loading = False  # set on the new index of an atomic rebuild
+
+    def add_item(self, item):
+        self.add_items(type(item), [item])
+
+    def add_items(self, model, items):
+        if not class_is_indexed(model) or not items:
+            return
+        mapping = self.mapping_class(model)
+        actions = [{"_id": mapping.get_document_id(item), **mapping.get_document(item)} for item in items]
+        if self.loading:
+            actions = [{"_op_type": "create", **action} for action in actions]
+        for name in self._targets(required=True):
+            self.backend.bulk(self.es, actions, index=name, ignore_status=(409,) if self.loading else ())
+
+    def delete_item(self, item):
+        if not class_is_indexed(type(item)):
+            return
+        document_id = self.mapping_class(type(item)).get_document_id(item)
+        for name in self._targets():
+            try:
+                self.es.delete(index=name, id=document_id)
+            except self.backend.NotFoundError:
+                pass
+
+    def _targets(self, required=False):
+        """The indices a write goes to: this one, if it exists, and any a rebuild is filling for it."""
+        if self.loading:
+            return [self.name]
+        found = self.es.indices.get_alias(index=f"{self.name}*").items()
+        exists = any(name == self.name or self.name in info["aliases"] for name, info in found)
+        if required and not exists:
+            raise IndexMissing(f"The search index {self.name!r} does not exist: run `manage.py update_index`.")
+        filling = [
+            name for name, info in found
+            if _REBUILD_SUFFIX.fullmatch(name.removeprefix(self.name)) and self.name not in info["aliases"]
+        ]
+        return ([self.name] if exists else []) + filling
+
+
+class AtomicRebuilder(ElasticsearchAtomicIndexRebuilder):
+    """Fills the new index create-only (see EngineIndexMixin) and swaps the alias in one request.
+
+    Wagtail's rebuilder adds the alias to the new index before removing the old one: for that
+    moment searches count every document twice and writes through the alias are refused.
+    """
+
+    def __init__(self, index):
+        super().__init__(index)
+        self.index.loading = True
+
+    def finish(self):
+        self.index.refresh()
+        old = [index.name for index in self.alias.aliased_indices()] if self.alias.is_alias() else []
+        if not old:
+            self.alias.delete()  # an index named like the alias, from before atomic rebuilds
+        actions = [{"remove": {"index": name, "alias": self.alias.name}} for name in old]
+        actions.append({"add": {"index": self.index.name, "alias": self.alias.name}})
+        self.index.es.indices.update_aliases(body={"actions": actions})
+        backend = self.index.backend
+        for name in old:
+            backend.index_class(backend, name).delete()
 
 
 def item_fields(page):
@@ -243,9 +333,15 @@ class ElasticsearchChineseMapping(ItemMappingMixin, Elasticsearch8Mapping):
     pass
 
 
+class ElasticsearchChineseIndex(EngineIndexMixin, Elasticsearch8Index):
+    pass
+
+
 class ElasticsearchChineseSearchBackend(ItemSearchMixin, Elasticsearch8SearchBackend):
     name = "elasticsearch"
     mapping_class = ElasticsearchChineseMapping
+    index_class = ElasticsearchChineseIndex
+    atomic_rebuilder_class = AtomicRebuilder
 
 
 SearchBackend = ElasticsearchChineseSearchBackend

@@ -38,9 +38,12 @@ seed: migrate
 	$(PY) manage.py seed_demo --if-empty
 
 # The demo's Traditional-script variants (about 0.2 s a page through wagtail-localize) are
-# made in the background while the server starts; publishing makes them for new items.
+# made in the background while the server starts; publishing makes them for new items. A
+# task worker applies search index updates (and stops with the server).
 run: seed
 	$(PY) manage.py sync_variants --missing-only > variants.log 2>&1 &
+	$(PY) manage.py db_worker --interval 0.5 > worker.log 2>&1 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
@@ -59,3 +62,9 @@ bench-import: install
 .PHONY: bench-variants
 bench-variants: install
 	$(PY) bench/variants_bench.py
+
+# Builds N items (default 10,000; N=100000 for the targets) and measures index build, query
+# latency against stock Wagtail and relevance on both engines; writes bench/results/search*.json.
+.PHONY: bench-search
+bench-search: install-test
+	N=$(or $(N),10000) $(PY) bench/search_bench.py

@@ -12,18 +12,6 @@ import time
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
-from modelsearch.backends.database.postgres.postgres import (
-    PostgresIndex,
-    PostgresSearchAtomicRebuilder,
-    PostgresSearchBackend,
-    PostgresSearchRebuilder,
-)
-from modelsearch.backends.database.sqlite.sqlite import (
-    SQLiteIndex,
-    SQLiteSearchAtomicRebuilder,
-    SQLiteSearchBackend,
-    SQLiteSearchRebuilder,
-)
 
 from ..models import SearchDocument
 from ..query import FACETS, SORT_DATE, EngineResults, Hit, current_validity, unit_facet_key
@@ -321,50 +309,18 @@ class ChineseSearchBackendMixin:
         return self.item_store.search(query)
 
 
-class SQLiteChineseIndex(ItemIndexMixin, SQLiteIndex):
-    defer_title_norms = False
-
-    def _refresh_title_norms(self, full=False):
-        if full or not self.defer_title_norms:
-            super()._refresh_title_norms(full=full)
-
-
-class SQLiteChineseRebuilder(ItemRebuilderMixin, SQLiteSearchRebuilder):
-    pass
-
-
-class SQLiteChineseAtomicRebuilder(ItemRebuilderMixin, SQLiteSearchAtomicRebuilder):
-    pass
-
-
-class SQLiteChineseSearchBackend(ChineseSearchBackendMixin, SQLiteSearchBackend):
-    index_class = SQLiteChineseIndex
-    rebuilder_class = SQLiteChineseRebuilder
-    atomic_rebuilder_class = SQLiteChineseAtomicRebuilder
-
-
-class PostgresChineseIndex(ItemIndexMixin, PostgresIndex):
-    pass
-
-
-class PostgresChineseRebuilder(ItemRebuilderMixin, PostgresSearchRebuilder):
-    pass
-
-
-class PostgresChineseAtomicRebuilder(ItemRebuilderMixin, PostgresSearchAtomicRebuilder):
-    pass
-
-
-class PostgresChineseSearchBackend(ChineseSearchBackendMixin, PostgresSearchBackend):
-    index_class = PostgresChineseIndex
-    rebuilder_class = PostgresChineseRebuilder
-    atomic_rebuilder_class = PostgresChineseAtomicRebuilder
-
-
 def SearchBackend(params):
-    """The database backend for the default database's vendor, as Wagtail's own factory chooses."""
+    """The database backend for the default database's vendor, as Wagtail's own factory chooses.
+
+    The vendor modules are imported here: Wagtail's SQLite module needs its FTS model, which
+    only exists on SQLite.
+    """
     if connection.vendor == "sqlite":
+        from .sqlite import SQLiteChineseSearchBackend
+
         return SQLiteChineseSearchBackend(params)
     if connection.vendor == "postgresql":
+        from .postgres import PostgresChineseSearchBackend
+
         return PostgresChineseSearchBackend(params)
     raise NotImplementedError(f"Sunshine's search supports SQLite and PostgreSQL, not {connection.vendor}.")

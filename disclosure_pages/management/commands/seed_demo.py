@@ -16,13 +16,21 @@ class Command(BaseCommand):
         parser.add_argument("--villages-per-township", type=int, default=4, help="每个乡镇的村（社区）数（默认 4）")
         parser.add_argument("--departments", type=int, default=22, help="县直部门数（默认 22）")
         parser.add_argument("--items-per-unit", type=int, default=4, help="每个单位的公开事项数（默认 4）")
+        parser.add_argument(
+            "--bulk-items",
+            type=int,
+            default=0,
+            metavar="N",
+            help="代替 --items-per-unit：共生成 N 条公开事项，均分到各单位，批量写入数据库（每秒上千条，供性能测试）；"
+            "不重建搜索索引和引用索引，之后请运行 update_index 和 rebuild_references_index",
+        )
         parser.add_argument("--seed", type=int, default=20240601, help="随机种子，相同种子生成相同内容")
         parser.add_argument("--if-empty", action="store_true", help="已有门户首页时什么也不做（供 make seed 使用）")
         parser.add_argument("--skip-index", action="store_true", help="不在最后重建搜索索引和引用索引")
         parser.add_argument("--quiet", action="store_true", help="只输出结果摘要")
 
     def handle(self, *args, **options):
-        for name in ("townships", "villages_per_township", "departments", "items_per_unit"):
+        for name in ("townships", "villages_per_township", "departments", "items_per_unit", "bulk_items"):
             if options[name] < 0:
                 raise CommandError(f"--{name.replace('_', '-')} 不能为负数。")
         quiet = options["quiet"]
@@ -32,6 +40,7 @@ class Command(BaseCommand):
                 villages_per_township=options["villages_per_township"],
                 departments=options["departments"],
                 items_per_unit=options["items_per_unit"],
+                bulk_items=options["bulk_items"],
                 seed=options["seed"],
                 skip_index=options["skip_index"],
             ),
@@ -54,7 +63,12 @@ class Command(BaseCommand):
             f"演示数据已生成：{report.units} 个单位、{report.items} 条公开事项、{report.power_lists} 份权力清单、"
             f"{report.local_entries} 个村级自选目录条目。"
         ))
-        index = f"，索引 {report.index_seconds:.1f} 秒" if not options["skip_index"] else "（未重建索引）"
+        if builder.options.rebuilds_indexes:
+            index = f"，索引 {report.index_seconds:.1f} 秒"
+        elif options["bulk_items"]:
+            index = "（未重建索引：请运行 manage.py update_index 和 manage.py rebuild_references_index）"
+        else:
+            index = "（未重建索引）"
         self.stdout.write(
             f"用时 {elapsed:.1f} 秒：单位 {report.unit_seconds:.1f} 秒，事项 {report.item_seconds:.1f} 秒"
             f"（{rate:.0f} 条/秒）{index}。"

@@ -1,0 +1,129 @@
+"""The demo's disclosure items written in bulk (``seed_demo --bulk-items N``), for benchmarks.
+
+``DisclosureItemPage.save()`` through ``add_child`` manages about 50 items a second; search
+and API benchmarks need 100,000. Here the same items (``DemoBuilder.unit_items``) are written
+a unit at a time with one INSERT per table and batch (``bulk_add_children``), and what the
+item's save adds is written alongside, in bulk too: the unit, the document year, the index
+number, the change notes, the named organisations and the view restriction of the scope.
+
+Why bypassing the page API is safe here:
+
+- the database is a fresh demo database written by this one process, so counting tree paths
+  on from each unit's last child cannot race with another writer, and index numbers are
+  taken from ``IndexNumberSequence`` in blocks, under the same row lock as ``allocate()``,
+  so items saved later through the editor continue the sequence without a clash;
+- the rows are those the page-by-page path writes — the fields its save sets, the
+  ``PageViewRestriction`` of every item not public, with the groups that
+  ``AudienceScopeMixin.audience_groups()`` itself returns — which
+  ``tests/disclosure_pages/test_bulk_seed.py`` checks by building one county both ways and
+  comparing them row by row;
+- the demo's bodies attach no documents, so there are no ``PublishedAttachment`` rows to
+  record (the test checks that too), and they have no other-script variants yet;
+- like the page-by-page demo path, items get no revision: Wagtail's editor starts from the
+  live page when a page has none, and the first edit saves the first revision. Nor is the
+  restriction's "created" entry written to the audit log: no one created it.
+
+The search and reference indexes are not touched; the caller rebuilds them.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.query import EmptyQuerySet
+from django.utils import timezone
+from wagtail.models import BaseViewRestriction, PageViewRestriction
+
+from ..bulk import bulk_add_children
+from ..choices import Scope
+from ..models import DisclosureItemPage, IndexNumberSequence, ItemChangeNote
+
+NamedUnit = DisclosureItemPage._meta.get_field("named_units").remote_field.through
+RestrictionGroup = PageViewRestriction.groups.through
+
+
+class BulkItemWriter:
+    """Publishes a unit's new items at once, with the rows their save would have written."""
+
+    def __init__(self):
+        self._audiences = {}  # (unit, scope[, named units]) -> group ids, or None for everyone
+
+    def write(self, unit, items):
+        """Add the unsaved ``items`` (in creation order) to ``unit`` as live pages."""
+        # What the items hold in memory is read before they get ids: after, it would be queried.
+        notes, named_units, audiences = [], [], []
+        for item in items:
+            item.unit = unit
+            item.document_year = item.document_date.year if item.document_date else None
+            named = [named.pk for named in assigned(item.named_units)]
+            notes += [(item, note) for note in item.change_notes.all()]
+            named_units += [(item, pk) for pk in named]
+            if (groups := self._audience(item, named)) is not None:
+                audiences.append((item, groups))
+        with transaction.atomic():
+            self._number(unit, items)
+            bulk_add_children(unit, items)
+            for item, note in notes:
+                note.item = item
+            ItemChangeNote.objects.bulk_create(note for _, note in notes)
+            NamedUnit.objects.bulk_create(NamedUnit(disclosureitempage_id=item.pk, unitpage_id=pk) for item, pk in named_units)
+            # Every item not public gets a GROUPS restriction bound to its audience's groups.
+            restrictions = PageViewRestriction.objects.bulk_create(
+                PageViewRestriction(page_id=item.pk, restriction_type=BaseViewRestriction.GROUPS) for item, _ in audiences
+            )
+            RestrictionGroup.objects.bulk_create(
+                RestrictionGroup(pageviewrestriction_id=restriction.pk, group_id=group_id)
+                for restriction, (_, groups) in zip(restrictions, audiences, strict=True)
+                for group_id in groups
+            )
+
+    def _number(self, unit, items):
+        """Index numbers per year of the document, in creation order, as ``ensure_index_number`` gives them."""
+        by_year = defaultdict(list)
+        for item in items:
+            by_year[(item.document_date or timezone.localdate()).year].append(item)
+        for year, items_of_year in by_year.items():
+            for item, number in zip(items_of_year, reserve_index_numbers(unit.code, year, len(items_of_year)), strict=True):
+                item.index_number = number
+
+    def _audience(self, item, named_units):
+        """The ids of the groups that may view ``item`` (None: everyone), by the model's own rule.
+
+        Items may name organisations, as the demo's do, but not groups or people (only the
+        named organisations are written): the model gives named people a group of the item's
+        own as the item is saved.
+        """
+        key = (item.unit_id, item.scope)
+        if item.scope == Scope.NAMED:
+            if assigned(item.named_groups) or assigned(item.named_people):
+                raise ValueError("Items written in bulk may name organisations only, not groups or people.")
+            key += (frozenset(named_units),)
+        if key not in self._audiences:
+            groups = item.audience_groups()
+            self._audiences[key] = None if groups is None else list(groups.values_list("pk", flat=True))
+        return self._audiences[key]
+
+
+def assigned(relation):
+    """The objects assigned in memory to a many-to-many relation of an unsaved item.
+
+    Unassigned, modelcluster answers with ``none()``, which Django still compiles into SQL when
+    it is read (about a millisecond for a page type); this reads it without compiling.
+    """
+    objects = relation.all()
+    return [] if isinstance(objects, EmptyQuerySet) else list(objects)
+
+
+def reserve_index_numbers(unit_code, year, count):
+    """Take the next ``count`` index numbers of ``unit_code`` and ``year`` at once, in order.
+
+    One UPDATE advances the counter by ``count`` under the row lock that
+    ``IndexNumberSequence.allocate`` takes for one, so whoever allocates next continues after them.
+    """
+    sequence = IndexNumberSequence.objects.filter(unit_code=unit_code, year=year)
+    with transaction.atomic():
+        if not sequence.update(last_value=F("last_value") + count):
+            IndexNumberSequence.objects.create(unit_code=unit_code, year=year, last_value=count)
+        last = sequence.values_list("last_value", flat=True).get()
+    # The format of IndexNumberSequence.allocate.
+    return [f"{unit_code}/{year}-{value:05d}" for value in range(last - count + 1, last + 1)]

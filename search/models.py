@@ -1,5 +1,7 @@
 """What the search app stores in the database: the database engine's documents and the outbox."""
 
+import uuid
+
 from django.db import models
 
 
@@ -82,3 +84,26 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return f"page {self.page_id} → {self.backend}"
+
+
+class IndexGeneration(models.Model):
+    """Changes on every write to a locale's documents: processes holding them in memory reload.
+
+    (search.backends.columns; the database engine on SQLite.) A random token rather than a
+    counter: a rolled-back write must not leave a later, different write with the same value.
+    """
+
+    locale = models.CharField(max_length=20, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    @classmethod
+    def current(cls, locale):
+        return cls.objects.filter(locale=locale).values_list("token", flat=True).first() or ""
+
+    @classmethod
+    def bump(cls, locales):
+        for locale in locales:
+            cls.objects.update_or_create(locale=locale, defaults={"token": uuid.uuid4().hex})
+
+    def __str__(self):
+        return f"{self.locale}: {self.token}"

@@ -11,11 +11,13 @@ import datetime
 import time
 from collections import Counter, defaultdict
 
+import numpy as np
 from django.db import connection, transaction
 
-from ..models import SearchDocument
+from ..models import IndexGeneration, SearchDocument
 from ..query import FACETS, SORT_DATE, EngineResults, Hit, current_validity, unit_facet_key
 from .base import documents_and_deletions, is_item_model
+from .columns import columns_for
 
 FTS_TABLE = "disclosure_search_fts"
 DOC_TABLE = SearchDocument._meta.db_table
@@ -58,6 +60,7 @@ class DatabaseItemStore:
             SearchDocument.objects.filter(page_id__in=ids).delete()
             SearchDocument.objects.bulk_create([_row(document) for document in documents])
             self._index_terms(documents)
+            IndexGeneration.bump(self._locales({document.locale for document in documents}))
 
     def clear(self):
         with transaction.atomic():
@@ -65,6 +68,11 @@ class DatabaseItemStore:
                 with connection.cursor() as cursor:
                     cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
             SearchDocument.objects.all().delete()
+            IndexGeneration.bump(self._locales())
+
+    def _locales(self, also=()):
+        # A deleted document's locale is not known any more: every locale moves on.
+        return set(also) | set(IndexGeneration.objects.values_list("locale", flat=True))
 
     def _forget_terms(self, ids):
         if self.vendor != "sqlite":
@@ -106,6 +114,8 @@ class DatabaseItemStore:
     # -- searching ---------------------------------------------------------------------------
 
     def search(self, query):
+        if self.vendor == "sqlite":
+            return self._search_with_columns(query)
         started = time.perf_counter()
         match_sql, match_params = self._match(query.phrases, query.title_only)
         where, params = [match_sql, "d.locale = %s"], [*match_params, query.locale]
@@ -149,6 +159,88 @@ class DatabaseItemStore:
                     )
         elapsed = (time.perf_counter() - started) * 1000
         return EngineResults(count=count, hits=hits, facets=facets, engine_ms=elapsed)
+
+    def _search_with_columns(self, query):
+        """SQLite: ids from FTS5, facets and filters on the in-memory columns, hits ranked by FTS5."""
+        started = time.perf_counter()
+        columns = columns_for(query.locale)
+        match, title_match = _fts_expression(query.phrases, query.title_only), _fts_expression(query.phrases, True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+            found = cursor.fetchone()[0]
+            matched = columns.positions(np.array(found.split(","), dtype=np.int64) if found else np.empty(0, dtype=np.int64))
+            matched = matched[columns.allowed(query.audience)[matched]]
+            masks = self._column_filters(columns, matched, query)
+            selected = np.logical_and.reduce(list(masks.values())) if masks else np.ones(len(matched), dtype=bool)
+            count = int(selected.sum())
+            facets = count_column_facets(columns, matched, masks, query) if query.facets else {}
+            wanted = np.zeros(len(columns.ids), dtype=bool)
+            wanted[matched[selected]] = True
+            needed = query.offset + query.limit
+            if not count or not query.limit:
+                page_ids = []
+            elif query.sort == SORT_DATE:
+                positions = matched[selected]
+                order = np.lexsort((-columns.ids[positions], -columns.published[positions]))
+                page_ids = columns.ids[positions[order][query.offset : needed]].tolist()
+            else:
+                page_ids = self._ranked(cursor, columns, wanted, needed, title_match, match)[query.offset : needed]
+            hits = self._hits(cursor, page_ids, query.today)
+        elapsed = (time.perf_counter() - started) * 1000
+        return EngineResults(count=count, hits=hits, facets=facets, engine_ms=elapsed)
+
+    def _ranked(self, cursor, columns, wanted, needed, title_match, match):
+        """Page ids in BM25 order: items matching in their titles first, then the others.
+
+        Ranking every match costs time in proportion to the matches; the items with the words
+        in their titles are few and rank first anyway (titles weigh ten times more), so the
+        rest is ranked only when they do not fill the page.
+        """
+        rank = f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0)"
+        ranked = []
+        for expression in (f"({title_match}) AND ({match})", match):
+            cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY {rank}", [expression])
+            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+            positions = columns.positions(ids)
+            seen = set(ranked)
+            ranked += [page_id for page_id in columns.ids[positions[wanted[positions]]].tolist() if page_id not in seen]
+            if len(ranked) >= needed:
+                break
+        return ranked
+
+    def _hits(self, cursor, page_ids, today):
+        if not page_ids:
+            return []
+        placeholders = ",".join(["%s"] * len(page_ids))
+        cursor.execute(
+            f"SELECT page_id, title, url, text, unit_name, unit_code, publish_date, index_number, document_number, "
+            f"stage, validity, expiry_date, withdrawn FROM {DOC_TABLE} WHERE page_id IN ({placeholders})",
+            page_ids,
+        )
+        rows = {row[0]: row for row in cursor.fetchall()}
+        return [
+            Hit(
+                page_id=row[0], title=row[1], url=row[2], text=row[3], unit_name=row[4], unit_code=row[5],
+                publish_date=_date(row[6]), index_number=row[7], document_number=row[8], stage=row[9],
+                validity=current_validity(row[10], _date(row[11]), today), withdrawn=bool(row[12]),
+            )
+            for row in (rows[page_id] for page_id in page_ids if page_id in rows)
+        ]
+
+    def _column_filters(self, columns, matched, query):
+        """A mask over ``matched`` for each selected facet filter, by facet name."""
+        masks = {}
+        if query.unit_path:
+            codes = [code for code, path in enumerate(columns.unit_path.values, start=1) if path.startswith(query.unit_path)]
+            masks["unit"] = np.isin(columns.unit_path.codes[matched], codes)
+        for name, column in (("area", columns.area), ("entry", columns.entry), ("year", columns.year),
+                             ("stage", columns.stage), ("scope", columns.scope)):
+            value = getattr(query, name)
+            if value not in (None, ""):
+                masks[name] = column.codes[matched] == column.code(int(value) if name == "year" else value)
+        if query.validity:
+            masks["validity"] = columns.current_validity(query.today)[matched] == columns.validity.code(query.validity)
+        return masks
 
     def _from(self):
         if self.vendor == "sqlite":
@@ -215,6 +307,41 @@ def _date(value):
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(value)
+
+
+def _fts_expression(phrases, title_only):
+    """An FTS5 query: every phrase, in the bigram or character columns (titles only for suggestions)."""
+    parts = []
+    for phrase in phrases:
+        columns = ["title_terms", "body_terms"] if phrase.stream == "bigrams" else ["title_chars", "body_chars"]
+        columns = columns[:1] if title_only else columns
+        parts.append(f'{{{" ".join(columns)}}} : "{" ".join(phrase.terms)}"')
+    return " AND ".join(parts)
+
+
+def count_column_facets(columns, matched, masks, query):
+    """Facet counts over the in-memory columns: each facet applies every filter but its own."""
+    facets = {}
+    coded = {"area": columns.area, "entry": columns.entry, "year": columns.year, "stage": columns.stage,
+             "scope": columns.scope}
+    validity_codes = columns.current_validity(query.today)
+    for name in FACETS:
+        others = [mask for other, mask in masks.items() if other != name]
+        positions = matched[np.logical_and.reduce(others)] if others else matched
+        if name == "unit":
+            counts = np.bincount(columns.unit_path.codes[positions], minlength=len(columns.unit_path.values) + 1)
+            buckets = Counter()
+            for code, path in enumerate(columns.unit_path.values, start=1):
+                key = unit_facet_key(path, query.facet_root_path)
+                if key is not None and counts[code]:
+                    buckets[key] += int(counts[code])
+            facets[name] = dict(buckets)
+        else:
+            column = coded.get(name, columns.validity)
+            codes = validity_codes[positions] if name == "validity" else column.codes[positions]
+            counts = np.bincount(codes, minlength=len(column.values) + 1)
+            facets[name] = {value: int(counts[code]) for code, value in enumerate(column.values, start=1) if counts[code]}
+    return facets
 
 
 def count_facets(rows, query):

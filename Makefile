@@ -68,3 +68,14 @@ bench-variants: install
 .PHONY: bench-search
 bench-search: install-test
 	N=$(or $(N),10000) $(PY) bench/search_bench.py
+
+# Seeds 100,000 items (ITEMS=10000 for a quicker run) into a temporary database, serves them with
+# gunicorn and measures the headless API: latency cold and warm, load with wrk (50 connections);
+# prints a table and writes bench/results/api.json.
+.PHONY: bench-api
+bench-api: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the load test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	  || echo "wrk could not be installed: the load test will be skipped"; }
+	$(PY) bench/api_bench.py

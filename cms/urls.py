@@ -6,12 +6,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from search.api import SearchAPIView
-
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/v2/search/", SearchAPIView.as_view(), name="api_search"),
+    path("api/", include("api.urls")),
     path("", include("disclosure_pages.urls")),
     path("", include("script_variants.urls")),
 ]

@@ -7,11 +7,21 @@ whoever asks; and only items still announced (withdrawn and removed ones are lef
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from .listings import announced, visible_items_under
-from .models import CatalogueEntry, DisclosureItemPage
-from .visibility import ANONYMOUS, visible_pages
+from .listings import ItemFilters, announced, visible_items
+from .models import CatalogueEntry
+from .visibility import ANONYMOUS
 
 FEED_LENGTH = 50
+
+
+def feed_items(scope_object, within=None):
+    """The latest announced public items of a page (the portal, a unit) or of a catalogue
+    entry across the units under ``within``: what every feed, RSS, Atom or the API's, lists."""
+    if isinstance(scope_object, CatalogueEntry):
+        items = visible_items(ANONYMOUS, ItemFilters(entry=scope_object), within=within)
+    else:
+        items = visible_items(ANONYMOUS, within=scope_object)
+    return announced(items)[:FEED_LENGTH]
 
 
 class ItemsRssFeed(Feed):
@@ -38,12 +48,7 @@ class ItemsRssFeed(Feed):
         return f"{self.title(obj)} 最新公开事项"
 
     def items(self, obj):
-        if isinstance(obj, CatalogueEntry):
-            items = visible_pages(DisclosureItemPage.objects.filter(catalogue_entry=obj), ANONYMOUS)
-            items = items.select_related("unit").defer_streamfields().order_by("-publish_date", "-pk")
-        else:
-            items = visible_items_under(obj, ANONYMOUS)
-        return announced(items)[:FEED_LENGTH]
+        return feed_items(obj, self.portal)
 
     def item_title(self, item):
         return item.title

@@ -7,25 +7,111 @@ the portal's latest items and the feeds leave them out (``announced``). Removed 
 """
 
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import reduce
+from operator import or_
 
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.models import Page
 
-from .choices import Takedown
-from .models import Catalogue, CatalogueEntry, DisclosureItemPage, UnitPage
+from .choices import Takedown, Validity
+from .models import Catalogue, CatalogueArea, CatalogueEntry, DisclosureItemPage, UnitPage
 from .visibility import visible_pages
 
 PAGE_SIZE = 20
+NEWEST_FIRST = ("-publish_date", "-pk")
+
+
+@dataclass(frozen=True)
+class ItemFilters:
+    """What a reader narrows a list of items by: the portal's listings and the API share it.
+
+    Units, areas and entries are matched by translation key, so a unit or entry picked in
+    one script filters the items of either script (the variant of an item hangs under the
+    variant of its unit and points at the variant of its entry). ``validity`` is the
+    validity as of today (a valid item past its expiry date has expired).
+    """
+
+    unit: UnitPage | None = None
+    descendants: bool = True  # the unit's sub-units too (a township and its villages)
+    area: CatalogueArea | None = None
+    entry: CatalogueEntry | None = None
+    stage: str | None = None
+    importance: str | None = None
+    validity: str | None = None
+    year: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    language_code: str | None = None
+    updated_since: datetime | None = None
+
+    def apply(self, items):
+        """``items`` (a DisclosureItemPage queryset) narrowed to these filters."""
+        language_code = self.language_code
+        if self.unit is not None:
+            items = items.filter(self._unit_condition())
+            # The unit's pages in the chosen script hold that script's items only: a second
+            # condition on the locale would just tempt SQLite into scanning the whole locale.
+            language_code = None
+        if self.area is not None:
+            items = items.filter(catalogue_entry__area__translation_key=self.area.translation_key)
+        if self.entry is not None:
+            items = items.filter(catalogue_entry__translation_key=self.entry.translation_key)
+        exact = {"stage": self.stage, "importance": self.importance, "publish_date__year": self.year,
+                 "publish_date__gte": self.date_from, "publish_date__lte": self.date_to,
+                 "locale__language_code": language_code, "last_published_at__gt": self.updated_since}
+        items = items.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
+        if self.validity is not None:
+            items = items.filter(current_validity_is(self.validity))
+        return items
+
+    def _unit_condition(self):
+        units = UnitPage.objects.filter(translation_key=self.unit.translation_key)
+        if self.language_code:
+            units = units.filter(locale__language_code=self.language_code)
+        if not self.descendants:
+            return Q(unit__in=units)
+        return reduce(or_, (subtree(path) for path in units.values_list("path", flat=True)), Q(pk__in=[]))
+
+
+def subtree(path):
+    """Pages at ``path`` and below, as a range of the materialised path: unlike Wagtail's
+    ``descendant_of`` (a LIKE), SQLite and PostgreSQL answer it from the path's index.
+    Exact in any collation: treebeard's steps use only 0-9 and A-Z, and no path is longer
+    than the field, so every path below sorts between ``path`` and ``path`` padded with Z."""
+    return Q(path__gte=path, path__lte=path.ljust(Page._meta.get_field("path").max_length, "Z"))
+
+
+def current_validity_is(validity, today=None):
+    """The condition for items whose validity as of ``today`` is ``validity`` (see ValidityMixin)."""
+    today = today or timezone.localdate()
+    lapsed = Q(validity=Validity.VALID, expiry_date__lt=today)
+    if validity == Validity.VALID:
+        return Q(validity=Validity.VALID) & ~lapsed
+    if validity == Validity.EXPIRED:
+        return Q(validity=Validity.EXPIRED) | lapsed
+    return Q(validity=validity)
+
+
+def visible_items(user, filters=ItemFilters(), within=None):
+    """Items (under ``within``, a page, if given) that ``user`` may view, filtered, newest first."""
+    items = DisclosureItemPage.objects.all()
+    if within is not None:
+        items = items.filter(subtree(within.path))
+    return (
+        filters.apply(visible_pages(items, user))
+        .select_related("unit", "catalogue_entry__area")
+        .defer_streamfields()
+        .order_by(*NEWEST_FIRST)
+    )
 
 
 def visible_items_under(page, user):
     """Items below ``page`` that ``user`` may view, newest first."""
-    items = DisclosureItemPage.objects.descendant_of(page)
-    return (
-        visible_pages(items, user)
-        .select_related("unit", "catalogue_entry__area")
-        .defer_streamfields()
-        .order_by("-publish_date", "-pk")
-    )
+    return visible_items(user, within=page)
 
 
 def announced(items):

@@ -1,11 +1,11 @@
 """Import of legacy documents as draft disclosure items, each file in its own transaction.
 
 A file's text is read, cleaned and described (``importer.documents``) before the database
-is touched. The draft is then created the way the admin creates one (``add_child`` with
-``live=False``, then a revision) and an ``ImportedDocument`` row remembers the file's path
-and content hash: importing the same bytes again changes nothing, and changed bytes become
-a new revision of the same draft as long as nobody has edited, submitted or published it
-since. Nothing is ever published.
+is touched. The draft is then created the way the admin creates one (a page added under the
+unit with ``live=False``, validated once, then a revision) and an ``ImportedDocument`` row
+remembers the file's path and content hash: importing the same bytes again changes nothing,
+and changed bytes become a new revision of the same draft as long as nobody has edited,
+submitted or published it since. Nothing is ever published.
 
 Script: a Traditional text goes under the unit's zh-hant translation when the unit has
 one (and a Simplified one under its zh-hans page, if imported through a zh-hant unit);
@@ -14,16 +14,18 @@ otherwise it goes under the unit itself and the report says so.
 
 import hashlib
 import time
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone
 from modelcluster.models import get_all_child_relations
 from modelsearch.backends import get_search_backends
-from wagtail.models import Locale, ReferenceIndex
+from wagtail.models import COMMENTS_RELATION_NAME, Locale, Page, ReferenceIndex
 
 from chinese.script import SIMPLIFIED, TRADITIONAL
 from disclosure_pages.bulk import index_updates_paused
@@ -48,6 +50,13 @@ SCRIPT_CHOICES = (AUTO_SCRIPT, SIMPLIFIED, TRADITIONAL)
 SCRIPT_NAMES = {SIMPLIFIED: "简体", TRADITIONAL: "繁体"}
 # Items written are added to the search and reference indexes this many at a time.
 INDEX_CHUNK = 200
+# Foreign keys of a new draft that point at rows the batch has already loaded (the unit, its
+# locale, the catalogue entry, which clean() checks against the unit's catalogue anyway) or
+# that Wagtail set (the content type): validating them would query each row again per file.
+LOADED_FOREIGN_KEYS = ("content_type", "locale", "unit", "catalogue_entry")
+# The relations of a new draft, all empty (no change notes, named audience or comments): said
+# in memory, as the admin form does, save_revision serialises them without a query each.
+EMPTY_RELATIONS = ("change_notes", "named_units", "named_groups", "named_people", COMMENTS_RELATION_NAME)
 
 
 class ImportOptionError(Exception):
@@ -130,6 +139,53 @@ def index_items(item_ids):
             ReferenceIndex.create_or_update_for_object(item)
 
 
+# -- files imported before ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """What a batch needs to know of a file imported before: enough to leave it unchanged."""
+
+    record_id: int
+    content_hash: str
+    item_id: int
+    title: str
+    script: str
+
+
+class ImportedFiles:
+    """The files imported into a unit, by path and by content.
+
+    Loaded in one query for the whole batch rather than one per file, and kept up to date
+    with what the batch writes, so that a batch also finds copies among its own files.
+    """
+
+    def __init__(self, unit):
+        self._by_path = {}
+        self._paths_by_hash = defaultdict(dict)  # content hash -> paths, in import order
+        records = (
+            ImportedDocument.objects.filter(unit=unit)
+            .order_by("pk")
+            .values_list("pk", "source_path", "content_hash", "item_id", "item__draft_title", "script")
+        )
+        for record_id, path, digest, item_id, title, script in records:
+            self.remember(path, ImportedFile(record_id, digest, item_id, title, script))
+
+    def get(self, path):
+        return self._by_path.get(path)
+
+    def other_with_content(self, digest, path):
+        """The path of another file imported with this content, or None."""
+        return next((other for other in self._paths_by_hash.get(digest, ()) if other != path), None)
+
+    def remember(self, path, imported):
+        previous = self._by_path.get(path)
+        if previous is not None:
+            self._paths_by_hash[previous.content_hash].pop(path, None)
+        self._by_path[path] = imported
+        self._paths_by_hash[imported.content_hash][path] = None
+
+
 # -- writing drafts -----------------------------------------------------------------------------
 
 
@@ -142,6 +198,10 @@ class DocumentImporter:
         entry = options.catalogue_entry
         self.scope = options.scope or (entry.default_scope if entry else Scope.PUBLIC)
         self._targets = {}  # script -> (unit page, flag or None, catalogue entry, flag or None)
+
+    @cached_property
+    def _imported(self):
+        return ImportedFiles(self.unit)
 
     def import_paths(self, files, progress=None):
         """Import every file in turn; ``progress(done, seconds)`` is called after each one."""
@@ -201,26 +261,23 @@ class DocumentImporter:
         except OSError as error:
             raise UnreadableFile(f"无法读取文件：{error.strerror or error}。") from None
         digest = content_hash(data)
-        # One query finds both this file's record and any other file with the same content.
-        known = ImportedDocument.objects.filter(Q(unit=self.unit, source_path=source) | Q(unit=self.unit, content_hash=digest))
-        record = duplicate = None
-        for found in known.select_related("item"):
-            if found.source_path == source:
-                record = found
-            else:
-                duplicate = found
-        if record is not None and record.content_hash == digest:
-            result.status, result.item_id, result.title = UNCHANGED, record.item_id, record.item.draft_title
-            result.detected_script = record.script
+        imported = self._imported.get(source)
+        if imported is not None and imported.content_hash == digest:
+            result.status, result.item_id, result.title = UNCHANGED, imported.item_id, imported.title
+            result.detected_script = imported.script
             return
 
         document = prepare_document(path, data, self.options.script)
         metadata = document.metadata
         result.kind, result.detected_script, result.flags = document.kind, document.detected_script, list(document.flags)
         result.title, result.paragraphs = metadata.title, len(metadata.body)
-        if record is None and duplicate is not None:
-            raise SkippedFile(f"内容与已导入的文件“{duplicate.source_path}”相同。")
-        if record is not None:
+        if imported is None:
+            duplicate = self._imported.other_with_content(digest, source)
+            if duplicate is not None:
+                raise SkippedFile(f"内容与已导入的文件“{duplicate}”相同。")
+            record = None
+        else:
+            record = ImportedDocument.objects.select_related("item").get(pk=imported.record_id)
             self._refuse_to_overwrite(record)
 
         with transaction.atomic():
@@ -236,7 +293,10 @@ class DocumentImporter:
             record.save()
             if self.options.dry_run:
                 transaction.set_rollback(True)
-        result.item_id = None if self.options.dry_run else item.pk
+        if self.options.dry_run:
+            return
+        result.item_id = item.pk
+        self._imported.remember(source, ImportedFile(record.pk, digest, item.pk, result.title, record.script))
 
     @staticmethod
     def _refuse_to_overwrite(record):
@@ -252,7 +312,7 @@ class DocumentImporter:
     def _create(self, document, result):
         unit, entry = self._target(document.script, result)
         metadata = document.metadata
-        number, signed = self._document_number(unit, metadata, result, exclude_pk=None)
+        number, signed = self._document_number(metadata, result)
         item = DisclosureItemPage(
             title=metadata.title,
             body=[("rich_text", body_html(metadata.body))],
@@ -265,48 +325,86 @@ class DocumentImporter:
             live=False,
         )
         item.unit = unit  # what the admin form does before validation
-        unit.add_child(instance=item)  # saving a draft checks only its title and slug, and logs the creation
-        # The whole item is validated once. The unique rules left out are the index number
-        # (just drawn from its sequence), the 文号 (checked above) and the new page's translation
-        # key; save_revision would check them again with queries that double a draft's cost.
-        item.full_clean(validate_unique=False, validate_constraints=False)
-        # A new draft has no change notes and no named audience: said in memory (as the
-        # admin form does), the revision is written without querying five empty relations.
-        for relation in ("change_notes", "named_units", "named_groups", "named_people"):
+        # A new page under a unit is no site's root: said in memory (as PageQuerySet's
+        # annotate_site_root_state does), its two saves do not ask the sites table.
+        item._is_site_root = False
+        self._place_under(unit, item)
+        # The whole item is validated once, under the unit's lock, which also gives it a
+        # free slug. The unique rules left out are the index number (drawn from its sequence
+        # on save), the 文号 (clean() checks it) and the new page's translation key.
+        self._validate(item, result, exclude=LOADED_FOREIGN_KEYS, validate_unique=False, validate_constraints=False)
+        item.save(clean=False)  # saving a draft would check its title and slug again; logs the creation
+        for relation in EMPTY_RELATIONS:
             setattr(item, relation, [])
         revision = item.save_revision(clean=False)
         result.locale = unit.locale.language_code
         return item, revision
 
+    @staticmethod
+    def _place_under(unit, item):
+        """Give the unsaved ``item`` its place as the unit's last child, as ``unit.add_child`` would.
+
+        ``add_child`` reads the unit again (locked) and then its last child as a whole page,
+        for every file. Here the numchild UPDATE takes the same row lock first, so the last
+        child's path, read under it, stays the last until this file's transaction ends.
+        """
+        Page.objects.filter(pk=unit.pk).update(numchild=F("numchild") + 1)
+        # In memory too, as add_child does: get_children() (here and in the slug checks)
+        # takes a unit counted as a leaf to have no children, without asking.
+        unit.numchild += 1
+        item.depth = unit.depth + 1
+        last = unit.get_children().only("path").last()
+        item.path = last._inc_path() if last else unit._get_path(unit.path, item.depth, 1)
+        item._cached_parent_obj = unit  # treebeard's cache of get_parent(), as add_child sets it
+
     def _update(self, item, document, result):
         metadata = document.metadata
         draft = item.get_latest_revision_as_object()
-        number, signed = self._document_number(item.unit, metadata, result, exclude_pk=item.pk)
         draft.title = metadata.title
         draft.body = [("rich_text", body_html(metadata.body))]
-        draft.document_number, draft.document_date = number, signed
-        revision = draft.save_revision(log_action=True)
+        draft.document_number, draft.document_date = self._document_number(metadata, result)
+        self._validate(draft, result)
+        revision = draft.save_revision(clean=False, log_action=True)
         result.locale = item.locale.language_code
         return item, revision
 
-    def _document_number(self, unit, metadata, result, exclude_pk):
-        """The 文号 and 成文日期 to store: a 文号 needs a date and must be free in the unit that year."""
+    @staticmethod
+    def _document_number(metadata, result):
+        """The 文号 and 成文日期 to store: a 文号 needs a date (and must be free, see ``_validate``)."""
         number, signed = metadata.document_number, metadata.document_date
         result.document_date = signed.isoformat() if signed else ""
         if number and signed is None:
             result.flags.append(Flag("document_number_without_date", f"找到文号“{number}”但没有成文日期，文号未填写（两者须同时填写）。"))
             return "", None
-        if number:
-            clash = (
-                DisclosureItemPage.objects.filter(unit=unit, document_year=signed.year, document_number=number)
-                .exclude(pk=exclude_pk)
-                .first()
-            )
-            if clash is not None:
-                result.flags.append(Flag("document_number_taken", f"文号“{number}”已被本单位事项“{clash.title}”使用，文号未填写。"))
-                return "", signed
         result.document_number = number
         return number, signed
+
+    @staticmethod
+    def _validate(item, result, **options):
+        """``item.full_clean(**options)``; a 文号 already used in the unit that year is flagged and left out.
+
+        The item's clean() looks for the clash anyway: the import asks again only when it
+        reports one, to name the item that has the number.
+        """
+        try:
+            item.full_clean(**options)
+        except ValidationError as invalid:
+            if not (item.document_number and item.document_date and "document_number" in getattr(invalid, "error_dict", {})):
+                raise
+            clash = (
+                DisclosureItemPage.objects.filter(
+                    unit_id=item.unit_id, document_year=item.document_date.year, document_number=item.document_number
+                )
+                .exclude(pk=item.pk)
+                .order_by("pk")
+                .values_list("title", flat=True)
+                .first()
+            )
+            if clash is None:
+                raise
+            result.flags.append(Flag("document_number_taken", f"文号“{item.document_number}”已被本单位事项“{clash}”使用，文号未填写。"))
+            item.document_number = result.document_number = ""
+            item.full_clean(**options)
 
     def _target(self, script, result):
         """The unit page (source unit or its other-script translation) and catalogue entry for a script."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
 
@@ -147,7 +148,15 @@ def portal_path(locale):
 
 
 def search(params, user, locale, page_size=PAGE_SIZE):
-    """One page of search results for validated ``params`` (``SearchParametersForm.cleaned_data``)."""
+    """One page of search results for validated ``params`` (``SearchParametersForm.cleaned_data``).
+
+    Labels are in the script of ``locale``, whatever language the caller has active.
+    """
+    with translation.override(locale):
+        return _search(params, user, locale, page_size)
+
+
+def _search(params, user, locale, page_size):
     text = params.get("q") or ""
     unit = resolve_unit(params["unit"], locale) if params.get("unit") else None
     page = params.get("page") or 1

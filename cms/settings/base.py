@@ -19,6 +19,13 @@ INSTALLED_APPS = [
     "search",
     "importer",
     "script_variants",
+    "api",
+    # The headless API: DRF (also for its message catalogues), the schema and docs page
+    # (assets served from the sidecar, no CDN), CORS
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -50,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer: preflight requests and error responses get CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,3 +218,52 @@ SUNSHINE_COUNTY_REVIEW_ENTRY_CODES = ["C06", "D04"]
 SUNSHINE_COUNTY_REVIEW_SCOPES = []
 # Days an item may wait at a review tier before dashboards mark it overdue.
 SUNSHINE_REVIEW_OVERDUE_DAYS = 3
+
+# ---------------------------------------------------------------------------
+# Cache: per-process memory unless REDIS_URL names a shared Redis, which a deployment with
+# several processes needs for one rate limit per client (the API's cached responses are
+# correct either way: their keys carry the content version from the database).
+# ---------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# ---------------------------------------------------------------------------
+# Headless API (api/): /api/v2/, the OpenAPI schema at /api/schema/, docs at /api/docs/.
+# https://www.django-rest-framework.org/ · https://drf-spectacular.readthedocs.io/
+# ---------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Behind N reverse proxies, the client's address is the Nth from the right of X-Forwarded-For.
+    "NUM_PROXIES": int(env_str("API_NUM_PROXIES", "0")) or None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "阳光党务开放接口",
+    "VERSION": "2",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "displayRequestDuration": True},
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_endpoints"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_guide"],
+}
+# Requests per client: anonymous by address, members by token ("" switches a limit off).
+SUNSHINE_API_RATE_ANON = env_str("API_RATE_ANON", "120/min")
+SUNSHINE_API_RATE_MEMBER = env_str("API_RATE_MEMBER", "600/min")
+SUNSHINE_API_MAX_PAGE_SIZE = 100
+WAGTAILAPI_LIMIT_MAX = SUNSHINE_API_MAX_PAGE_SIZE
+# How long shared caches may keep a public response (Cache-Control: public, max-age).
+SUNSHINE_API_CACHE_MAX_AGE = int(env_str("API_CACHE_MAX_AGE", "60"))
+# How long a rendered response stays in the server's cache (it is never served stale).
+SUNSHINE_API_RESPONSE_CACHE_SECONDS = 600
+# How long a headless preview token works.
+SUNSHINE_API_PREVIEW_SECONDS = 600
+# How long tombstones are kept: a sync from longer ago is told to start over.
+SUNSHINE_API_TOMBSTONE_DAYS = 180
+# Origins whose pages may call the API from a browser (comma-separated), e.g. a kiosk front end.
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

@@ -59,16 +59,15 @@ class PortalPage(RoutablePageMixin, Page):
     @path("catalogue/<int:entry_id>/", name="catalogue_entry")
     def catalogue_entry(self, request, entry_id):
         """One catalogue entry across all units, or under one unit with ``?unit=<id>``."""
-        from ..listings import paginate, visible_items_under
+        from ..listings import ItemFilters, paginate, visible_items
         from .units import UnitPage
 
         entry = self._entry(entry_id)
-        scope_page, unit_filter = self, None
+        unit_filter = None
         unit_id = request.GET.get("unit", "")
         if unit_id.isdigit():
             unit_filter = UnitPage.objects.descendant_of(self).live().filter(pk=int(unit_id)).first()
-            scope_page = unit_filter or self
-        items = visible_items_under(scope_page, request.user).filter(catalogue_entry=entry)
+        items = visible_items(request.user, ItemFilters(unit=unit_filter, entry=entry), within=self)
         return self.render(
             request,
             template="disclosure_pages/catalogue_entry.html",

@@ -56,17 +56,15 @@ class DatabaseItemStore:
         if not ids:
             return
         with transaction.atomic():
-            self._forget_terms(ids)
+            # On SQLite, triggers keep the FTS5 index in step (migration 0003).
             SearchDocument.objects.filter(page_id__in=ids).delete()
             SearchDocument.objects.bulk_create([_row(document) for document in documents])
-            self._index_terms(documents)
+            if self.vendor == "postgresql":
+                self._write_vectors(documents)
             IndexGeneration.bump(self._locales({document.locale for document in documents}))
 
     def clear(self):
         with transaction.atomic():
-            if self.vendor == "sqlite":
-                with connection.cursor() as cursor:
-                    cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
             SearchDocument.objects.all().delete()
             IndexGeneration.bump(self._locales())
 
@@ -74,42 +72,21 @@ class DatabaseItemStore:
         # A deleted document's locale is not known any more: every locale moves on.
         return set(also) | set(IndexGeneration.objects.values_list("locale", flat=True))
 
-    def _forget_terms(self, ids):
-        if self.vendor != "sqlite":
-            return  # PostgreSQL's vectors go with their rows
-        placeholders = ",".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_terms, body_terms, title_chars, body_chars) "
-                f"SELECT 'delete', page_id, title_terms, body_terms, title_chars, body_chars FROM {DOC_TABLE} "
-                f"WHERE page_id IN ({placeholders})",
-                ids,
-            )
-
-    def _index_terms(self, documents):
+    def _write_vectors(self, documents):
         if not documents:
             return
         with connection.cursor() as cursor:
-            if self.vendor == "sqlite":
-                placeholders = ",".join(["%s"] * len(documents))
-                cursor.execute(
-                    f"INSERT INTO {FTS_TABLE}(rowid, title_terms, body_terms, title_chars, body_chars) "
-                    f"SELECT page_id, title_terms, body_terms, title_chars, body_chars FROM {DOC_TABLE} "
-                    f"WHERE page_id IN ({placeholders})",
-                    [document.page_id for document in documents],
-                )
-            else:
-                cursor.executemany(
-                    f"UPDATE {DOC_TABLE} SET terms_vector = %s::tsvector, chars_vector = %s::tsvector WHERE page_id = %s",
-                    [
-                        (
-                            tsvector(document.title_terms, document.body_terms),
-                            tsvector(document.title_chars, document.body_chars),
-                            document.page_id,
-                        )
-                        for document in documents
-                    ],
-                )
+            cursor.executemany(
+                f"UPDATE {DOC_TABLE} SET terms_vector = %s::tsvector, chars_vector = %s::tsvector WHERE page_id = %s",
+                [
+                    (
+                        tsvector(document.title_terms, document.body_terms),
+                        tsvector(document.title_chars, document.body_chars),
+                        document.page_id,
+                    )
+                    for document in documents
+                ],
+            )
 
     # -- searching ---------------------------------------------------------------------------
 

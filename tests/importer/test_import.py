@@ -12,9 +12,13 @@ from unittest import mock
 
 import docx
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.models import (
     Locale,
+    Page,
     PageLogEntry,
     PageViewRestriction,
     ReferenceIndex,
@@ -25,9 +29,10 @@ from wagtail.search.models import IndexEntry
 from chinese.cleaning import clean_document
 from disclosure_pages.choices import Scope, Stage
 from disclosure_pages.models import DisclosureItemPage, IndexNumberSequence
+from importer.documents import prepare_document
 from importer.models import ImportedDocument
 from tests.chinese.corpus import CORPUS, needs_corpus, read_corpus
-from tests.factories import build_tree, d, make_catalogue, make_item, reload
+from tests.factories import build_tree, d, make_catalogue, make_item, make_user, reload
 
 UNIT = "QX-CGZ"
 
@@ -278,8 +283,34 @@ class ImportTests(ImportTestCase):
         self.assertEqual(sorted(self.items().values_list("title", flat=True)), ["第一份", "第二份"])
         township = reload(self.t.township)
         self.assertEqual(township.numchild, township.get_children().count())
+        self.assertEqual(Page.find_problems(), ([], [], [], [], []))  # paths, depths and child counts
         self.assertEqual(ImportedDocument.objects.count(), 2)
         self.assertEqual(IndexNumberSequence.objects.get(unit_code=UNIT).last_value, 2)
+
+    def test_the_files_of_a_batch_are_checked_against_each_other(self):
+        self.write("1-公示.txt", NOTICE)
+        self.write("2-副本.txt", NOTICE)
+        self.write("3-更正.txt", NOTICE.replace("1,200", "1,350"))
+        # Into a unit without children yet: its first item must not leave it looking childless.
+        files = run_import_report(self.folder, self.folder, unit="QX-CGZ-DGC")["by_name"]
+        self.assertEqual(files["2-副本.txt"]["status"], "skipped")
+        self.assertIn("1-公示.txt", files["2-副本.txt"]["reason"])
+        # Same 文号 and title as the first file, other content: created, the 文号 left out, its own slug.
+        corrected = files["3-更正.txt"]
+        self.assertEqual((corrected["status"], [flag["code"] for flag in corrected["flags"]]), ("created", ["document_number_taken"]))
+        first, second = (DisclosureItemPage.objects.get(pk=files[name]["item_id"]) for name in ("1-公示.txt", "3-更正.txt"))
+        self.assertEqual((first.document_number, second.document_number), ("城关党发〔2024〕3号", ""))
+        self.assertEqual(second.slug, f"{first.slug}-2")
+
+    def test_importing_again_asks_the_database_once_per_batch_not_per_file(self):
+        for number in range(3):
+            self.write(f"{number}.txt", f"第{number}份\n正文。")
+        run_import(self.folder)
+        with CaptureQueriesContext(connection) as one_file:
+            run_import(self.folder / "0.txt")
+        with CaptureQueriesContext(connection) as three_files:
+            self.assertIn("未变 3", run_import(self.folder))
+        self.assertEqual(len(three_files), len(one_file))
 
     def test_a_missing_path_is_reported_and_the_batch_goes_on(self):
         report = run_import_report(self.folder, self.folder / "不存在.txt", self.write("有.txt", "有\n正文。"))
@@ -349,6 +380,26 @@ class ImportTests(ImportTestCase):
         item_id = run_import_report(self.folder, self.write("公示.txt", NOTICE), catalogue="C05")["by_name"]["公示.txt"]["item_id"]
         self.assertTrue(IndexEntry.objects.filter(object_id=str(item_id)).exists())
         self.assertTrue(ReferenceIndex.get_references_for_object(DisclosureItemPage.objects.get(pk=item_id)).exists())
+
+    def test_the_units_officer_finds_the_draft_in_the_admin_search_and_edits_it(self):
+        item_id = run_import_report(self.folder, self.write("公示.txt", NOTICE))["by_name"]["公示.txt"]["item_id"]
+        self.client.force_login(make_user("cgz-officer", reload(self.t.township).officers_group))
+        edit_url = reverse("wagtailadmin_pages:edit", args=[item_id])
+        self.assertContains(self.client.get(reverse("wagtailadmin_pages:search"), {"q": "中共城关镇委员会关于"}), edit_url)
+        self.assertContains(self.client.get(edit_url), "中共城关镇委员会关于2024年第一季度党费收缴情况的公示")
+
+    def test_drafts_written_before_an_interruption_are_indexed(self):
+        self.write("1.txt", "第一份\n正文。")
+        self.write("2.txt", "第二份\n正文。")
+
+        def interrupted_at_the_second_file(path, *args, **kwargs):
+            if path.name == "2.txt":
+                raise KeyboardInterrupt
+            return prepare_document(path, *args, **kwargs)
+
+        with mock.patch("importer.service.prepare_document", interrupted_at_the_second_file), self.assertRaises(KeyboardInterrupt):
+            run_import(self.folder)
+        self.assertTrue(IndexEntry.objects.filter(object_id=str(self.items().get().pk)).exists())
 
 
 class ScriptTests(ImportTestCase):

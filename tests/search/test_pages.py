@@ -116,23 +116,34 @@ class SearchApiTests(TestCase):
         self.assertEqual((first["num_pages"], len(first["results"]), len(second["results"])), (2, 2, 1))
 
     def test_invalid_parameters_are_400_json_with_codes(self):
-        for params, code in (
-            ({"q": "党务", "locale": "en"}, "invalid_locale"),
-            ({"q": "党务", "page_size": "500"}, "invalid_page_size"),
-            ({"q": "党务", "page_size": "x"}, "invalid_page_size"),
-            ({"q": "党务", "year": "1800"}, "invalid_parameter"),
-            ({"q": "党务", "unit": "NOPE"}, "unknown_unit"),
-            ({"q": ""}, "missing_query"),
-            ({}, "missing_query"),
+        for params, parameter in (
+            ({"q": "党务", "locale": "en"}, "locale"),
+            ({"q": "党务", "page_size": "500"}, "page_size"),
+            ({"q": "党务", "page_size": "x"}, "page_size"),
+            ({"q": "党务", "year": "1800"}, "year"),
+            ({"q": "党务", "stage": "x"}, "stage"),
+            ({"q": ""}, "q"),
+            ({}, "q"),
         ):
             response = self.client.get("/api/v2/search/", params)
             self.assertEqual(response.status_code, 400, params)
-            self.assertEqual(response.json()["code"], code, params)
-        errors = self.client.get("/api/v2/search/", {"q": "党务", "year": "1800"}).json()["errors"]
-        self.assertEqual(errors[0]["parameter"], "year")
+            body = response.json()
+            self.assertEqual(body["code"], "invalid_parameter", params)
+            self.assertIn(parameter, body["errors"], params)
+        self.assertEqual(self.client.get("/api/v2/search/", {"q": "党务", "color": "red"}).json()["code"], "unknown_parameter")
+
+    def test_unknown_units_are_404(self):
+        response = self.client.get("/api/v2/search/", {"q": "党务", "unit": "NOPE"})
+        self.assertEqual((response.status_code, response.json()["code"]), (404, "unknown_unit"))
+
+    def test_a_unit_id_works_like_its_code(self):
+        by_id = self.client.get("/api/v2/search/", {"q": "公开", "unit": self.tree.township.pk}).json()
+        by_code = self.client.get("/api/v2/search/", {"q": "公开", "unit": "QX-CGZ"}).json()
+        self.assertEqual(by_id["count"], by_code["count"])
+        self.assertEqual(by_id["count"], 2)
 
     def test_syntax_characters_and_long_queries_are_answered(self):
-        for q in ['"党务" OR *', "党务" * 400, "\\", "%00", "党务\x00公开"]:
+        for q in ['"党务" OR *', "党务" * 400, "\\", "%00", "！？"]:
             response = self.client.get("/api/v2/search/", {"q": q})
             self.assertEqual(response.status_code, 200, q)
 

@@ -1,0 +1,197 @@
+"""What the API learns from the domain's and Wagtail's signals (the domain never calls the API).
+
+- The content version goes up whenever anything the API shows may have changed, so ETags
+  and cached responses turn over (``api.caching``).
+- Tombstones are written when a live item leaves an audience: deleted, unpublished,
+  removed (撤除), or its scope narrowed; ``updated_since`` syncs hand them out.
+- The images a page's live version shows are recorded on each full save, as the domain
+  records attachments, so the images endpoint lists only images of pages a reader may view.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Locale, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished
+
+from disclosure_pages.choices import Scope, Takedown
+from disclosure_pages.demo.builder import demo_county_built
+from disclosure_pages.models import (
+    Catalogue,
+    CatalogueArea,
+    CatalogueEntry,
+    DisclosureItemPage,
+    ItemChangeNote,
+    PortalSettings,
+    PublishedAttachment,
+)
+from disclosure_pages.visibility import ANONYMOUS, visible_pages
+
+from .models import ContentVersion, PublishedImage, Tombstone
+
+def shown_models():
+    """Models whose rows a response may show; a draft saved on a page counts too, which
+    costs only a cache turnover."""
+    from wagtail.models import get_page_models
+
+    return [
+        *get_page_models(),
+        PageViewRestriction,
+        Catalogue,
+        CatalogueArea,
+        CatalogueEntry,
+        ItemChangeNote,
+        PublishedAttachment,
+        PublishedImage,
+        get_document_model(),
+        get_image_model(),
+        Site,
+        Locale,
+        PortalSettings,
+    ]
+
+
+# -- the content version ------------------------------------------------------------------
+
+
+def content_changed(sender, **kwargs):
+    ContentVersion.bump()
+
+
+def connect():
+    """Called once the apps are ready. Connected model by model: a receiver for every model
+    would cost every bulk delete in the project Django's fast path."""
+    for model in shown_models():
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"api-version-save-{model._meta.label}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"api-version-delete-{model._meta.label}")
+    for model in get_page_models_with_bodies():
+        post_save.connect(record_published_images, sender=model, dispatch_uid=f"api-images-{model._meta.label}")
+
+
+@receiver(m2m_changed, sender=PageViewRestriction.groups.through)
+def audience_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        ContentVersion.bump()
+
+
+@receiver(demo_county_built)
+def demo_built(sender, **kwargs):
+    # The demo's bulk paths write rows without saving models one by one.
+    ContentVersion.bump()
+
+
+# -- tombstones ---------------------------------------------------------------------------
+
+
+def _states(translation_key):
+    """``{pk: (live, scope, takedown, public)}`` of the item's pages in every script."""
+    pages = DisclosureItemPage.objects.filter(translation_key=translation_key)
+    public = set(visible_pages(pages, ANONYMOUS).values_list("pk", flat=True))
+    return {
+        pk: (live, scope, takedown, pk in public)
+        for pk, live, scope, takedown in pages.values_list("pk", "live", "scope", "takedown")
+    }
+
+
+def _bury(page_id, translation_key, language_code, reason, was_public):
+    now = timezone.now()
+    Tombstone.objects.filter(at__lt=now - timedelta(days=settings.SUNSHINE_API_TOMBSTONE_DAYS)).delete()
+    Tombstone.objects.update_or_create(
+        page_id=page_id,
+        defaults={
+            "translation_key": translation_key,
+            "language_code": language_code,
+            "reason": reason,
+            "was_public": was_public,
+            "at": now,
+        },
+    )
+
+
+@receiver(pre_save, sender=DisclosureItemPage)
+def remember_audience(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Before a full save of a stored item (what publishing does), note who could read it
+    and its variants: the scope follows to the variants within the same save."""
+    if raw or update_fields is not None or instance.pk is None:
+        return
+    instance._api_states_before = _states(instance.translation_key)
+
+
+@receiver(page_published, sender=DisclosureItemPage)
+def bury_what_left(sender, instance, **kwargs):
+    before = getattr(instance, "_api_states_before", None)
+    if before is None:
+        return
+    del instance._api_states_before
+    languages = dict(Locale.objects.values_list("pk", "language_code"))
+    for page in DisclosureItemPage.objects.filter(pk__in=before).only("pk", "translation_key", "locale_id", "live", "scope", "takedown"):
+        was_live, old_scope, old_takedown, was_public = before[page.pk]
+        if not was_live or old_takedown == Takedown.REMOVED:
+            continue  # nobody had it
+        if not page.live:
+            reason = Tombstone.UNPUBLISHED
+        elif page.takedown == Takedown.REMOVED:
+            reason = Tombstone.REMOVED
+        elif page.scope != old_scope and page.scope != Scope.PUBLIC:
+            reason = Tombstone.RESTRICTED
+        else:
+            continue
+        _bury(page.pk, page.translation_key, languages[page.locale_id], reason, was_public)
+
+
+@receiver(page_unpublished, sender=DisclosureItemPage)
+def bury_unpublished(sender, instance, **kwargs):
+    # Sent only when a live item was unpublished; its restriction is still in place. Wagtail
+    # also sends it when deleting a page, unpublishing it in memory only (the row is still
+    # live): then the deletion's tombstone says it.
+    if DisclosureItemPage.objects.filter(pk=instance.pk, live=True).exists():
+        return
+    was_public = instance.scope == Scope.PUBLIC and instance.takedown != Takedown.REMOVED
+    _bury(instance.pk, instance.translation_key, instance.locale.language_code, Tombstone.UNPUBLISHED, was_public)
+
+
+@receiver(pre_delete, sender=DisclosureItemPage)
+def bury_deleted(sender, instance, **kwargs):
+    if not instance.live or instance.takedown == Takedown.REMOVED:
+        return
+    was_public = visible_pages(DisclosureItemPage.objects.filter(pk=instance.pk), ANONYMOUS).exists()
+    language_code = Locale.objects.filter(pk=instance.locale_id).values_list("language_code", flat=True).first() or ""
+    _bury(instance.pk, instance.translation_key, language_code, Tombstone.DELETED, was_public)
+
+
+# -- images of live pages -----------------------------------------------------------------
+
+
+def _body_fields(model):
+    return [field for field in model._meta.get_fields() if isinstance(field, (StreamField, RichTextField))]
+
+
+def get_page_models_with_bodies():
+    from wagtail.models import get_page_models
+
+    return [model for model in get_page_models() if _body_fields(model)]
+
+
+def record_published_images(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A full save of a page is its live content (publishing, creating, unpublishing)."""
+    if raw or update_fields is not None:
+        return
+    fields = _body_fields(sender)
+    PublishedImage.objects.filter(page_id=instance.pk).delete()
+    if not instance.live:
+        return
+    Image = get_image_model()
+    referenced = {
+        str(object_id)
+        for field in fields
+        for model, object_id, _, _ in field.extract_references(getattr(instance, field.attname))
+        if issubclass(model, Image)
+    }
+    image_ids = Image.objects.filter(pk__in=[pk for pk in referenced if pk.isdigit()]).values_list("pk", flat=True)
+    PublishedImage.objects.bulk_create([PublishedImage(page_id=instance.pk, image_id=pk) for pk in image_ids], ignore_conflicts=True)

@@ -13,6 +13,7 @@ otherwise it goes under the unit itself and the report says so.
 """
 
 import hashlib
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ from .report import (
     Flag,
     ImportReport,
 )
+
+logger = logging.getLogger(__name__)
 
 SCRIPT_CHOICES = (AUTO_SCRIPT, SIMPLIFIED, TRADITIONAL)
 SCRIPT_NAMES = {SIMPLIFIED: "简体", TRADITIONAL: "繁体"}
@@ -134,7 +137,14 @@ def index_items(item_ids):
         return
     with transaction.atomic():
         for backend in get_search_backends():
-            backend.add_bulk(DisclosureItemPage, items)
+            try:
+                backend.add_bulk(DisclosureItemPage, items)
+            except Exception:
+                # An unreachable Elasticsearch/OpenSearch must not fail the import, as it would
+                # not fail a save (Wagtail's rule); the database backend's errors do.
+                if not backend.catch_indexing_errors:
+                    raise
+                logger.exception("Search backend %r did not take %d imported drafts", backend, len(items))
         for item in items:
             ReferenceIndex.create_or_update_for_object(item)
 

@@ -163,6 +163,8 @@ class DisclosureItemPage(
             DisclosureItemPage.objects.filter(
                 unit_id=self.unit_id, document_year=self.document_date.year, document_number=self.document_number
             )
+            # Restates the unique index's condition so that SQLite uses it instead of scanning the unit.
+            .exclude(document_number="")
             .exclude(pk=self.pk)
             .first()
         )

@@ -1,5 +1,7 @@
 """WCAG 2.1 AA on every kind of public page, in normal and elder-friendly mode, and reflow."""
 
+from urllib.parse import urlencode
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
@@ -14,7 +16,7 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 @pytest.fixture
 def public_urls():
     call_command(
-        "seed_demo", townships=1, villages_per_township=1, departments=1, items_per_unit=4, seed=11, skip_index=True, quiet=True
+        "seed_demo", townships=1, villages_per_township=1, departments=1, items_per_unit=4, seed=11, quiet=True
     )
     portal = PortalPage.objects.get()
     item = DisclosureItemPage.objects.live().filter(scope="public", previous_stage__isnull=False).first()
@@ -37,6 +39,10 @@ def public_urls():
         "item": item.url,
         "print notice": item.url + "print/",
         "power list": PowerListPage.objects.live().first().url,
+        "search results": "/zh-hans/search/?" + urlencode({"q": "党员"}),
+        "search results (繁體)": "/zh-hant/search/?" + urlencode({"q": "黨員"}),
+        "search, nothing found": "/zh-hans/search/?" + urlencode({"q": "没有这个词"}),
+        "search start": "/zh-hans/search/",
     }
 
 

@@ -69,6 +69,12 @@ bench-variants: install
 bench-search: install-test
 	N=$(or $(N),10000) $(PY) bench/search_bench.py
 
+# Times publish / scope change / unpublish until the search shows it, through the outbox and a
+# task worker; writes bench/results/search_sync.json (target: 2 s).
+.PHONY: bench-search-sync
+bench-search-sync: install
+	$(PY) bench/search_sync_bench.py
+
 # Seeds 100,000 items (ITEMS=10000 for a quicker run) into a temporary database, serves them with
 # gunicorn and measures the headless API: latency cold and warm, load with wrk (50 connections);
 # prints a table and writes bench/results/api.json.

@@ -93,6 +93,10 @@ class DatabaseItemStore:
     def search(self, query):
         if self.vendor == "sqlite":
             return self._search_with_columns(query)
+        return self._search_in_sql(query)
+
+    def _search_in_sql(self, query):
+        """PostgreSQL: facets counted from the matching rows, hits ranked with ts_rank."""
         started = time.perf_counter()
         match_sql, match_params = self._match(query.phrases, query.title_only)
         where, params = [match_sql, "d.locale = %s"], [*match_params, query.locale]
@@ -114,26 +118,18 @@ class DatabaseItemStore:
                 all_params = params + [p for _, ps in filters.values() for p in ps]
                 cursor.execute(f"SELECT count(*) FROM {base_from} WHERE {' AND '.join(all_where)}", all_params)
                 count, facets = cursor.fetchone()[0], {}
-            hits = []
+            page_ids = []
             if count and query.limit:
                 all_where = where + [sql for sql, _ in filters.values()]
                 all_params = params + [p for _, ps in filters.values() for p in ps]
                 rank_sql, rank_params = self._rank(query.phrases)
                 order = "d.publish_date DESC, d.page_id DESC" if query.sort == SORT_DATE else f"{rank_sql}, d.publish_date DESC"
                 cursor.execute(
-                    f"SELECT d.page_id, d.title, d.url, d.text, d.unit_name, d.unit_code, d.publish_date, d.index_number, "
-                    f"d.document_number, d.stage, d.validity, d.expiry_date, d.withdrawn FROM {base_from} "
-                    f"WHERE {' AND '.join(all_where)} ORDER BY {order} LIMIT %s OFFSET %s",
+                    f"SELECT d.page_id FROM {base_from} WHERE {' AND '.join(all_where)} ORDER BY {order} LIMIT %s OFFSET %s",
                     all_params + (rank_params if query.sort != SORT_DATE else []) + [query.limit, query.offset],
                 )
-                for row in cursor.fetchall():
-                    hits.append(
-                        Hit(
-                            page_id=row[0], title=row[1], url=row[2], text=row[3], unit_name=row[4], unit_code=row[5],
-                            publish_date=_date(row[6]), index_number=row[7], document_number=row[8], stage=row[9],
-                            validity=current_validity(row[10], _date(row[11]), query.today), withdrawn=bool(row[12]),
-                        )
-                    )
+                page_ids = [row[0] for row in cursor.fetchall()]
+            hits = self._hits(cursor, page_ids, query.today)
         elapsed = (time.perf_counter() - started) * 1000
         return EngineResults(count=count, hits=hits, facets=facets, engine_ms=elapsed)
 
@@ -219,41 +215,24 @@ class DatabaseItemStore:
             masks["validity"] = columns.current_validity(query.today)[matched] == columns.validity.code(query.validity)
         return masks
 
+    # -- PostgreSQL: one table, tsvector columns ---------------------------------------------
+
     def _from(self):
-        if self.vendor == "sqlite":
-            # CROSS JOIN keeps SQLite from driving the join from the document table, which would
-            # evaluate the full-text match once per row (stock Wagtail's slowness).
-            return f"{FTS_TABLE} f CROSS JOIN {DOC_TABLE} d ON d.page_id = f.rowid"
         return f"{DOC_TABLE} d"
 
     def _match(self, phrases, title_only=False):
-        if self.vendor == "sqlite":
-            parts = []
-            for phrase in phrases:
-                columns = ["title_terms", "body_terms"] if phrase.stream == "bigrams" else ["title_chars", "body_chars"]
-                columns = columns[:1] if title_only else columns
-                parts.append(f'{{{" ".join(columns)}}} : "{" ".join(phrase.terms)}"')
-            return f"{FTS_TABLE} MATCH %s", [" AND ".join(parts)]
         clauses, params = [], []
-        for stream in ("bigrams", "chars"):
-            stream_phrases = [phrase for phrase in phrases if phrase.stream == stream]
-            if stream_phrases:
-                column = "d.terms_vector" if stream == "bigrams" else "d.chars_vector"
-                clauses.append(f"{column} @@ %s::tsquery")
-                params.append(tsquery(stream_phrases, weights="A" if title_only else ""))
+        for column, query in _vector_queries(phrases, weights="A" if title_only else ""):
+            clauses.append(f"{column} @@ %s::tsquery")
+            params.append(query)
         return " AND ".join(clauses), params
 
     def _rank(self, phrases):
-        if self.vendor == "sqlite":
-            return f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0)", []
         weights = "'{0.1, 0.2, 0.1, 1.0}'"  # D, C, B (body), A (title)
         parts, params = [], []
-        for stream in ("bigrams", "chars"):
-            stream_phrases = [phrase for phrase in phrases if phrase.stream == stream]
-            if stream_phrases:
-                column = "d.terms_vector" if stream == "bigrams" else "d.chars_vector"
-                parts.append(f"ts_rank({weights}, {column}, %s::tsquery)")
-                params.append(tsquery(stream_phrases))
+        for column, query in _vector_queries(phrases):
+            parts.append(f"ts_rank({weights}, {column}, %s::tsquery)")
+            params.append(query)
         return f"-({' + '.join(parts)})", params
 
     def _audience(self, keys):
@@ -368,6 +347,14 @@ def tsvector(title_terms, body_terms):
         for position, term in enumerate(terms.split(), start=offset):
             positions[term].append(f"{min(position, MAX_POSITION)}{weight}")
     return " ".join(f"'{term}':{','.join(places[:256])}" for term, places in positions.items())
+
+
+def _vector_queries(phrases, weights=""):
+    """(tsvector column, tsquery) for each term stream the phrases use."""
+    for stream, column in (("bigrams", "d.terms_vector"), ("chars", "d.chars_vector")):
+        stream_phrases = [phrase for phrase in phrases if phrase.stream == stream]
+        if stream_phrases:
+            yield column, tsquery(stream_phrases, weights)
 
 
 def tsquery(phrases, weights=""):

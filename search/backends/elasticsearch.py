@@ -91,10 +91,16 @@ class ItemMappingMixin:
         return mapping
 
     def get_document(self, obj):
-        document = super().get_document(obj)
-        if is_item_model(type(obj)):
-            document.update(item_fields(obj))
-        return document
+        return self.get_documents([obj])[0]
+
+    def get_documents(self, objs):
+        """Wagtail's documents of ``objs`` with the item fields, read for all of them at once."""
+        documents = [super(ItemMappingMixin, self).get_document(obj) for obj in objs]
+        if is_item_model(self.model):
+            fields = items_fields(objs)
+            for obj, document in zip(objs, documents, strict=True):
+                document.update(fields[obj.pk])
+        return documents
 
 
 class IndexMissing(Exception):
@@ -129,7 +135,8 @@ class EngineIndexMixin:
         if not class_is_indexed(model) or not items:
             return
         mapping = self.mapping_class(model)
-        actions = [{"_id": mapping.get_document_id(item), **mapping.get_document(item)} for item in items]
+        documents = mapping.get_documents(items)
+        actions = [{"_id": mapping.get_document_id(item), **document} for item, document in zip(items, documents, strict=True)]
         if self.loading:
             actions = [{"_op_type": "create", **action} for action in actions]
         for name in self._targets(required=True):
@@ -184,16 +191,18 @@ class AtomicRebuilder(ElasticsearchAtomicIndexRebuilder):
             backend.index_class(backend, name).delete()
 
 
-def item_fields(page):
-    documents, _deleted = documents_and_deletions([page])
-    if not documents:
-        return {"sunshine_item": False}  # a draft or removed item: in Wagtail's index, not in ours
-    values = documents[0].as_dict()
-    fields = {f"sunshine_{name}": value for name, value in values.items() if f"sunshine_{name}" in ITEM_PROPERTIES}
-    fields["sunshine_item"] = True
-    for name in ("sunshine_publish_date", "sunshine_expiry_date"):
-        if fields[name]:
-            fields[name] = fields[name].isoformat()
+def items_fields(pages):
+    """The item fields of each page, by id: a draft or removed item is in Wagtail's index, not in ours."""
+    documents, _deleted = documents_and_deletions(pages)
+    fields = {page.pk: {"sunshine_item": False} for page in pages}
+    for document in documents:
+        values = document.as_dict()
+        item = {f"sunshine_{name}": value for name, value in values.items() if f"sunshine_{name}" in ITEM_PROPERTIES}
+        item["sunshine_item"] = True
+        for name in ("sunshine_publish_date", "sunshine_expiry_date"):
+            if item[name]:
+                item[name] = item[name].isoformat()
+        fields[document.page_id] = item
     return fields
 
 

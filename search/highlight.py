@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 
 from chinese.analysis import highlight_needles, normalise_aligned
 
+SCAN_FIRST = 1500
+
 
 def _spans(normalised, needles):
     """Non-overlapping (start, end) spans of the needles in ``normalised``, longest needle first."""
@@ -46,7 +48,11 @@ def highlight(text, query):
 def snippet(text, query, length=120):
     """About ``length`` characters of ``text`` around the first match, escaped, matches marked."""
     text = " ".join((text or "").split())
-    spans = _spans(normalise_aligned(text), highlight_needles(query))
+    needles = highlight_needles(query)
+    # Most matches are near the start: normalise (OpenCC) the whole text only when needed.
+    spans = _spans(normalise_aligned(text[:SCAN_FIRST]), needles)
+    if not spans and len(text) > SCAN_FIRST:
+        spans = _spans(normalise_aligned(text), needles)
     if not spans:
         return mark_safe(escape(text[:length]) + ("…" if len(text) > length else ""))
     first = spans[0][0]

@@ -9,6 +9,7 @@ a facet stay visible after one is chosen.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -42,8 +43,9 @@ class ItemQuery:
     title_only: bool = False  # autocomplete: match titles only
     today: datetime.date = field(default_factory=timezone.localdate)
 
-    @property
+    @cached_property
     def phrases(self):
+        # Read by the service and several times by each engine: analysed once.
         return analyse_query(self.text)
 
     def selected(self):

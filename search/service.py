@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
@@ -24,6 +25,7 @@ from disclosure_pages.visibility import user_audience_keys
 
 from .forms import VALIDITY_CHOICES
 from .highlight import highlight, snippet
+from .models import IndexGeneration
 from .query import FACETS, SORT_DATE, SORT_RELEVANCE, ItemQuery
 
 logger = logging.getLogger(__name__)
@@ -208,11 +210,25 @@ def suggest(text, user, locale, limit=SUGGESTIONS):
     return [{"title": hit.title, "url": hit.url, "title_html": str(highlight(hit.title, text))} for hit in answer.hits]
 
 
+_top_unit_paths = {}
+
+
 def _top_unit_path(locale):
-    """The unit facet starts at the county: the one unit directly under the portal, if there is one."""
+    """The unit facet starts at the county: the one unit directly under the portal, if there is one.
+
+    Finding it scans the locale's pages (nothing indexes depth), so it is kept per index
+    generation: a unit tree change that matters to the facet moves items, and so the index.
+    """
+    generation = IndexGeneration.current(locale)
+    key = (connection.settings_dict["NAME"], locale)
+    cached = _top_unit_paths.get(key)
+    if generation and cached is not None and cached[0] == generation:
+        return cached[1]
     root = portal_path(locale)
     tops = list(UnitPage.objects.filter(path__startswith=root, depth=len(root) // 4 + 1).values_list("path", flat=True)[:2])
-    return tops[0] if len(tops) == 1 else root
+    path = tops[0] if len(tops) == 1 else root
+    _top_unit_paths[key] = (generation, path)
+    return path
 
 
 def _result_item(hit, text):

@@ -65,6 +65,17 @@ class FacetColumns:
         positions, ids = positions[inside], ids[inside]
         return positions[self.ids[positions] == ids]
 
+    def newest(self, positions, count):
+        """The ``count`` newest of ``positions`` (by publication date, then page id), newest first."""
+        if count <= 0 or not len(positions):
+            return positions[:0]
+        # One sortable key: the date's ordinal above the page id (ids stay below 2**32).
+        keys = (self.published[positions].astype(np.int64) << 32) | self.ids[positions]
+        if count < len(positions):
+            top = np.argpartition(-keys, count - 1)[:count]
+            return positions[top[np.argsort(-keys[top])]]
+        return positions[np.argsort(-keys)]
+
     def allowed(self, keys):
         """Mask of the documents the audience ``keys`` may see (None: all)."""
         if keys is None:

@@ -1,5 +1,8 @@
 """Searching on the database engine (SQLite FTS5, or PostgreSQL with DATABASE_URL): what a reader finds."""
 
+from unittest import mock
+
+from django.db import connection
 from django.test import TestCase
 
 from search import service
@@ -127,6 +130,19 @@ class FacetAndFilterTests(TestCase):
     def test_relevance_prefers_titles(self):
         # Both mention 公开目录; only one has it in its title.
         self.assertEqual([hit.title for hit in search("公开目录").results], ["城关镇党务公开目录调整说明", "县财政局2022年度预算公开"])
+
+    def test_a_word_too_common_to_rank_lists_title_matches_newest_first_then_the_rest(self):
+        if connection.vendor != "sqlite":
+            self.skipTest("the ranking limit belongs to the SQLite engine")
+        # With a limit of one match per tier, both tiers of 公开 are too big to rank by BM25.
+        with mock.patch("search.backends.database.RANK_LIMIT", 1):
+            ranked = [hit.title for hit in search("公开").results]
+            by_title = [hit.title for hit in search("公开目录").results]
+            total = search("公开").count
+        self.assertEqual(ranked, ["城关镇党务公开目录调整说明", "关于2023年党务公开工作的通知", "县财政局2022年度预算公开"])
+        # 公开目录: in one title (a tier of one, ranked), then in one body only.
+        self.assertEqual(by_title, ["城关镇党务公开目录调整说明", "县财政局2022年度预算公开"])
+        self.assertEqual(total, 3)  # totals stay exact
 
 
 class SuggestionTests(TestCase):

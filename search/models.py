@@ -44,6 +44,9 @@ class SearchDocument(models.Model):
     document_number = models.CharField(max_length=64, blank=True)
     url = models.CharField(max_length=500)
     indexed_at = models.DateTimeField(auto_now=True)
+    # The IndexGeneration change that wrote this row: processes holding the facet columns in
+    # memory read only the rows written since they last looked (search.backends.columns).
+    change = models.BigIntegerField(default=0, db_index=True)
     title = models.TextField()
     text = models.TextField(help_text="Plain text of summary and body, for snippets.")
     title_terms = models.TextField()
@@ -95,15 +98,29 @@ class IndexGeneration(models.Model):
 
     locale = models.CharField(max_length=20, primary_key=True)
     token = models.CharField(max_length=32)
+    # The number of the last write, counted over all locales; the rows it wrote carry it.
+    change = models.BigIntegerField(default=0)
 
     @classmethod
     def current(cls, locale):
-        return cls.objects.filter(locale=locale).values_list("token", flat=True).first() or ""
+        return cls.state(locale)[0]
 
     @classmethod
-    def bump(cls, locales):
+    def state(cls, locale):
+        """(token, change) of ``locale``: ("", 0) before its first write."""
+        return cls.objects.filter(locale=locale).values_list("token", "change").first() or ("", 0)
+
+    @classmethod
+    def next_change(cls):
+        """The number for a write about to happen. Inside the write's transaction, after its
+        first write: SQLite lets one writer at a time, so the numbers follow the commits."""
+        return (cls.objects.aggregate(last=models.Max("change"))["last"] or 0) + 1
+
+    @classmethod
+    def bump(cls, locales, change=None):
+        change = change or cls.next_change()
         for locale in locales:
-            cls.objects.update_or_create(locale=locale, defaults={"token": uuid.uuid4().hex})
+            cls.objects.update_or_create(locale=locale, defaults={"token": uuid.uuid4().hex, "change": change})
 
     def __str__(self):
         return f"{self.locale}: {self.token}"

@@ -36,11 +36,11 @@ ROW_COLUMNS = (
 FACET_COLUMNS = ("unit_path", "area_key", "entry_key", "year", "stage", "validity", "expiry_date", "scope")
 
 
-def _row(document):
+def _row(document, change):
     values = document.as_dict()
     values["public"] = document.public
     values["audience"] = " " + " ".join(document.audience) + " "
-    return SearchDocument(**{name: values[name] for name in ROW_COLUMNS})
+    return SearchDocument(change=change, **{name: values[name] for name in ROW_COLUMNS})
 
 
 class DatabaseItemStore:
@@ -60,10 +60,11 @@ class DatabaseItemStore:
         with transaction.atomic():
             # On SQLite, triggers keep the FTS5 index in step (migration 0003).
             SearchDocument.objects.filter(page_id__in=ids).delete()
-            SearchDocument.objects.bulk_create([_row(document) for document in documents])
+            change = IndexGeneration.next_change()
+            SearchDocument.objects.bulk_create([_row(document, change) for document in documents])
             if self.vendor == "postgresql":
                 self._write_vectors(documents)
-            IndexGeneration.bump(self._locales({document.locale for document in documents}))
+            IndexGeneration.bump(self._locales({document.locale for document in documents}), change)
 
     def clear(self):
         with transaction.atomic():

@@ -1,0 +1,67 @@
+"""The SQLite engine's facet columns in memory catch up with writes without rereading every row."""
+
+from unittest import mock
+
+import numpy as np
+from django.db import connection
+from django.test import TestCase
+
+from disclosure_pages.choices import Scope, Stage
+from search.backends import columns
+from search.updates import apply_due_updates
+from tests.factories import edit_and_publish, make_item
+from tests.search.support import ANONYMOUS, build_indexed_county, facet_counts, found_titles, search
+
+
+def decoded(column):
+    return [column.values[code - 1] if code else None for code in column.codes]
+
+
+class CatchingUpTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree, cls.items = build_indexed_county()
+
+    def setUp(self):
+        if connection.vendor != "sqlite":
+            self.skipTest("the columns serve the SQLite engine")
+        columns._cache.clear()
+
+    def assert_same_as_a_full_read(self, caught_up):
+        columns._cache.clear()
+        full = columns.columns_for("zh-hans")
+        self.assertEqual(caught_up.ids.tolist(), full.ids.tolist())
+        for name in columns.PLAIN:
+            self.assertTrue(np.array_equal(getattr(caught_up, name), getattr(full, name)), name)
+        for name in columns.CODED:
+            self.assertEqual(decoded(getattr(caught_up, name)), decoded(getattr(full, name)), name)
+
+    def test_writes_since_the_last_read_are_merged_in(self):
+        # Read outside any transaction (as a web process does); the test case itself runs in one.
+        with mock.patch("search.backends.columns._outside_transactions", return_value=True):
+            self.assertEqual(search("公开").count, 3)
+            edit_and_publish(self.items["notice"], stage=Stage.RESULT)  # a changed facet value
+            self.items["budget"].unpublish()  # gone
+            make_item(self.tree.township2, "石桥镇党员公开承诺书", stage=Stage.PRE_DISCLOSURE)  # new
+            make_item(self.tree.village2, "西关村党员名册（内部公开）", scope=Scope.UNIT_MEMBERS)  # a new audience
+            apply_due_updates()
+            with mock.patch.object(columns.FacetColumns, "updated", autospec=True, side_effect=columns.FacetColumns.updated) as updated:
+                results = search("公开")
+            self.assertEqual(updated.call_count, 1)
+            caught_up = columns.columns_for("zh-hans")
+        self.assertEqual(
+            {hit.title for hit in results.results},
+            {"关于2023年党务公开工作的通知", "城关镇党务公开目录调整说明", "石桥镇党员公开承诺书"},
+        )
+        self.assertEqual(facet_counts(results, "stage"), {"结果公开": 1, "预公开": 1, "其他": 1})
+        self.assertNotIn("西关村党员名册（内部公开）", found_titles("公开", ANONYMOUS))
+        self.assert_same_as_a_full_read(caught_up)
+
+    def test_columns_read_inside_a_transaction_are_read_in_full_next_time(self):
+        # What was read in a transaction may be rolled back, and its change number reused.
+        search("公开")
+        make_item(self.tree.township2, "石桥镇党员公开承诺书")
+        apply_due_updates()
+        with mock.patch.object(columns.FacetColumns, "updated") as updated:
+            self.assertEqual(search("公开").count, 4)
+        updated.assert_not_called()

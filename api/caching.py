@@ -17,7 +17,12 @@ from django.utils.http import http_date
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from disclosure_pages.listings import items_by_ids, sliced_with_total
+
 from .models import ContentVersion
+
+# Longer lists are counted and sliced by the database for each page instead.
+LISTED_IDS_MAX = 20_000
 
 
 def reader_key(request):
@@ -92,3 +97,24 @@ def conditional_response(request, build):
         body = JSONRenderer().render(data)
         cache.set(key, body, settings.SUNSHINE_API_RESPONSE_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json", headers=headers)
+
+
+def listed_page(request, items, offset, limit):
+    """A page of the ordered queryset ``items`` and its total; the list's ids kept per content version.
+
+    A client pages through one list: the ids of the whole list are read once per content
+    version, reader and parameters (the scan of a township's thousands of items), and each
+    further page reads only its own rows. A publication anywhere moves the version, so an id
+    list never outlives the content it was read from.
+    """
+    version = ContentVersion.current()
+    query = "&".join(f"{name}={value}" for name, value in sorted(request.GET.lists()) if name not in ("offset", "limit"))
+    list_key = f"{version.number}|{request.path}|{query}|{reader_key(request)}"
+    key = "api:listed-ids:" + hashlib.sha256(list_key.encode()).hexdigest()[:32]
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(items.values_list("pk", flat=True)[: LISTED_IDS_MAX + 1])
+        if len(ids) > LISTED_IDS_MAX:
+            return sliced_with_total(items, offset, offset + limit)
+        cache.set(key, ids, settings.SUNSHINE_API_RESPONSE_CACHE_SECONDS)
+    return items_by_ids(items, ids[offset : offset + limit]), len(ids)

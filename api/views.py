@@ -26,7 +26,7 @@ from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
 from . import filters, serializers
 from .auth import MemberTokenAuthentication
-from .caching import conditional_response
+from .caching import conditional_response, listed_page
 from .errors import exception_handler, keep_404s, not_found
 from .models import Tombstone
 from .preview import previewed_documents, read_token
@@ -100,7 +100,7 @@ class DisclosureListView(ApiView):
         items = visible_items(reader, filters.item_filters(params, reader)).select_related("locale")
         items = items.order_by(*filters.ORDERINGS[params["order"]])
         offset, limit = params["offset"], params["limit"]
-        total = items.count()
+        page, total = listed_page(request, items, offset, limit)
         since = params.get("updated_since")
         data = {
             "meta": {
@@ -113,7 +113,7 @@ class DisclosureListView(ApiView):
                 "next_updated_since": timezone.now() - SYNC_OVERLAP,
                 "full_resync_required": since is not None and since < filters.tombstone_horizon(),
             },
-            "items": items[offset : offset + limit] if offset < total else [],
+            "items": page,
             "tombstones": self._tombstones(reader, since, params["locale"]) if since is not None else [],
         }
         return serializers.ItemListSerializer(data, context={"request": request}).data

@@ -67,6 +67,26 @@ class ListTests(DisclosureTestCase):
         self.assertEqual(second["items"][0]["title"], "石桥镇党员活动中心建设方案")
         self.assertEqual(self.json(LIST, offset=50)["items"], [])
 
+    def test_paging_through_a_list_shows_each_item_once_and_a_publication_shows_at_once(self):
+        unit = self.t.township.pk
+        everything = self.titles(unit=unit, limit=100)
+        pages = [self.json(LIST, unit=unit, limit=1, offset=offset) for offset in range(len(everything))]
+        self.assertEqual([page["items"][0]["title"] for page in pages], everything)
+        self.assertEqual({page["meta"]["total_count"] for page in pages}, {len(everything)})
+        make_item(self.t.village2, "西关村党员大会决议公开", publish_date=d("2030-01-01"))
+        first = self.json(LIST, unit=unit, limit=1)
+        self.assertEqual(first["items"][0]["title"], "西关村党员大会决议公开")
+        self.assertEqual(first["meta"]["total_count"], len(everything) + 1)
+
+    def test_a_members_list_is_never_served_to_the_public(self):
+        unit = self.t.township.pk
+        member = self.json(LIST, "cgz", unit=unit, limit=1, offset=0)
+        self.assertEqual(member["meta"]["total_count"], 4)  # three of 城关镇's items and 东关村's
+        for offset in range(4):
+            response = self.get(LIST, unit=unit, limit=1, offset=offset)
+            self.assertEqual(response.json()["meta"]["total_count"], 2)
+            self.assertLeaksNothing(response)
+
 
 class DetailTests(DisclosureTestCase):
     def test_the_detail_has_the_body_as_blocks_and_html_attachments_stages_notes_and_the_other_script(self):

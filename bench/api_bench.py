@@ -7,8 +7,10 @@ it with gunicorn (2 workers × 8 threads, production settings, responses cached 
 every client here is one address), then measures on loopback:
 
 - latency, one client, keep-alive: the list (20 a page, filtered by a township), the detail
-  and the search, each **cold** (every URL asked for the first time: nothing cached) and
-  **warm** (the same URLs again: answered from the response cache);
+  and the search, each **cold** (every URL asked for the first time: no response cached) and
+  **warm** (the same URLs again: answered from the response cache); pages of one township's
+  list share its ids once read, so the list is also measured by filters asked for the first
+  time (``list_new_filter``: a township and a year);
 - throughput: wrk with 50 connections for 20 s over a mix of list and detail URLs,
   counting errors (non-2xx, socket errors, timeouts).
 
@@ -234,13 +236,19 @@ def bench(port, options):
         list_paths.append(f"/api/v2/disclosures/?{urlencode({'unit': township, 'limit': 20, 'offset': offset})}")
     list_paths = list(dict.fromkeys(list_paths))
     detail_paths = [f"/api/v2/disclosures/{pk}/" for pk in rng.sample(sorted(item_ids), min(options.samples, len(item_ids)))]
+    # Lists by filters not asked for before (a township and a year): the list's ids are read
+    # afresh for each, where the cold pages above share the ids of their township's list.
+    filter_paths = [
+        f"/api/v2/disclosures/?{urlencode({'unit': township, 'year': year, 'limit': 20})}"
+        for township in townships for year in range(2023, 2027)
+    ][: options.samples]
     search_paths = list(dict.fromkeys(
         f"/api/v2/search/?{urlencode({'q': rng.choice(SEARCH_WORDS), 'page': rng.randint(1, 3)})}"
         for _ in range(options.samples)
     ))
 
     results = {"latency": {}}
-    for name, paths in (("list", list_paths), ("detail", detail_paths), ("search", search_paths)):
+    for name, paths in (("list", list_paths), ("list_new_filter", filter_paths), ("detail", detail_paths), ("search", search_paths)):
         cold = measure(client, paths)
         warm = measure(client, paths)
         results["latency"][name] = {"cold": cold, "warm": warm}

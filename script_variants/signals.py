@@ -10,8 +10,9 @@ from .sync import is_variant, sync_variant, unpublish_variants, variants_of
 
 @receiver(page_published)
 def publish_variant(sender, instance, revision=None, **kwargs):
-    # A variant being published by the sync itself must not sync back to its source.
-    if instance.locale_id is None or is_variant(instance):
+    # A variant being published by the sync itself must not sync back to its source (the
+    # sync marks the page it publishes; any other variant is found by its Translation).
+    if instance.locale_id is None or getattr(instance, "published_by_variant_sync", False) or is_variant(instance):
         return
     sync_variant(instance.specific)
 

@@ -1,24 +1,60 @@
 """Create, update, publish and unpublish the other-script variant of pages and snippets.
 
-Built on wagtail-localize's public models (TranslationSource, Translation and the string
-translation memory): the source's segments are converted by the OpenCC machine translator,
+Built on wagtail-localize's public models (TranslationSource, Translation, StringSegment,
+StringTranslation): the source's segments are converted by the OpenCC machine translator,
 segments an editor has overridden in wagtail-localize's editor are kept, and the variant is
-saved through ``TranslationSource.create_or_update_translation``.
+made with wagtail-localize's own segment ingestion.
+
+A re-sync has to be cheap (a 3,000-character item in under 50 ms: bench/variants_bench.py),
+so a page's variant is not saved through ``TranslationSource.create_or_update_translation``, which
+stores the segments one query at a time, reads them back, saves the page, saves a revision
+and then publishes it (three full saves of the page). Instead (see ``_sync_page``):
+
+- the segments are stored in bulk, and only when the source's content changed
+  (``segments.refresh_segments``: the same rows refresh_segments keeps); an unchanged
+  source with its variant in step costs a few reads and writes nothing;
+- string translations and segment overrides are read with one query each and the
+  variant is built in memory from the extracted segments (``translated_segments``, the
+  list ``_get_segments_for_translation`` would read back) with ``copy_synchronised_fields``
+  and ``ingest_segments``;
+- the page is saved once: one revision, published from the object it was saved from
+  (``PublishVariantRevisionAction``), whose full save validates it and writes the content;
+  what that save would redo for a variant is skipped where it is provably redundant (see
+  ``_save_revision``, ``_variant_slug`` and ``scope_copied_from_source``).
+
+Snippets (catalogues, entries) change rarely and are still saved by
+``create_or_update_translation`` after the same bookkeeping.
 """
 
+import copy
+import json
 from collections import defaultdict
 
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
-from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail.coreutils import find_available_slug
+from wagtail.fields import StreamField
+from wagtail.models import Locale, Page, Revision, TranslatableMixin
+from wagtail_localize.fields import copy_synchronised_fields
 from wagtail_localize.models import (
     StringSegment,
     StringTranslation,
     Translation,
+    TranslationLog,
     TranslationSource,
 )
+from wagtail_localize.segments import RelatedObjectSegmentValue, StringSegmentValue
+from wagtail_localize.segments.ingest import ingest_segments
 
+from disclosure_pages.models.behaviours import AudienceScopeMixin
+
+from . import segments as bookkeeping
 from .machine_translator import SIMPLIFIED, TRADITIONAL, OpenCCTranslator
+from .publishing import PublishVariantRevisionAction
 
 OTHER_SCRIPT = {SIMPLIFIED: TRADITIONAL, TRADITIONAL: SIMPLIFIED}
 
@@ -50,69 +86,137 @@ def _cluster_parent(instance):
     return None
 
 
-def fill_machine_translations(translation, translator=None):
-    """Convert every segment that has no translation yet; editor overrides are never touched."""
-    translator = translator or OpenCCTranslator({})
-    source = translation.source
-    missing = defaultdict(list)
-    existing = set(
-        StringTranslation.objects.filter(locale=translation.target_locale, translation_of__segments__source=source)
-        .values_list("translation_of_id", "context_id")
-    )
-    for segment in StringSegment.objects.filter(source=source).select_related("string"):
-        if (segment.string_id, segment.context_id) not in existing:
-            missing[segment.string.as_value()].append((segment.string_id, segment.context_id))
-    if not missing:
-        return 0
-    converted = translator.translate(source.locale, translation.target_locale, list(missing))
-    StringTranslation.objects.bulk_create(
-        [
-            StringTranslation(
-                translation_of_id=string_id,
-                locale=translation.target_locale,
-                context_id=context_id,
-                data=converted[value].data,
-                translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE,
-                tool_name=translator.display_name,
-            )
-            for value, places in missing.items()
-            for string_id, context_id in places
-        ],
-        ignore_conflicts=True,
-    )
-    return len(missing)
-
-
-
-
 @transaction.atomic
 def sync_variant(instance, user=None):
     """Create or update ``instance``'s variant in the other script; publish it if the source is live.
 
     Parents (units above an item) and related snippets (catalogue entries) are synced first,
-    because a variant links to their variants.
+    because a variant links to their variants. Idempotent: with nothing changed since the
+    last sync, nothing is written.
     """
-    target = other_locale(instance.locale)
-    if target is None:
+    locales = _locales(instance)
+    if locales is None:
         return None
-    if isinstance(instance, Page):
+    source_locale, target = locales
+    existing = type(instance).objects.filter(translation_key=instance.translation_key, locale=target).first()
+    if isinstance(instance, Page) and existing is None:
+        # (A variant is made under its parent's variant, so an existing one has its parent.)
         parent = instance.get_parent().specific
         if parent.depth > 1 and not _translated_in(parent, target):
             sync_variant(parent, user=user)
-    previous = TranslationSource.objects.filter(object_id=instance.translation_key, locale=instance.locale).first()
-    previous_content = previous.content_json if previous else None
-    source, _ = TranslationSource.update_or_create_from_instance(instance)
-    for related in source.relatedobjectsegment_set.select_related("object"):
-        related_instance = related.get_source_instance()
-        if isinstance(related_instance, TranslatableMixin) and not _translated_in(related_instance, target):
-            # An inline child (a catalogue's area) is translated with its parent, never alone.
-            owner = _cluster_parent(related_instance) or related_instance
-            sync_variant(owner.specific if isinstance(owner, Page) else owner, user=user)
-    translation, _ = Translation.objects.get_or_create(source=source, target_locale=target, defaults={"enabled": True})
-    converted = fill_machine_translations(translation)
-    existing = type(instance).objects.filter(translation_key=instance.translation_key, locale=target).first()
-    if existing is not None and not converted and source.content_json == previous_content and _same_state(instance, existing):
+    # Locked (on PostgreSQL) until the sync commits: two syncs of one source run one after the
+    # other, so the content a sync compares with is the one its stored segments were made from.
+    source = (
+        TranslationSource.objects.select_for_update()
+        .filter(object_id=instance.translation_key, locale_id=instance.locale_id)
+        .annotate(translated=Exists(Translation.objects.filter(source=OuterRef("pk"), target_locale=target)))
+        .first()
+    )
+    # The source is read from a working copy (see _working_copy), never the caller's page.
+    original = _working_copy(instance) if isinstance(instance, Page) else instance
+    content = bookkeeping.content_json(original)
+    changed = source is None or not bookkeeping.same_content(type(instance), content, source.content_json)
+    if not changed and existing is not None and _same_state(instance, existing) and not _untranslated(source, target):
         return existing  # idempotent: nothing changed since the last sync
+    previous, schema = (source.content_json, source.schema_version) if source is not None else (None, None)
+    if changed:
+        source = bookkeeping.update_source(instance, source, content)
+    # Only the blocks an edit changed are extracted again, unless the app's schema (its
+    # blocks' definitions) changed since the segments were stored. Unchanged content (a
+    # variant out of step or missing) finds every row stored: reads only.
+    unchanged = bookkeeping.unchanged_blocks(type(instance), content, previous) if source.schema_version == schema else {}
+    segments = bookkeeping.refresh_segments(source, original, unchanged)
+    translated_objects = _sync_related(segments, instance.locale_id, target, user)
+    if not getattr(source, "translated", False):
+        Translation.objects.get_or_create(source=source, target_locale=target, defaults={"enabled": True})
+    translations = bookkeeping.string_translations(segments, target)
+    translations.update(_fill_machine_translations(segments, translations, source_locale, target))
+    if not isinstance(instance, Page) or (existing is not None and existing.alias_of_id):
+        # Snippets, and a variant that is still an alias (wagtail-localize converts it).
+        return _sync_with_wagtail_localize(instance, source, target, user)
+    overrides = bookkeeping.segment_overrides(segments, target)
+    ingested = bookkeeping.translated_segments(segments, translations, overrides, translated_objects)
+    return _sync_page(instance, original, existing, source, source_locale, target, ingested, user)
+
+
+def _locales(instance):
+    """``instance``'s locale and the other script's (created if missing), read in one query;
+    None for a locale that is not Chinese."""
+    found = Locale.objects.filter(Q(pk=instance.locale_id) | Q(language_code__in=list(OTHER_SCRIPT)))
+    by_pk = {locale.pk: locale for locale in found}
+    source_locale = by_pk[instance.locale_id]
+    code = OTHER_SCRIPT.get(source_locale.language_code.lower())
+    if code is None:
+        return None
+    target = next((locale for locale in by_pk.values() if locale.language_code == code), None)
+    return source_locale, target or other_locale(source_locale)
+
+
+def _untranslated(source, locale):
+    """Whether a segment of ``source`` has no translation into ``locale`` yet (one query)."""
+    return (
+        StringSegment.objects.filter(source=source)
+        .annotate_translation(locale, include_errors=True)
+        .filter(translation__isnull=True)
+        .exists()
+    )
+
+
+def _sync_related(segments, source_locale_id, target, user):
+    """Give the snippets and pages the source refers to a variant first; returns the
+    translation keys of those that have one."""
+    translated = set()
+    for segment in segments:
+        value = segment.value
+        if not isinstance(value, RelatedObjectSegmentValue) or value.translation_key in translated:
+            continue
+        model = value.content_type.model_class()
+        in_target = model.objects.filter(translation_key=value.translation_key, locale=target)
+        if not in_target.exists():
+            related = model.objects.filter(translation_key=value.translation_key, locale_id=source_locale_id).first()
+            if related is None:
+                continue
+            # An inline child (a catalogue's area) is translated with its parent, never alone.
+            owner = _cluster_parent(related) or related
+            sync_variant(owner.specific if isinstance(owner, Page) else owner, user=user)
+            if owner is not related and not in_target.exists():
+                continue
+        translated.add(value.translation_key)
+    return translated
+
+
+def _fill_machine_translations(segments, translations, source_locale, target, translator=None):
+    """Convert every string that has no translation yet; editor overrides are never touched.
+    Returns the new translations, as ``string_translations`` reads them."""
+    missing = defaultdict(list)
+    for segment in segments:
+        pair = (segment.string_id, segment.context_id)
+        if segment.string_id is not None and pair not in translations:
+            missing[segment.value.string.data].append(pair)
+    if not missing:
+        return {}
+    translator = translator or OpenCCTranslator({})
+    values = {data: bookkeeping.StringValue(data) for data in missing}
+    converted = translator.translate(source_locale, target, list(values.values()))
+    StringTranslation.objects.bulk_create(
+        [
+            StringTranslation(
+                translation_of_id=string_id,
+                locale=target,
+                context_id=context_id,
+                data=converted[values[data]].data,
+                translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE,
+                tool_name=translator.display_name,
+            )
+            for data, pairs in missing.items()
+            for string_id, context_id in set(pairs)
+        ],
+        ignore_conflicts=True,
+    )
+    return {pair: (converted[values[data]].data, False) for data, pairs in missing.items() for pair in pairs}
+
+
+def _sync_with_wagtail_localize(instance, source, target, user):
     if not isinstance(instance, Page):
         return source.create_or_update_translation(target, user=user, publish=True, fallback=True)[0]
     # Published here, not by wagtail-localize's on-commit callback: in the source's own step.
@@ -120,6 +224,114 @@ def sync_variant(instance, user=None):
     if instance.live:
         variant.get_latest_revision().publish(user=user, log_action=True)
     return type(instance).objects.get(pk=variant.pk)
+
+
+def _working_copy(instance):
+    """A copy of the source page to serialise, extract and ingest from.
+
+    Ingestion writes the translated blocks into the StreamField values of the object it
+    reads (wagtail-localize reads a fresh copy, ``source.as_instance()``): the caller's page
+    must keep its own text. The copy's blocks are all converted up front, so that it
+    serialises the same however the caller's page was used before (a TableBlock adds its
+    header choice to its value when first read): an unchanged page gives unchanged JSON.
+    """
+    original = copy.copy(instance)
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, StreamField):
+            prepared = json.dumps(field.get_prep_value(field.value_from_object(instance)), cls=DjangoJSONEncoder)
+            value = field.to_python(json.loads(prepared))
+            for _block in value:  # converts each block (and normalises its value)
+                pass
+            setattr(original, field.attname, value)
+    return original
+
+
+def _sync_page(instance, original, variant, source, source_locale, target, segments, user):
+    """What ``create_or_update_translation`` and publishing the new revision do, with the
+    segments already in memory and the page saved once (see the module's docstring)."""
+    if variant is None:
+        # Copied (as wagtail-localize copies it) with the slug it is going to keep, so that
+        # the first save does not move it: wagtail-localize copies the source's slug, then
+        # replaces it, which rewrites the URL path and leaves an automatic redirect from an
+        # address that was never published.
+        template = copy.copy(original)
+        template.slug = _first_slug(segments) or original.slug
+        variant = template.copy_for_translation(target, copy_parents=False)
+    stored_slug = variant.slug
+    copy_synchronised_fields(original, variant)
+    ingest_segments(original, variant, source_locale, target, segments)
+    variant.slug = _variant_slug(variant, stored_slug)
+    if not isinstance(variant, AudienceScopeMixin):
+        # Items derive their view restriction from their scope on every full save (in the
+        # same transaction as the live row); other pages copy their source's.
+        source.sync_view_restrictions(instance, variant)
+    # Marks for this save only (removed after it): an item's audience (scope) was just
+    # copied from the source, whose own save sent it to its translations, so the variant's
+    # save has nothing to send back (eight queries); and the page_published receiver need
+    # not ask whether the page it is told about is a variant.
+    variant.scope_copied_from_source = variant.published_by_variant_sync = True
+    try:
+        if instance.live:
+            revision = _save_revision(variant, user)
+            PublishVariantRevisionAction(revision, variant, user=user).execute()
+        else:
+            # A source that is not live leaves a draft, as create_or_update_translation(publish=False) does.
+            variant.save()
+            revision = variant.save_revision(user=user)
+    finally:
+        del variant.scope_copied_from_source, variant.published_by_variant_sync
+    TranslationLog.objects.create(source=source, locale=target, revision=revision)
+    return variant
+
+
+def _first_slug(segments):
+    """The slug a new variant ends up with (see _variant_slug), from its translated slug or,
+    when that is not ASCII, its translated title."""
+    texts = {s.path: s.render_text() for s in segments if isinstance(s, StringSegmentValue) and s.path in ("slug", "title")}
+    return slugify(texts.get("slug", "")) or slugify(
+        texts.get("title", ""), allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
+    )
+
+
+def _variant_slug(variant, stored_slug):
+    """The slug create_or_update_translation gives the variant, without its queries where
+    the answer is known.
+
+    wagtail-localize makes the translated slug valid among the siblings: Django's slugify
+    (ASCII only) and find_available_slug. A slug that did not change is the variant's own
+    already and is kept: the URL stays, and the save still checks it is unique. An empty one
+    (from a Chinese slug) stays empty, as find_available_slug leaves it, and Wagtail's save
+    makes it from the title; when that is the slug the variant has, it is kept (Wagtail
+    would arrive at the same one: no sibling can have it, the save checks that).
+    """
+    slug = slugify(variant.slug)
+    if not slug:
+        from_title = slugify(variant.title, allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
+        return stored_slug if from_title and from_title == stored_slug else ""
+    if slug == stored_slug:
+        return slug
+    return find_available_slug(variant.get_parent(), slug, ignore_page_id=variant.id)
+
+
+def _save_revision(variant, user):
+    """The revision ``variant.save_revision(user=user)`` would make, for a variant published
+    right after in the same transaction. Page.save_revision would also validate the page,
+    save new comments and write the revision fields to the page row with a second save
+    (with its post_save work: search outbox, API version, reference index): the publish's
+    full save that follows validates the page and writes the same fields, and a variant
+    made here has no unsaved comments."""
+    revision = Revision.objects.create(
+        content_object=variant,
+        base_content_type=variant.get_base_content_type(),
+        user=user,
+        content=variant.serializable_data(),
+        object_str=str(variant),
+    )
+    variant.latest_revision = revision
+    variant.latest_revision_created_at = revision.created_at
+    variant.draft_title = variant.title
+    variant.has_unpublished_changes = True  # until the publish
+    return revision
 
 
 def _same_state(instance, variant):

@@ -228,7 +228,7 @@ class DisclosureItemPage(
             if full_save:
                 if not (adding and self.is_public):  # a new page has no restriction to remove
                     self.apply_scope()
-                if has_translations is not False:
+                if has_translations is not False and not self.scope_copied_from_source:
                     self.sync_scope_to_translations()
                 self.record_published_attachments(adding=adding)
 
@@ -238,6 +238,10 @@ class DisclosureItemPage(
         copied = super().copy(*args, **kwargs)
         copied.specific.apply_scope()
         return copied
+
+    # Set on an instance whose scope was just copied from the item it translates (the
+    # other-script variant saved by script_variants): its save has nothing to send back.
+    scope_copied_from_source = False
 
     def sync_scope_to_translations(self):
         """The scope is one fact about an item, whatever the script: its variants follow at once."""

@@ -37,7 +37,7 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo --if-empty
 
-# The demo's Traditional-script variants (about 0.2 s a page through wagtail-localize) are
+# The demo's Traditional-script variants (about 0.1 s a page) are
 # made in the background while the server starts; publishing makes them for new items. A
 # task worker applies search index updates (and stops with the server).
 run: seed

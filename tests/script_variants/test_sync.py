@@ -16,7 +16,9 @@ BODY = [
 ]
 
 
-class VariantTests(TestCase):
+class VariantTestCase(TestCase):
+    """A county, both locales, and a page's Traditional variant read back from the database."""
+
     @classmethod
     def setUpTestData(cls):
         cls.t = build_tree()
@@ -25,6 +27,9 @@ class VariantTests(TestCase):
 
     def variant(self, page):
         return reload(page).get_translation(self.hant).specific
+
+
+class VariantTests(VariantTestCase):
 
     def test_publishing_makes_the_traditional_variant_live_in_the_same_step(self):
         item = make_item(self.t.township, "关于干部头发整理的通知", summary="系统里面的范围", body=BODY,

@@ -97,7 +97,8 @@ class DisclosureListView(ApiView):
 
     def build(self, request, params):
         reader = request.user
-        items = visible_items(reader, filters.item_filters(params, reader)).select_related("locale")
+        # Units come with the serializer, as plain rows: not a page instance with every item.
+        items = visible_items(reader, filters.item_filters(params, reader)).select_related(None).select_related("locale", "catalogue_entry__area")
         items = items.order_by(*filters.ORDERINGS[params["order"]])
         offset, limit = params["offset"], params["limit"]
         page, total = listed_page(request, items, offset, limit)

@@ -345,14 +345,22 @@ class ImageBlockSerializer(serializers.Serializer):
     image = ImageSerializer()
 
 
-BODY_BLOCK = PolymorphicProxySerializer(
+# A list of blocks, ``type`` telling which; the mapping is spelled out because
+# drf-spectacular cannot read a block's type from its ChoiceField.
+BODY_BLOCKS = PolymorphicProxySerializer(
     component_name="BodyBlock",
-    serializers=[RichTextBlockSerializer, TableBlockSerializer, AttachmentBlockSerializer, ImageBlockSerializer],
+    serializers={
+        "rich_text": RichTextBlockSerializer,
+        "table": TableBlockSerializer,
+        "attachment": AttachmentBlockSerializer,
+        "image": ImageBlockSerializer,
+    },
     resource_type_field_name="type",
+    many=True,
 )
 
 
-@extend_schema_field(BODY_BLOCK)
+@extend_schema_field(BODY_BLOCKS)
 class BodyField(serializers.Field):
     """The StreamField body as a list of typed blocks."""
 

@@ -253,6 +253,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "displayRequestDuration": True},
     "PREPROCESSING_HOOKS": ["api.schema.only_api_endpoints"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_guide"],
+    # One name for a choice set used in several places (else drf-spectacular invents a second).
+    "ENUM_NAME_OVERRIDES": {"ValidityEnum": "disclosure_pages.choices.Validity"},
 }
 # Requests per client: anonymous by address, members by token ("" switches a limit off).
 SUNSHINE_API_RATE_ANON = env_str("API_RATE_ANON", "120/min")

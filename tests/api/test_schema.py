@@ -3,9 +3,11 @@ a live server — no 5xx, no response that breaks the schema, valid input accept
 input refused, for the public and for a member's token."""
 
 import pytest
+import requests
 import schemathesis
 import yaml
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -13,6 +15,7 @@ from schemathesis import GenerationMode
 
 from api.models import MemberToken
 from disclosure_pages.choices import Scope
+from tests.api.county import figure, make_image
 from tests.factories import attachment_body, build_tree, make_document, make_item, make_member
 
 EXAMPLES = 25  # per operation and mode: enough to find shape and input bugs, bounded in time
@@ -66,8 +69,32 @@ def county(transactional_db):
     make_item(t.township, "城关镇党委关于开展主题党日活动的公告", body=attachment_body(document, "每月第一个星期五"),
               catalogue_entry=t.entries["党费收缴使用"])
     make_item(t.township, "城关镇党委民主生活会整改清单", scope=Scope.UNIT_MEMBERS, catalogue_entry=t.entries["发展党员"])
-    make_item(t.village1, "东关村党费收缴情况", catalogue_entry=t.entries["党费收缴使用"])
+    make_item(t.village1, "东关村党费收缴情况", catalogue_entry=t.entries["党费收缴使用"],
+              body=[("table", {"data": [["月份", "金额（元）"], ["一月", "1200"], ["二月", None]], "first_row_is_table_header": True,
+                               "first_col_is_header": False, "table_caption": "党费收缴"}),
+                    figure(make_image("dues-chart"))])
     return {"token": MemberToken.issue(member)[1]}
+
+
+@pytest.mark.django_db
+def test_the_schema_is_generated_without_warnings(tmp_path):
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+@override_settings(SUNSHINE_API_RATE_ANON="", SUNSHINE_API_RATE_MEMBER="")
+def test_every_item_in_lists_and_in_detail_matches_the_schema(live_server, county):
+    """Generated requests rarely hit a real id: every item of the county, each kind of body block."""
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
+    headers = {"Authorization": f"Bearer {county['token']}"}
+    listed = requests.get(f"{live_server.url}/api/v2/disclosures/", params={"locale": "zh-hant"}, headers=headers, timeout=10)
+    schema.find_operation_by_id("disclosures_list").validate_response(listed)
+    blocks = set()
+    for item in listed.json()["items"]:
+        detail = requests.get(item["detail_url"], headers=headers, timeout=10)
+        schema.find_operation_by_id("disclosures_retrieve").validate_response(detail)
+        blocks.update(block["type"] for block in detail.json()["body"])
+    assert len(listed.json()["items"]) == 3  # the member sees the members-only one too
+    assert blocks == {"rich_text", "attachment", "table", "image"}
 
 
 @override_settings(SUNSHINE_API_RATE_ANON="", SUNSHINE_API_RATE_MEMBER="")

@@ -14,7 +14,9 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from api.models import MemberToken
+from api.preview import make_token
 from disclosure_pages.choices import Scope
+from disclosure_pages.models import DisclosureItemPage
 from tests.api.county import figure, make_image
 from tests.factories import attachment_body, build_tree, make_document, make_item, make_member
 
@@ -82,19 +84,29 @@ def test_the_schema_is_generated_without_warnings(tmp_path):
 
 
 @override_settings(SUNSHINE_API_RATE_ANON="", SUNSHINE_API_RATE_MEMBER="")
-def test_every_item_in_lists_and_in_detail_matches_the_schema(live_server, county):
-    """Generated requests rarely hit a real id: every item of the county, each kind of body block."""
+def test_real_answers_of_every_endpoint_match_the_schema(live_server, county):
+    """Generated requests rarely hit a real id or a word that is found: every item of the
+    county in detail (each kind of body block), hits, Wagtail's endpoints and a preview."""
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
     headers = {"Authorization": f"Bearer {county['token']}"}
-    listed = requests.get(f"{live_server.url}/api/v2/disclosures/", params={"locale": "zh-hant"}, headers=headers, timeout=10)
-    schema.find_operation_by_id("disclosures_list").validate_response(listed)
-    blocks = set()
-    for item in listed.json()["items"]:
-        detail = requests.get(item["detail_url"], headers=headers, timeout=10)
-        schema.find_operation_by_id("disclosures_retrieve").validate_response(detail)
-        blocks.update(block["type"] for block in detail.json()["body"])
-    assert len(listed.json()["items"]) == 3  # the member sees the members-only one too
+
+    def get(operation_id, url, **params):
+        response = requests.get(url if url.startswith("http") else f"{live_server.url}{url}", params=params, headers=headers, timeout=10)
+        assert response.status_code == 200, (url, response.text[:300])
+        schema.find_operation_by_id(operation_id).validate_response(response)
+        return response.json()
+
+    listed = get("disclosures_list", "/api/v2/disclosures/", locale="zh-hant")
+    assert len(listed["items"]) == 3  # the member sees the members-only one too
+    blocks = {block["type"] for item in listed["items"] for block in get("disclosures_retrieve", item["detail_url"])["body"]}
     assert blocks == {"rich_text", "attachment", "table", "image"}
+    assert get("search", "/api/v2/search/", q="党费")["results"]
+    for kind in ("pages", "images", "documents"):
+        found = get(f"{kind}_list", f"/api/v2/{kind}/")["items"]
+        assert found, kind
+        get(f"{kind}_retrieve", f"/api/v2/{kind}/{found[0]['id']}/")
+    draft = DisclosureItemPage.objects.get(title="城关镇党委民主生活会整改清单").save_revision()
+    get("preview_retrieve", "/api/v2/preview/", token=make_token(draft))
 
 
 @override_settings(SUNSHINE_API_RATE_ANON="", SUNSHINE_API_RATE_MEMBER="")

@@ -36,13 +36,14 @@ class SearchDocument(models.Model):
     importance = models.CharField(max_length=10)
     publish_date = models.DateField(null=True)
     withdrawn = models.BooleanField(default=False)
-    # Audiences (disclosure_pages.visibility.audience_keys), space-separated and padded.
-    audience = models.CharField(max_length=500)
+    # Audiences (disclosure_pages.visibility.audience_keys), space-separated and padded: an
+    # item for all party members names every unit's group (2,000 characters in a county of 239).
+    audience = models.TextField()
     unit_code = models.CharField(max_length=64)
     unit_name = models.CharField(max_length=255)
     index_number = models.CharField(max_length=64, blank=True)
     document_number = models.CharField(max_length=64, blank=True)
-    url = models.CharField(max_length=500)
+    url = models.TextField()  # Chinese slugs of up to 255 characters at each level
     indexed_at = models.DateTimeField(auto_now=True)
     # The IndexGeneration change that wrote this row: processes holding the facet columns in
     # memory read only the rows written since they last looked (search.backends.columns).

@@ -1,5 +1,6 @@
 """Members-only content never reaches anyone outside its scope through search, in either script."""
 
+from django.contrib.auth.models import Group
 from django.test import TestCase
 from wagtail.models import BaseViewRestriction, Locale, PageViewRestriction
 
@@ -7,8 +8,9 @@ from disclosure_pages.choices import Scope, Takedown
 from disclosure_pages.models import DisclosureItemPage
 from disclosure_pages.visibility import visible_pages
 from search import service
+from search.models import SearchDocument
 from search.updates import apply_due_updates
-from tests.factories import edit_and_publish, make_item, make_member, make_user, reload
+from tests.factories import build_tree, edit_and_publish, make_item, make_member, make_user, reload
 from tests.search.support import ANONYMOUS, build_indexed_county, facet_counts, found_titles, search
 
 ROSTER = "东关村党员名册（党务公开内部）"
@@ -72,6 +74,21 @@ class MembersOnlyTests(TestCase):
                         DisclosureItemPage.objects.get(pk=pk).title}
                 self.assertTrue(found <= expected, (user, locale))
                 self.assertTrue(text <= found, (user, locale))
+
+
+class ManyGroupsTests(TestCase):
+    def test_an_item_for_many_groups_is_found_by_a_member_of_the_last(self):
+        """An item for all party members names every unit's group: a long audience (PostgreSQL
+        refused one over 500 characters, so such items went missing from search)."""
+        tree = build_tree()
+        groups = [Group.objects.create(name=f"第{number}党小组") for number in range(80)]
+        title = "城关镇各党小组学习安排"
+        make_item(tree.township, title, scope=Scope.NAMED, named_groups=groups, body=[("rich_text", "<p>各党小组学习安排。</p>")])
+        apply_due_updates()
+        self.assertGreater(len(SearchDocument.objects.get(title=title).audience), 500)
+        self.assertEqual(found_titles("学习安排", make_user("last-group", groups[-1])), {title})
+        self.assertEqual(found_titles("学习安排", make_user("no-group")), set())
+        self.assertEqual(found_titles("学习安排"), set())
 
 
 class ChangesReachTheIndexTests(TestCase):

@@ -46,6 +46,20 @@ def queries_unrecorded():
         yield
 
 
+def refresh_planner_statistics(using="default"):
+    """After bulk writes, have PostgreSQL read its planner statistics and visibility map now.
+
+    Until autovacuum gets to the tables (and never, where it is switched off) the planner
+    guesses from empty statistics: at 100,000 items an API detail took 160 ms instead of 18.
+    SQLite: nothing; the project's queries are planned well there without statistics.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
 def rebuild_indexes():
     """Rebuild the search index and Wagtail's reference index after bulk work."""
     call_command("update_index", stdout=StringIO(), stderr=StringIO())

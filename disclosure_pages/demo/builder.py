@@ -14,7 +14,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
-from ..bulk import index_updates_paused, queries_unrecorded, rebuild_indexes
+from ..bulk import index_updates_paused, queries_unrecorded, rebuild_indexes, refresh_planner_statistics
 from ..choices import Importance, Scope, Stage, UnitType
 from ..models import (
     Catalogue,
@@ -127,6 +127,7 @@ class DemoBuilder:
         if settings.SUNSHINE_DEMO_LOGINS:
             self.report.logins = self.build_logins(tree)
         demo_county_built.send(sender=type(self), builder=self, tree=tree)
+        refresh_planner_statistics()
         if self.options.rebuilds_indexes:
             started = time.monotonic()
             self.log("正在重建搜索索引和引用索引……")

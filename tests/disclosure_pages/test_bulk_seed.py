@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
-from django.test import TestCase
+from django.db import connection, transaction
+from django.test import TestCase, TransactionTestCase
 from django.utils.html import escape
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 
@@ -174,3 +174,18 @@ def snapshot():
         "units": {unit.code: (unit.path, unit.numchild) for unit in UnitPage.objects.all()},
         "sequences": set(IndexNumberSequence.objects.values_list("unit_code", "year", "last_value")),
     }
+
+
+class PlannerStatisticsTests(TransactionTestCase):
+    """On PostgreSQL a bulk seed leaves fresh planner statistics (autovacuum may be off or late)."""
+
+    def test_a_bulk_seed_analyses_the_tables_it_wrote(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL keeps planner statistics; SQLite's queries are planned without them")
+        call_command("seed_demo", bulk_items=50, **COUNTY)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND relname IN "
+                "('wagtailcore_page', 'disclosure_pages_disclosureitempage', 'wagtailcore_pageviewrestriction')"
+            )
+            self.assertEqual(len(cursor.fetchall()), 3)

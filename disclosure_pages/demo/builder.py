@@ -127,12 +127,12 @@ class DemoBuilder:
         if settings.SUNSHINE_DEMO_LOGINS:
             self.report.logins = self.build_logins(tree)
         demo_county_built.send(sender=type(self), builder=self, tree=tree)
-        refresh_planner_statistics()
         if self.options.rebuilds_indexes:
             started = time.monotonic()
             self.log("正在重建搜索索引和引用索引……")
             rebuild_indexes()
             self.report.index_seconds = time.monotonic() - started
+        refresh_planner_statistics()
         return self.report
 
     # -- portal, site and settings ----------------------------------------------------------

@@ -118,10 +118,10 @@ class DatabaseItemStore:
                 where.append(sql)
                 params += filter_params
         in_title_sql, in_title_params = self._in_title(query.phrases)
+        columns = ["d.page_id", "d.publish_date", in_title_sql, *(["d." + c for c in FACET_COLUMNS] if query.facets else [])]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.page_id, d.publish_date, {in_title_sql}, {', '.join('d.' + c for c in FACET_COLUMNS)} "
-                f"FROM {self._from()} WHERE {' AND '.join(where)}",
+                f"SELECT {', '.join(columns)} FROM {self._from()} WHERE {' AND '.join(where)}",
                 [*in_title_params, *params],
             )
             rows = cursor.fetchall()

@@ -8,14 +8,17 @@ taken after the last primary key seen cost the same at the end of a rebuild as a
 
 from django.db import transaction
 from modelsearch.management.commands import rebuild_modelsearch_index
+from wagtail.search.models import IndexEntry
 
 from disclosure_pages.bulk import refresh_planner_statistics
+
+from ...models import SearchDocument
 
 
 class Command(rebuild_modelsearch_index.Command):
     def handle(self, **options):
         super().handle(**options)
-        refresh_planner_statistics()  # a rebuild rewrites every search document
+        refresh_planner_statistics(SearchDocument, IndexEntry)  # the tables a rebuild rewrote
 
     @transaction.atomic
     def queryset_chunks(self, qs, chunk_size=rebuild_modelsearch_index.DEFAULT_CHUNK_SIZE):

@@ -8,7 +8,7 @@ import json
 
 from disclosure_pages.choices import Takedown
 
-from .models import DisclosureReviewTask, requester_of, self_approval_allowed
+from .models import DisclosureReviewTask, authors_of_pending_change, self_approval_allowed
 from .units import (
     active_members,
     county_unit,
@@ -52,10 +52,14 @@ def refuse_submission(user, page, importance=None):
     unit = owning_unit(page)
     if unit is None:
         return None
-    excluded = None if self_approval_allowed(user) else user
+    # Four-eyes: someone who wrote none of it must be there to approve it.
+    authors = set() if self_approval_allowed(user) else {user.pk} | (
+        authors_of_pending_change(page) if page.pk != unit.pk else set()
+    )
     group = unit.leading_group
-    if not active_members(group, exclude=excluded).exists():
-        yourself = "除您本人外" if in_group(user, group) else ""
+    if not active_members(group).exclude(pk__in=authors).exists():
+        writers = active_members(group).filter(pk__in=authors).exclude(pk=user.pk).exists()
+        yourself = "除编写本内容的人员外" if writers else ("除您本人外" if in_group(user, group) else "")
         group_name = f"（用户组“{group.name}”）" if group else ""
         return (
             f"{unit.display_name}领导小组{group_name}{yourself}没有可以审核的成员，暂不能提交审核，内容已保存为草稿。"
@@ -63,7 +67,7 @@ def refuse_submission(user, page, importance=None):
         )
     county = county_unit(page)
     county_needed = importance == "important" and county is not None and county.pk != unit.pk
-    if county_needed and not active_members(county.leading_group, exclude=excluded).exists():
+    if county_needed and not active_members(county.leading_group).exclude(pk__in=authors).exists():
         return f"重要事项须经县级审核，但{county.display_name}领导小组没有可以审核的成员，暂不能提交审核，内容已保存为草稿。" + _whom_to_ask(page)
     return None
 
@@ -73,10 +77,12 @@ def four_eyes_notice(user, page):
     task = page.current_workflow_task if page.pk else None
     if not isinstance(task, DisclosureReviewTask) or not task.is_approver(page, user):
         return None
-    requester = requester_of(page)
-    if requester is None or requester.pk != user.pk or self_approval_allowed(user):
+    if not task.refuses_author(page, user):
         return None
-    return f"此内容由您本人提交，按照“四眼原则”，“{task.name}”须由{_unit_name(task.approvers_unit(page))}领导小组的其他成员审核。"
+    return (
+        f"此内容由您本人提交或修改，按照“四眼原则”，“{task.name}”须由{_unit_name(task.approvers_unit(page))}"
+        "领导小组的其他成员审核；您在审核期间修改后，将按新内容重新开始审核。"
+    )
 
 
 def is_action_data(text):
@@ -91,6 +97,9 @@ def is_action_data(text):
 
 def refuse_takedown_request(user, item):
     """申请撤回/撤除: a live item of the user's own unit, not already under review."""
+    unseen = refuse_unseen(user, item, verb="申请撤回或撤除")
+    if unseen:
+        return unseen
     title = item.get_admin_display_title()
     if not item.live:
         return f"《{title}》尚未公开，无需申请撤回或撤除；未公开的草稿可以直接修改或删除。"
@@ -112,6 +121,9 @@ def refuse_takedown_request(user, item):
 
 def refuse_next_stage(user, item, next_stage):
     """创建下一阶段: from a live pre-disclosure (or decision) item still public, in the user's own unit."""
+    unseen = refuse_unseen(user, item, verb="添加")
+    if unseen:
+        return unseen
     title = item.get_admin_display_title()
     if next_stage is None:
         return f"《{title}》不是预公开或决策公开事项，没有可创建的下一阶段。"

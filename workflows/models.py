@@ -9,6 +9,7 @@ that unit's leading group, without touching the workflow.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from wagtail.log_actions import log
-from wagtail.models import Page, Task, TaskState, WorkflowState
+from wagtail.models import Page, Revision, Task, TaskState, WorkflowState
 from wagtail.signals import task_submitted
 
 from disclosure_pages.models import UnitPage
@@ -26,9 +27,11 @@ from .rules import GENERAL_ITEM_SKIP, county_review_reasons, county_review_skip_
 from .units import county_unit, in_group, owning_unit
 
 # Outcomes of an action, read by ``views.ActionOutcomeView`` to tell the approver what happened.
-APPROVED, REJECTED, ALREADY_DONE, MOVED_ON, OWN_SUBMISSION, NOT_ALLOWED, INVALID = (
-    "approved", "rejected", "already-done", "moved-on", "own-submission", "not-allowed", "invalid",
+APPROVED, REJECTED, ALREADY_DONE, MOVED_ON, OWN_SUBMISSION, NOT_ALLOWED, INVALID, RESTARTED = (
+    "approved", "rejected", "already-done", "moved-on", "own-submission", "not-allowed", "invalid", "restarted",
 )
+# The comment on a step cancelled because the content changed under review (``restart_if_changed``).
+RESTARTED_COMMENT = "审核期间内容被修改，已重新开始审核"
 
 
 def self_approval_allowed(user):
@@ -47,6 +50,61 @@ def requester_of(obj):
     """The person who submitted ``obj`` for review (``WorkflowState.requested_by``)."""
     state = obj.current_workflow_state if obj is not None and obj.pk else None
     return state.requested_by if state else None
+
+
+def authors_of_pending_change(obj):
+    """Ids of everyone who wrote what would be published: the submitter and the author of every
+    revision since the last publication (or since creation, if it was never published).
+
+    Four-eyes (四眼原则) is about content, not about who pressed 提交审核: an approver who rewrote
+    an item under review, or drafted it before a colleague submitted it, has seen nothing
+    with a second pair of eyes, so he approves it at no tier.
+    """
+    if obj is None or not obj.pk:
+        return set()
+    revisions = Revision.objects.for_instance(obj)
+    if getattr(obj, "live_revision_id", None):
+        revisions = revisions.filter(pk__gt=obj.live_revision_id)
+    authors = set(revisions.exclude(user=None).values_list("user_id", flat=True))
+    requester = requester_of(obj)
+    if requester is not None:
+        authors.add(requester.pk)
+    return authors
+
+
+def pages_authored_by(user, page_ids):
+    """Of ``page_ids``, those with a revision by ``user`` since their last publication (as above, for many)."""
+    live = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "live_revision_id"))
+    written = Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page), object_id__in=[str(pk) for pk in live], user=user
+    ).values_list("object_id", "pk")
+    return {int(object_id) for object_id, pk in written if pk > (live.get(int(object_id)) or 0)}
+
+
+def restart_if_changed(page, user=None):
+    """An edit while ``page`` waits for review restarts the review on the new content.
+
+    With ``WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT`` Wagtail only notices the change when
+    the step in progress is finished; until then an approver could approve what he had just
+    rewritten. Cancelling that step at once makes Wagtail start again from the first tier the
+    new revision has not passed, and ``authors_of_pending_change`` keeps the editor out of it.
+    A revision overwritten in place (autosave) counts too: its time moves on.
+    """
+    state = page.current_workflow_task_state
+    latest = page.get_latest_revision()
+    if state is None or latest is None or state.status != TaskState.STATUS_IN_PROGRESS:
+        return False
+    if state.revision_id == latest.pk and latest.created_at <= state.started_at:
+        return False
+    state.cancel(user=user, comment=RESTARTED_COMMENT)
+    log(
+        instance=page.specific,
+        action="sunshine.workflow.restarted_after_edit",
+        user=user,
+        revision=latest,
+        data={"task": {"id": state.task_id, "title": state.task.name}, "task_state_id": state.pk},
+    )
+    return True
 
 
 class ReviewRecord(models.Model):
@@ -110,9 +168,9 @@ class DisclosureReviewTask(Task):
             return False
         return user.is_superuser or in_group(user, self.approvers_group(obj))
 
-    def refuses_own_submission(self, obj, user):
-        requester = requester_of(obj)
-        return requester is not None and requester.pk == user.pk and not self_approval_allowed(user)
+    def refuses_author(self, obj, user):
+        """Four-eyes: nobody approves, at any tier, content they submitted or changed."""
+        return user.pk in authors_of_pending_change(obj) and not self_approval_allowed(user)
 
     # -- Wagtail's Task interface -------------------------------------------------------------
 
@@ -125,7 +183,7 @@ class DisclosureReviewTask(Task):
         return not self.is_approver(obj, user)
 
     def get_actions(self, obj, user):
-        if not self.is_approver(obj, user) or self.refuses_own_submission(obj, user):
+        if not self.is_approver(obj, user) or self.refuses_author(obj, user):
             return []
         return [(name, label, True) for name, label in self.available_actions(obj)]
 
@@ -140,15 +198,18 @@ class DisclosureReviewTask(Task):
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        if not user.is_superuser:
+            sections = self.sections_reviewed_by(user)
+            if sections is None:
+                return TaskState.objects.none()
+            page_ids = Page.objects.filter(sections).annotate(object_id=Cast("pk", CharField(max_length=255))).values("object_id")
+            states = states.filter(workflow_state__object_id__in=page_ids)
         if not self_approval_allowed(user):
             states = states.exclude(workflow_state__requested_by=user)
-        if user.is_superuser:
-            return states
-        sections = self.sections_reviewed_by(user)
-        if sections is None:
-            return TaskState.objects.none()
-        page_ids = Page.objects.filter(sections).annotate(object_id=Cast("pk", CharField(max_length=255))).values("object_id")
-        return states.filter(workflow_state__object_id__in=page_ids)
+            waiting = {int(pk) for pk in states.values_list("workflow_state__object_id", flat=True)}
+            authored = pages_authored_by(user, waiting)
+            states = states.exclude(workflow_state__object_id__in=[str(pk) for pk in authored])
+        return states
 
     def sections_reviewed_by(self, user):
         """A ``Q`` on pages whose items ``user`` reviews at this tier, or ``None``."""
@@ -174,14 +235,14 @@ class DisclosureReviewTask(Task):
             return MOVED_ON
         workflow_state = WorkflowState.objects.select_for_update().get(pk=state.workflow_state_id)
         if state.status != TaskState.STATUS_IN_PROGRESS:
-            return ALREADY_DONE
+            return RESTARTED if state.comment == RESTARTED_COMMENT else ALREADY_DONE
         if workflow_state.status != WorkflowState.STATUS_IN_PROGRESS or workflow_state.current_task_state_id != state.pk:
             return MOVED_ON
         state = state.specific
         page = workflow_state.content_object
         if not self.is_approver(page, user):
             return NOT_ALLOWED
-        if self.refuses_own_submission(page, user):
+        if self.refuses_author(page, user):
             return OWN_SUBMISSION
         if action_name not in dict(self.available_actions(page)):
             return NOT_ALLOWED
@@ -193,7 +254,7 @@ class DisclosureReviewTask(Task):
             state.reject(user=user, comment=comment)
             return REJECTED
         state.confidentiality_confirmed = True
-        state.self_approved = workflow_state.requested_by_id == user.pk
+        state.self_approved = user.pk in authors_of_pending_change(page)
         if state.self_approved:
             log(instance=state.revision.as_object(), action="sunshine.workflow.self_approval", user=user,
                 revision=state.revision, data={"task": {"id": self.pk, "title": self.name}})

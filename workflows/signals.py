@@ -3,11 +3,13 @@ review items; a takedown taking effect on publication is logged."""
 
 from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver
+from wagtail.models import Page
 from wagtail.signals import page_published
 
 from disclosure_pages.demo.builder import demo_county_built
 from disclosure_pages.models import DisclosureItemPage, PortalPage
 
+from .models import restart_if_changed
 from .notifications import notify_approvers  # noqa: F401  (connects the notification receivers)
 from .setup import ensure_disclosure_workflow
 from .takedowns import log_takedown_taking_effect, remember_takedown_before_save
@@ -46,3 +48,12 @@ def takedown_before_save(sender, instance, raw=False, update_fields=None, **kwar
 def takedown_took_effect(sender, instance, revision=None, **kwargs):
     if isinstance(instance, DisclosureItemPage):
         log_takedown_taking_effect(instance, revision)
+
+
+@receiver(post_save, dispatch_uid="workflows_restart_review_after_edit")
+def restart_review_after_edit(sender, instance, raw=False, update_fields=None, **kwargs):
+    # ``save_revision`` ends with this save, on every path that writes a revision (editor,
+    # autosave, code): the one place to see that the content under review changed.
+    if raw or not isinstance(instance, Page) or not update_fields or "latest_revision" not in update_fields:
+        return
+    restart_if_changed(instance, user=instance.latest_revision.user if instance.latest_revision_id else None)

@@ -73,7 +73,9 @@ class ActionOutcomeView(View):
         elif outcome == outcomes.MOVED_ON:
             messages.warning(request, f"您操作的审核环节已经结束，页面内容可能已过期，本次操作未生效。{where}，请刷新后再处理。")
         elif outcome == outcomes.OWN_SUBMISSION:
-            messages.error(request, f"《{title}》是您本人提交的，按照“四眼原则”须由其他审核人审核，本次操作未生效。")
+            messages.error(request, f"《{title}》包含您本人提交或修改的内容，按照“四眼原则”须由其他审核人审核，本次操作未生效。")
+        elif outcome == outcomes.RESTARTED:
+            messages.warning(request, f"《{title}》在审核期间被修改，已按新内容重新开始审核，本次操作未生效。{where}。")
         elif outcome == outcomes.INVALID:
             messages.error(request, "审核信息不完整（审核通过须勾选保密审查确认，退回须填写理由），本次操作未生效。")
         else:

@@ -39,6 +39,14 @@ def register_review_log_actions(actions):
         def format_comment(self, log_entry):
             return log_entry.data.get("comment", "")
 
+    @actions.register_action("sunshine.workflow.restarted_after_edit")
+    class RestartedAfterEdit(LogFormatter):
+        label = "审核期间修改，重新审核"
+
+        def format_message(self, log_entry):
+            task = log_entry.data.get("task", {}).get("title", "")
+            return f"在“{task}”环节审核期间内容被修改，按新内容重新开始审核；修改人不能审核本次修改"
+
     @actions.register_action("sunshine.workflow.self_approval")
     class SelfApproval(LogFormatter):
         label = "超级管理员审核本人提交的内容"

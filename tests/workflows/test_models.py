@@ -267,18 +267,21 @@ class ChangeDuringReviewTests(ReviewTestCase):
         self.login("approver")
         approve(self.client, item)
 
-        # The county reviewer corrects the draft while reviewing it, then approves.
+        # The county reviewer corrects the draft while reviewing it: the review restarts at once,
+        # at the unit, on the corrected content.
         self.login("reviewer")
         response = self.client.post(edit_url(item), edit_form(item, summary="县级审核时更正的摘要"))
         self.assertEqual(response.status_code, 302)
-        approve(self.client, item)
         self.assertFalse(reload(item).live)
         self.assertIsInstance(current_state(item).task.specific, UnitApprovalTask)
 
         self.login("approver")
         approve(self.client, item)
         self.assertIsInstance(current_state(item).task.specific, CountyReviewTask)
+        # Four-eyes: the corrector does not approve his own correction; another county reviewer does.
         self.login("reviewer")
+        self.assertEqual(approve(self.client, item)[0]["step"], "refused")
+        self.client.force_login(make_user("county-reviewer2", reload(self.t.county).leading_group))
         approve(self.client, item)
         item = reload(item)
         self.assertTrue(item.live)

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path, re_path
-from django.views.static import serve as serve_static
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -18,10 +17,8 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    # Only images: documents are served through Wagtail's view so their item's scope is checked.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>(images|original_images)/.*)$", serve_static, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # Nothing from MEDIA_ROOT: documents go through Wagtail's view, images through
+    # disclosure_pages' (their storage's URLs lead there), so their pages' scope is checked.
 
 urlpatterns += i18n_patterns(
     path("", include("search.urls")),

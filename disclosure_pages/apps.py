@@ -9,4 +9,18 @@ class DisclosurePagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401
+
+        post_migrate.connect(_sync_unit_files, sender=self)
+
+
+def _sync_unit_files(using="default", **kwargs):
+    """Existing units get their file collections and grants (``files.py``); a no-op when right."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    from .files import sync_unit_files
+
+    if using == DEFAULT_DB_ALIAS:
+        sync_unit_files()

@@ -1,14 +1,12 @@
-"""Attachments take the scope of their item: the document serve check."""
+"""Attachments take the scope of their item: the document and image serve checks."""
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from wagtail.documents import get_document_model
-from wagtail.models import ReferenceIndex
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from .models import DisclosureItemPage, PublishedAttachment
+from .models import DisclosureItemPage, PublishedAttachment, ShownImage
 from .visibility import visible_pages, without_removed_items
 
 ALLOW, LOGIN, DENY = "allow", "login", "deny"
@@ -23,7 +21,7 @@ def document_access(document, user):
     item was deleted or removed (撤除; signing in would not help). (Items are the only public
     pages that carry documents.)
     """
-    if user.is_authenticated and _may_edit(document, user):
+    if user.is_authenticated and may_use_file(document, user):
         return ALLOW
     item_ids = PublishedAttachment.objects.filter(document=document).values("item_id")
     items = without_removed_items(DisclosureItemPage.objects.filter(pk__in=item_ids))
@@ -34,18 +32,28 @@ def document_access(document, user):
     return DENY if user.is_authenticated else LOGIN
 
 
-def _may_edit(document, user):
-    """Editors see the files of what they edit (drafts included); choosing is not enough,
-    or every unit's officers could read every unit's members-only files."""
-    if user.is_superuser:
-        return True
-    if policy_registry.get_by_type(get_document_model()).user_has_permission_for_instance(user, "change", document):
-        return True
-    referencing = ReferenceIndex.get_references_to(document).filter(
-        content_type=ContentType.objects.get_for_model(DisclosureItemPage)
-    )
-    item_ids = [int(pk) for pk in referencing.values_list("object_id", flat=True) if str(pk).isdigit()]
-    return any(item.permissions_for_user(user).can_edit() for item in DisclosureItemPage.objects.filter(pk__in=item_ids))
+def may_use_file(file, user):
+    """May ``user`` open ``file`` in the admin, drafts included? Only through its collection:
+    their unit's files (change), its county's shared ones and, for the county office, the
+    county's (choose) — Wagtail's collection permission policy, as in the choosers. Which
+    item references a file grants nothing: anyone can reference a file id in a draft."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    policy = policy_registry.get_by_type(type(file))
+    return policy.user_has_any_permission_for_instance(user, ["change", "choose"], file)
+
+
+def image_access(image, user):
+    """ALLOW, LOGIN or DENY for an image file (original or rendition), as for documents: those
+    who may use it in the admin, else those who may view a live page that shows it."""
+    if user.is_authenticated and may_use_file(image, user):
+        return ALLOW
+    pages = Page.objects.filter(pk__in=ShownImage.objects.filter(image=image).values("page_id"))
+    if not without_removed_items(pages.live()).exists():
+        return DENY
+    if visible_pages(pages, user).exists():
+        return ALLOW
+    return DENY if user.is_authenticated else LOGIN
 
 
 def check_document_scope(document, request):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 
 MINOR, SUBSTANTIVE = "minor", "substantive"
 
@@ -63,6 +64,39 @@ class DisclosureItemForm(WagtailAdminPageForm):
         if commit:
             page.save()
         return page
+
+
+class DisclosureItemCopyForm(CopyForm):
+    """Copying an item to another unit: its files must be ones that unit may use (``files.py``)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        parent = cleaned_data.get("new_parent_page")
+        if parent is not None:
+            from .files import clean_page_files
+            from .models import UnitPage
+
+            unit = parent.specific
+            if isinstance(unit, UnitPage) and clean_page_files(self.page.specific, unit, "body"):
+                self.add_error(
+                    "new_parent_page",
+                    "该事项使用了只属于本单位的附件或图片，不能复制到其他单位。请复制到本单位，或在目标单位中新建事项并使用该单位的文件。",
+                )
+        return cleaned_data
+
+
+class PowerListForm(WagtailAdminPageForm):
+    """The power list editor: a new list is validated against the unit it is added to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = getattr(self, "parent_page", None)
+        if parent is not None and not self.instance.pk:
+            from .models import UnitPage
+
+            parent = parent.specific
+            if isinstance(parent, UnitPage):
+                self.instance.unit_for_validation = parent
 
 
 class CatalogueEntryForm(WagtailAdminModelForm):

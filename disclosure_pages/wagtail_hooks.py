@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
@@ -12,6 +14,33 @@ from .models import Catalogue, CatalogueEntry, DisclosureItemPage
 from .permissions import CatalogueEntryPermissionPolicy
 
 hooks.register("before_serve_document", check_document_scope)
+
+
+class FilesTheUserMayUse:
+    """Wagtail's admin API lists every document and image to anyone in the admin; these list
+    only those the collection permission policy lets the user choose or change (their unit's,
+    the county's shared ones), as the choosers and listings do."""
+
+    def get_queryset(self):
+        policy = policy_registry.get_by_type(self.model)
+        allowed = policy.instances_user_has_any_permission_for(self.request.user, ["choose", "change"])
+        return super().get_queryset().filter(pk__in=allowed.values("pk"))
+
+
+class UnitDocumentsAdminAPIViewSet(FilesTheUserMayUse, DocumentsAdminAPIViewSet):
+    pass
+
+
+class UnitImagesAdminAPIViewSet(FilesTheUserMayUse, ImagesAdminAPIViewSet):
+    pass
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's own registrations, which it replaces
+def files_of_the_users_units_in_the_admin_api(router):
+    router.register_endpoint("documents", UnitDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", UnitImagesAdminAPIViewSet)
+
+
 register_permission_policy(CatalogueEntry, CatalogueEntryPermissionPolicy(CatalogueEntry))
 
 

@@ -168,9 +168,11 @@ def make_member(unit, username):
     return make_user(username, unit.members_group)
 
 
-def make_document(title, filename, content):
+def make_document(title, filename, content, unit=None):
+    """A document, uploaded to ``unit``'s collection (its pages may use only their unit's files)."""
     Document = get_document_model()
-    return Document.objects.create(title=title, file=ContentFile(content, name=filename))
+    fields = {"collection": unit.files_collection} if unit is not None else {}
+    return Document.objects.create(title=title, file=ContentFile(content, name=filename), **fields)
 
 
 def d(value):

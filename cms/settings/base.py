@@ -152,7 +152,8 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Image URLs lead to the checked view (disclosure_pages/files.py): the web server serves nothing from MEDIA_ROOT.
+    "default": {"BACKEND": "disclosure_pages.files.CheckedImagesFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -2,7 +2,7 @@
 
 from .behaviours import AudienceScopeMixin, IndexNumberMixin, IndexNumberSequence, ValidityMixin
 from .catalogue import Catalogue, CatalogueArea, CatalogueEntry
-from .items import DisclosureItemPage, ItemChangeNote, PublishedAttachment
+from .items import DisclosureItemPage, ItemChangeNote, PublishedAttachment, ShownImage
 from .portal import PortalPage, PortalSettings
 from .power import PowerListPage
 from .units import UnitPage
@@ -20,6 +20,7 @@ __all__ = [
     "PortalSettings",
     "PowerListPage",
     "PublishedAttachment",
+    "ShownImage",
     "UnitPage",
     "ValidityMixin",
 ]

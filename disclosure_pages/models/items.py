@@ -10,12 +10,14 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model, get_document_model_string
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import ItemBodyBlock
 from ..choices import Importance, Stage, Takedown
-from ..forms import DisclosureItemForm
+from ..files import record_shown_images
+from ..forms import DisclosureItemCopyForm, DisclosureItemForm
 from ..permissions import PolicyCheckedPermissionsMixin
 from .behaviours import AudienceScopeMixin, IndexNumberMixin, ValidityMixin
 
@@ -66,6 +68,7 @@ class DisclosureItemPage(
     parent_page_types = ["disclosure_pages.UnitPage"]
     subpage_types = []
     base_form_class = DisclosureItemForm
+    copy_form_class = DisclosureItemCopyForm
     # A copy is a new document: it gets its own index number and 文号 (the old one would clash),
     # and starts out public, not taken down. (The other-script variant gets the takedown
     # fields from its source all the same: wagtail-localize synchronises them after copying.)
@@ -151,6 +154,7 @@ class DisclosureItemPage(
         if self.comment_deadline and self.stage != Stage.PRE_DISCLOSURE:
             errors["comment_deadline"] = "只有预公开事项才设置意见征集截止日期。"
         errors.update(self._clean_takedown())
+        errors.update(self._clean_files())
         if errors:
             raise ValidationError(errors)
 
@@ -180,7 +184,8 @@ class DisclosureItemPage(
             return {"previous_stage": "事项不能关联自身。"}
         # Compared by translation key: a variant in the other script links the same unit's items.
         if self.unit_id and previous.unit_id and previous.unit.translation_key != self.unit.translation_key:
-            return {"previous_stage": f"关联的上一阶段事项“{previous.title}”属于其他单位，只能关联本单位同一事项的其他阶段。"}
+            # Not named: its title is not for another unit's eyes (it may be a draft).
+            return {"previous_stage": "所关联的上一阶段事项属于其他单位，只能关联本单位同一事项的其他阶段。"}
         if Stage(previous.stage) not in ALLOWED_PREVIOUS_STAGES[Stage(self.stage)]:
             return {
                 "previous_stage": f"“{self.get_stage_display()}”不能接在“{previous.get_stage_display()}”之后："
@@ -196,6 +201,12 @@ class DisclosureItemPage(
         if self.replacement_id and self.pk and self.replacement_id == self.pk:
             return {"replacement": "替代事项不能是事项本身。"}
         return {}
+
+    def _clean_files(self):
+        """Only the files of the item's unit (and its county's shared ones): ``files.py``."""
+        from ..files import clean_page_files
+
+        return clean_page_files(self, self.unit, "body")
 
     def _clean_catalogue_entry(self):
         if not self.catalogue_entry_id or not self.unit_id:
@@ -231,6 +242,7 @@ class DisclosureItemPage(
                 if has_translations is not False and not self.scope_copied_from_source:
                     self.sync_scope_to_translations()
                 self.record_published_attachments(adding=adding)
+                record_shown_images(self, "body", adding=adding)
 
     def copy(self, *args, **kwargs):
         # Wagtail copies the source's view restriction next to the one the copy's own save
@@ -420,3 +432,14 @@ class PublishedAttachment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "document"], name="unique_published_attachment")]
+
+
+class ShownImage(models.Model):
+    """An image the live version of a page shows (kept by the page's save): the image serve
+    check, as ``PublishedAttachment`` is the document one."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey(get_image_model_string(), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "image"], name="unique_shown_image")]

@@ -1,5 +1,6 @@
 """Power lists (权力清单): each power of a unit with its basis, post, procedure and results."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -7,6 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import PowerBlock
+from ..forms import PowerListForm
 from ..permissions import PolicyCheckedPermissionsMixin
 
 
@@ -19,6 +21,7 @@ class PowerListPage(PolicyCheckedPermissionsMixin, Page):
     parent_page_types = ["disclosure_pages.UnitPage"]
     subpage_types = []
     template = "disclosure_pages/power_list_page.html"
+    base_form_class = PowerListForm
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("powers")]
     search_fields = Page.search_fields + [index.SearchField("introduction"), index.SearchField("powers")]
@@ -26,3 +29,24 @@ class PowerListPage(PolicyCheckedPermissionsMixin, Page):
     class Meta:
         verbose_name = "权力清单"
         verbose_name_plural = "权力清单"
+
+    def clean(self):
+        from ..files import clean_page_files
+        from .units import UnitPage
+
+        super().clean()
+        # A new page has no path yet: its form names the unit it is added to.
+        unit = getattr(self, "unit_for_validation", None)
+        if unit is None and self.path and self.depth and self.depth > 1:
+            unit = UnitPage.objects.filter(path=self.path[: -self.steplen]).first()
+        errors = clean_page_files(self, unit, "powers")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        from ..files import record_shown_images
+
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is None:
+            record_shown_images(self, "powers", adding=adding)

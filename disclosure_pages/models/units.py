@@ -7,7 +7,7 @@ from django.db import models, transaction
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import Collection, GroupPagePermission, Page
 from wagtail.search import index
 
 from ..choices import UnitType
@@ -37,6 +37,15 @@ class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
     leading_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="领导小组（审核人）")
     members_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="本单位党员")
     supervisors_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="监督员")
+    # The unit's documents and images (``files.py``), created with the unit; a county also has
+    # the collection it shares with all its units. Collections are never deleted with a unit:
+    # deleting a collection deletes its files.
+    files_collection = models.ForeignKey(
+        Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name="本单位文件库"
+    )
+    shared_files_collection = models.ForeignKey(
+        Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name="县级共享文件库"
+    )
 
     parent_page_types = ["disclosure_pages.PortalPage", "disclosure_pages.UnitPage"]
     subpage_types = ["disclosure_pages.UnitPage", "disclosure_pages.DisclosureItemPage", "disclosure_pages.PowerListPage"]
@@ -99,35 +108,35 @@ class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
     )
 
     def _create_groups(self):
+        from ..files import create_unit_collections
+
         for field, role in self.GROUP_ROLES:
             group, _ = Group.objects.get_or_create(name=f"{self.display_name}（{self.code}）{role}")
             setattr(self, field, group)
+        if not self.files_collection_id:
+            create_unit_collections(self)
         self._grant_permissions = True
 
     def _grant_page_permissions(self):
         """Officers and the leading group draft in their own unit; nobody publishes directly.
 
         Publishing goes through the review workflow, which publishes on the last approval.
+        Their files are their unit's collection (``files.py``), not the root collection.
         """
+        from ..files import grant_unit_files
+
         grants = {
             self.officers_group: ["add_page", "change_page"],
             self.leading_group: ["add_page", "change_page"],
         }
         admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-        root_collection = Collection.get_first_root_node()
         for group, codenames in grants.items():
             group.permissions.add(admin_access)
             for codename in codenames:
                 GroupPagePermission.objects.get_or_create(
                     group=group, page=self, permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
                 )
-            for codename in ("add_document", "choose_document", "add_image", "choose_image"):
-                app = "wagtaildocs" if codename.endswith("document") else "wagtailimages"
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group,
-                    collection=root_collection,
-                    permission=Permission.objects.get(content_type__app_label=app, codename=codename),
-                )
+        grant_unit_files(self)
 
         if self.unit_type == UnitType.COUNTY:
             self._grant_catalogue_permissions()

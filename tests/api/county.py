@@ -42,10 +42,12 @@ SEES = {
     "sqz": {PUBLIC, PARTY, NAMED_UNIT},
     "person": {PUBLIC, NAMED_PERSON},
 }
-def make_image(title):
+def make_image(title, unit=None):
+    """An image, uploaded to ``unit``'s collection (its pages may use only their unit's files)."""
     buffer = io.BytesIO()
     PILImage.new("RGB", (8, 8), "red").save(buffer, "PNG")
-    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name=f"{title}.png"))
+    fields = {"collection": unit.files_collection} if unit is not None else {}
+    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name=f"{title}.png"), **fields)
 
 
 def figure(image):
@@ -70,12 +72,12 @@ class CountyTestCase(TestCase):
         }
         cls.tokens = {key: MemberToken.issue(user, name="手机应用")[1] for key, user in cls.users.items()}
         cls.entry = t.entries["党费收缴使用"]
-        cls.secret_doc = make_document("民主生活会整改清单（附件）", "zhenggai.pdf", SECRET_BYTES)
-        cls.public_doc = make_document("主题党日活动安排（附件）", "zhuti.pdf", PUBLIC_BYTES)
-        cls.draft_doc = make_document("换届选举方案（草稿附件）", "huanjie.pdf", b"%PDF-1.4 draft")
+        cls.secret_doc = make_document("民主生活会整改清单（附件）", "zhenggai.pdf", SECRET_BYTES, unit=t.township)
+        cls.public_doc = make_document("主题党日活动安排（附件）", "zhuti.pdf", PUBLIC_BYTES, unit=t.township)
+        cls.draft_doc = make_document("换届选举方案（草稿附件）", "huanjie.pdf", b"%PDF-1.4 draft", unit=t.township)
         # An image only the members-only item shows, and one of the public item.
-        cls.secret_image = make_image("secret-rectification-chart")
-        cls.public_image = make_image("public-theme-day-photo")
+        cls.secret_image = make_image("secret-rectification-chart", unit=t.township)
+        cls.public_image = make_image("public-theme-day-photo", unit=t.township)
         common = {"catalogue_entry": cls.entry}
         cls.items = {
             PUBLIC: make_item(

@@ -23,7 +23,7 @@ NOTICE_BYTES = b"%PDF-1.4 QX-CGZ theme day timetable"
 def county(transactional_db):
     """A county with public items in 城关镇 and its village, one with a file, and a members-only one."""
     t = build_tree()
-    timetable = make_document("主题党日活动安排", "zhuti.pdf", NOTICE_BYTES)
+    timetable = make_document("主题党日活动安排", "zhuti.pdf", NOTICE_BYTES, unit=t.township)
     make_item(t.township, "城关镇党委关于开展主题党日活动的公告", body=attachment_body(timetable, "每月第一个星期五"),
               catalogue_entry=t.entries["党费收缴使用"])
     make_item(t.village1, "东关村党费收缴情况", catalogue_entry=t.entries["党费收缴使用"])

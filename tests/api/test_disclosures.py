@@ -118,7 +118,11 @@ class DetailTests(DisclosureTestCase):
         self.assertEqual(self.body(download), b"%PDF-1.4 QX-CGZ public theme day notice")
         image = data["body"][2]["image"]
         self.assertEqual((image["width"], image["height"], image["alt"]), (8, 8, "图片说明"))
-        self.assertRegex(image["url"], r"^http://testserver/media/images/public-theme-day-photo[^/]*\.png$")
+        # Images go through the checked view (disclosure_pages.files), and this one is public.
+        self.assertRegex(image["url"], r"^http://testserver/files/images/public-theme-day-photo[^/]*\.png$")
+        picture = self.get(image["url"].removeprefix("http://testserver"))
+        self.assertEqual((picture.status_code, picture["Content-Type"]), (200, "image/png"))
+        self.assertTrue(self.body(picture).startswith(b"\x89PNG"))
 
     def test_a_withdrawn_item_stays_readable_marked_as_withdrawn(self):
         edit_and_publish(self.items[PUBLIC], takedown="withdrawn", takedown_reason="活动改期")

@@ -67,14 +67,14 @@ def county(transactional_db):
     """A county with an item of each kind a reader may meet, committed for the live server."""
     t = build_tree()
     member = make_member(t.township, "cgz-member")
-    document = make_document("主题党日活动安排", "zhuti.pdf", b"%PDF-1.4 notice")
+    document = make_document("主题党日活动安排", "zhuti.pdf", b"%PDF-1.4 notice", unit=t.township)
     make_item(t.township, "城关镇党委关于开展主题党日活动的公告", body=attachment_body(document, "每月第一个星期五"),
               catalogue_entry=t.entries["党费收缴使用"])
     make_item(t.township, "城关镇党委民主生活会整改清单", scope=Scope.UNIT_MEMBERS, catalogue_entry=t.entries["发展党员"])
     make_item(t.village1, "东关村党费收缴情况", catalogue_entry=t.entries["党费收缴使用"],
               body=[("table", {"data": [["月份", "金额（元）"], ["一月", "1200"], ["二月", None]], "first_row_is_table_header": True,
                                "first_col_is_header": False, "table_caption": "党费收缴"}),
-                    figure(make_image("dues-chart"))])
+                    figure(make_image("dues-chart", unit=t.village1))])
     return {"token": MemberToken.issue(member)[1]}
 
 

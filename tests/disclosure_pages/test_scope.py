@@ -78,8 +78,8 @@ class ScopeTestCase(TestCase):
             "outsider": make_user("outsider"),
         }
         cls.entry = t.entries["党费收缴使用"]
-        cls.secret_doc = make_document("民主生活会整改清单（附件）", "zhenggai.pdf", SECRET_BYTES)
-        cls.public_doc = make_document("主题党日活动安排（附件）", "zhuti.pdf", PUBLIC_BYTES)
+        cls.secret_doc = make_document("民主生活会整改清单（附件）", "zhenggai.pdf", SECRET_BYTES, unit=t.township)
+        cls.public_doc = make_document("主题党日活动安排（附件）", "zhuti.pdf", PUBLIC_BYTES, unit=t.township)
         common = {"catalogue_entry": cls.entry}
         cls.items = {
             PUBLIC: make_item(
@@ -330,7 +330,7 @@ class AttachmentTests(ScopeTestCase):
             self.assertNotIn(SECRET_BYTES.decode(), self.text(response))
 
     def test_direct_media_url_is_not_served_in_development_either(self):
-        """With DEBUG on, cms.urls serves images from media/, never documents."""
+        """With DEBUG on, cms.urls serves nothing from media/ (images go through their checked view)."""
         import cms.urls
 
         path = self.secret_doc.file.url
@@ -338,7 +338,7 @@ class AttachmentTests(ScopeTestCase):
             with override_settings(DEBUG=True):
                 importlib.reload(cms.urls)
                 clear_url_caches()
-                self.assertTrue(any("media" in str(p.pattern) for p in cms.urls.urlpatterns))
+                self.assertFalse(any("media" in str(p.pattern) for p in cms.urls.urlpatterns))
                 response = self.get(path, follow=True)
                 self.assertEqual(response.status_code, 404)
                 self.assertNotIn(SECRET_BYTES.decode(), self.text(response))
@@ -347,13 +347,13 @@ class AttachmentTests(ScopeTestCase):
             clear_url_caches()
 
     def test_document_of_a_never_published_draft_is_not_served(self):
-        doc = make_document("未发布事项的附件", "caogao.pdf", b"%PDF-1.4 draft only")
+        doc = make_document("未发布事项的附件", "caogao.pdf", b"%PDF-1.4 draft only", unit=self.t.township)
         make_item(self.t.township, "城关镇未发布事项", publish=False, body=attachment_body(doc))
         for key in (None, "sqz"):
             self.assertNotServed(self.download(doc, key), "draft only")
 
     def test_document_added_in_a_draft_of_a_live_item_is_not_served_until_published(self):
-        doc = make_document("待发布的附件", "daifabu.pdf", b"%PDF-1.4 added in a draft")
+        doc = make_document("待发布的附件", "daifabu.pdf", b"%PDF-1.4 added in a draft", unit=self.t.township)
         item = make_item(self.t.township, "城关镇党员名册（待更新）", scope=Scope.UNIT_MEMBERS)
         draft = item.get_latest_revision_as_object()
         draft.body = attachment_body(doc)
@@ -365,7 +365,7 @@ class AttachmentTests(ScopeTestCase):
         self.assertEqual(self.download(doc, "cgz").status_code, 200)
 
     def test_attachment_dropped_from_a_members_only_item_stays_unserved(self):
-        doc = make_document("旧版附件", "jiuban.pdf", b"%PDF-1.4 old members version")
+        doc = make_document("旧版附件", "jiuban.pdf", b"%PDF-1.4 old members version", unit=self.t.township)
         item = make_item(self.t.township, "城关镇党内情况通报（修订前）", scope=Scope.UNIT_MEMBERS, body=attachment_body(doc))
         self.assertEqual(self.download(doc, "cgz").status_code, 200)
         edit_and_publish(item, body=[("rich_text", "<p>附件已撤下</p>")])
@@ -373,7 +373,7 @@ class AttachmentTests(ScopeTestCase):
             self.assertNotServed(self.download(doc, key), "old members version")
 
     def test_attachment_of_a_deleted_members_only_item_stays_unserved(self):
-        doc = make_document("已删除事项的附件", "shanchu.pdf", b"%PDF-1.4 deleted members item")
+        doc = make_document("已删除事项的附件", "shanchu.pdf", b"%PDF-1.4 deleted members item", unit=self.t.township)
         item = make_item(self.t.township, "城关镇党内事项（将删除）", scope=Scope.UNIT_MEMBERS, body=attachment_body(doc))
         reload(item).delete()
         for key in (None, "sqz", "cgz"):
@@ -382,7 +382,7 @@ class AttachmentTests(ScopeTestCase):
     def test_document_no_item_uses_is_served_only_to_its_uploader(self):
         officer = make_user("cgz-officer", reload(self.t.township).officers_group)
         other_officer = make_user("sqz-officer", reload(self.t.township2).officers_group)
-        doc = make_document("刚上传的文件", "shangchuan.pdf", b"%PDF-1.4 just uploaded")
+        doc = make_document("刚上传的文件", "shangchuan.pdf", b"%PDF-1.4 just uploaded", unit=self.t.township)
         doc.uploaded_by_user = officer
         doc.save()
         for key in (None, "cgz"):
@@ -392,7 +392,7 @@ class AttachmentTests(ScopeTestCase):
 
     def test_officers_of_another_unit_cannot_download_members_only_attachments(self):
         """Officers may choose documents in the admin; that must not open other units' files."""
-        doc = make_document("城关镇党内附件", "dangnei.pdf", b"%PDF-1.4 cgz members only")
+        doc = make_document("城关镇党内附件", "dangnei.pdf", b"%PDF-1.4 cgz members only", unit=self.t.township)
         make_item(self.t.township, "城关镇党内通报（附件）", scope=Scope.UNIT_MEMBERS, body=attachment_body(doc))
         other_officer = make_user("sqz-officer", reload(self.t.township2).officers_group)
         self.assertNotServed(self.logged_in(other_officer).get(doc.url), "cgz members only")
@@ -405,7 +405,7 @@ class AttachmentTests(ScopeTestCase):
         return client
 
     def test_unpublished_items_attachment_is_no_longer_served(self):
-        doc = make_document("撤回事项的附件", "chehui.pdf", b"%PDF-1.4 withdrawn")
+        doc = make_document("撤回事项的附件", "chehui.pdf", b"%PDF-1.4 withdrawn", unit=self.t.township)
         item = make_item(self.t.township, "城关镇已撤回的公告", body=attachment_body(doc))
         self.assertEqual(self.download(doc).status_code, 200)
         reload(item).unpublish()
@@ -413,7 +413,7 @@ class AttachmentTests(ScopeTestCase):
 
     def test_document_removed_from_a_public_item_keeps_the_members_only_item_guarding_it(self):
         """Attached to a public and a members-only item: public while the public item has it."""
-        doc = make_document("共用附件", "gongyong.pdf", b"%PDF-1.4 shared")
+        doc = make_document("共用附件", "gongyong.pdf", b"%PDF-1.4 shared", unit=self.t.township)
         public = make_item(self.t.township, "城关镇公开公告（共用附件）", body=attachment_body(doc))
         make_item(self.t.township, "城关镇党内通报（共用附件）", scope=Scope.UNIT_MEMBERS, body=attachment_body(doc))
         self.assertEqual(self.download(doc).status_code, 200)
@@ -422,7 +422,7 @@ class AttachmentTests(ScopeTestCase):
         self.assertEqual(self.download(doc, "cgz").status_code, 200)
 
     def test_document_linked_in_the_text_of_a_public_item_is_served(self):
-        doc = make_document("正文中链接的文件", "lianjie.pdf", b"%PDF-1.4 linked in text")
+        doc = make_document("正文中链接的文件", "lianjie.pdf", b"%PDF-1.4 linked in text", unit=self.t.township)
         make_item(
             self.t.township,
             "城关镇公告（正文链接文件）",
@@ -433,7 +433,7 @@ class AttachmentTests(ScopeTestCase):
         self.assertEqual(self.text(response).encode(), b"%PDF-1.4 linked in text")
 
     def test_document_linked_in_the_text_of_a_members_only_item_follows_its_scope(self):
-        doc = make_document("党内正文链接的文件", "dangnei.pdf", b"%PDF-1.4 linked in members text")
+        doc = make_document("党内正文链接的文件", "dangnei.pdf", b"%PDF-1.4 linked in members text", unit=self.t.township)
         make_item(
             self.t.township,
             "城关镇党内通报（正文链接文件）",
@@ -606,14 +606,19 @@ class OtherScriptTests(ScopeTestCase):
 
 
 class CopyTests(ScopeTestCase):
+    def unit_item_without_files(self):
+        # The UNIT item attaches a file of 城关镇, which another unit's copy may not use (files.py).
+        return make_item(self.t.township, UNIT, scope=Scope.UNIT_MEMBERS, summary="另一份民主生活会整改清单（无附件）")
+
     def test_live_copy_to_another_unit_is_seen_by_that_units_members(self):
-        copy = reload(self.items[UNIT].copy(to=reload(self.t.township2), update_attrs={"slug": "sqz-copy"}))
+        copy = reload(self.unit_item_without_files().copy(to=reload(self.t.township2), update_attrs={"slug": "sqz-copy"}))
         self.assertTrue(copy.live)
         self.assertTrue(user_can_view(copy, make_member(self.t.township2, "sqz-member-2")))
 
     def test_live_copy_of_a_members_only_item_is_never_public(self):
+        item = self.unit_item_without_files()
         for unit in (self.t.township, self.t.township2):
-            copy = reload(self.items[UNIT].copy(to=reload(unit), update_attrs={"slug": f"copy-{unit.slug}"}))
+            copy = reload(item.copy(to=reload(unit), update_attrs={"slug": f"copy-{unit.slug}"}))
             self.assertTrue(copy.live)
             self.assertNotServed(self.get(copy.url), UNIT)
             self.assertNotIn(copy.url, self.get("/sitemap.xml").content.decode())

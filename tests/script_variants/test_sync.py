@@ -55,7 +55,7 @@ class VariantTests(VariantTestCase):
         from disclosure_pages.models import ItemChangeNote
         from tests.factories import attachment_body, make_document
 
-        document = make_document("党费使用明细表", "mingxi.pdf", b"%PDF-1.4 detail")
+        document = make_document("党费使用明细表", "mingxi.pdf", b"%PDF-1.4 detail", unit=self.t.township)
         item = make_item(self.t.township, "党费使用情况", body=attachment_body(document),
                          change_notes=[ItemChangeNote(note="更正发展党员人数")])
         html = self.client.get(self.variant(item).url).content.decode()

@@ -42,7 +42,7 @@ class TakedownTestCase(ReviewTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.entry = cls.t.entries["党费收缴使用"]
-        cls.document = make_document("党费收缴明细（附件）", "mingxi.pdf", b"%PDF-1.4 dues detail")
+        cls.document = make_document("党费收缴明细（附件）", "mingxi.pdf", b"%PDF-1.4 dues detail", unit=cls.t.township)
         cls.item = make_item(
             cls.t.township, "城关镇2024年第一季度党费收缴情况公示", catalogue_entry=cls.entry,
             body=attachment_body(cls.document, "本季度应缴党费一万二千元"),

@@ -1,10 +1,17 @@
-"""Errors as the API answers them: ``{"code": …, "message": …}``, never an HTML page or a 500.
+"""Errors as the API answers them: ``{"code": …, "message": …}``, never an HTML page.
 
 ``code`` is for programs and never changes; ``message`` is for people, in the requested
-script.
+script. Every path under /api/ answers so, whatever fails: DRF's exceptions through
+``exception_handler``; anything else (a bug, the database unreachable, a failing middleware)
+through Django's ``handler500``/``handler404``, which the root urlconf points here and which
+keep Django's HTML pages for the portal.
 """
 
+import sys
+
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -93,3 +100,39 @@ def unknown_endpoint(request, *args, **kwargs):
         json_dumps_params={"ensure_ascii": False},
         headers={"Cache-Control": "no-store"},
     )
+
+
+def is_api_path(path):
+    return path == "/api" or path.startswith("/api/")
+
+
+def _json(status, code, message, **headers):
+    return JsonResponse(
+        error_body(code, message),
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+        headers={"Cache-Control": "no-store", **headers},
+    )
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """``handler500``: under /api/, JSON — 503 when the database failed (unreachable, or
+    refusing connections), else 500 — with nothing of the exception; elsewhere Django's page.
+
+    Django calls it while handling the exception (its log has the traceback), so the
+    exception is still ``sys.exc_info()``.
+    """
+    if not is_api_path(request.path):
+        return defaults.server_error(request, template_name)
+    keep_404s(request)
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        return _json(503, "service_unavailable", "服务暂时不可用，请稍后再试。", **{"Retry-After": "30"})
+    return _json(500, "server_error", "服务器内部错误，请稍后再试。")
+
+
+def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
+    """``handler404``: under /api/, JSON (and no redirect into the portal); elsewhere Django's page."""
+    if not is_api_path(request.path):
+        return defaults.page_not_found(request, exception, template_name)
+    keep_404s(request)
+    return _json(404, "not_found", "未找到该资源。")

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cms import params as bounds
 from disclosure_pages.choices import Importance, Stage, Validity
 from disclosure_pages.listings import ItemFilters
 from disclosure_pages.models import CatalogueArea, CatalogueEntry, UnitPage
@@ -18,7 +20,7 @@ from disclosure_pages.visibility import visible_pages
 
 from .errors import ApiError, not_found
 
-MAX_ID = 2**31 - 1
+MAX_ID = bounds.MAX_ID
 MAX_OFFSET = 10_000_000
 ORDERINGS = {
     "-publish_date": ("-publish_date", "-pk"),
@@ -35,6 +37,36 @@ TOLERATED = {"_"}
 
 def IdField(help_text, **kwargs):  # noqa: N802 (a field factory, used like a field class)
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text=help_text, **kwargs)
+
+
+# The schema says the bounds too: a date (or time) whose year is 1900–2100.
+YEAR_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"
+
+
+@extend_schema_field({"type": "string", "format": "date", "pattern": YEAR_PATTERN})
+class SaneDateField(serializers.DateField):
+    """A date within ``cms.params``' bounds (1900–2100)."""
+
+    default_error_messages = {**serializers.DateField.default_error_messages, "out_of_range": bounds.DATE_MESSAGE}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not bounds.sane_date(parsed):
+            self.fail("out_of_range")
+        return parsed
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": YEAR_PATTERN})
+class SaneDateTimeField(serializers.DateTimeField):
+    """A time within ``cms.params``' bounds: year 1 overflows the time-zone arithmetic of a query."""
+
+    default_error_messages = {**serializers.DateTimeField.default_error_messages, "out_of_range": bounds.DATE_MESSAGE}
+
+    def enforce_timezone(self, value):
+        # Before any time-zone arithmetic, which is what overflows.
+        if not bounds.sane_date(value):
+            self.fail("out_of_range")
+        return super().enforce_timezone(value)
 
 
 class NoParams(serializers.Serializer):
@@ -58,9 +90,9 @@ class ItemListParams(LocaleParams):
     importance = serializers.ChoiceField(choices=Importance.choices, required=False, help_text="事项类别")
     validity = serializers.ChoiceField(choices=Validity.choices, required=False, help_text="截至今天的有效性")
     year = serializers.IntegerField(min_value=1949, max_value=2100, required=False, help_text="发布年份")
-    date_from = serializers.DateField(required=False, help_text="发布日期不早于（含）")
-    date_to = serializers.DateField(required=False, help_text="发布日期不晚于（含）")
-    updated_since = serializers.DateTimeField(
+    date_from = SaneDateField(required=False, help_text="发布日期不早于（含）")
+    date_to = SaneDateField(required=False, help_text="发布日期不晚于（含）")
+    updated_since = SaneDateTimeField(
         required=False,
         help_text="增量同步：只列此时间之后发布或更新的事项，并在 tombstones 中列出此后被删除、撤除、"
         "取消发布或收窄公开范围的事项。ISO 8601，例如 2024-06-01T08:00:00+08:00；"

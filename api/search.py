@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from cms.params import ID_MESSAGE, is_id, looks_numeric
 from disclosure_pages.choices import Scope, Stage
 from search.forms import MAX_QUERY_LENGTH, SORT_CHOICES, VALIDITY_CHOICES
 from search.service import SearchUnavailable, UnknownUnit, search
@@ -37,6 +38,13 @@ class SearchParams(filters.LocaleParams):
     sort = serializers.ChoiceField(required=False, choices=SORT_CHOICES, default="relevance", help_text="相关度或日期（新在前）")
     page = serializers.IntegerField(required=False, min_value=1, max_value=500, default=1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=10)
+
+    def validate_unit(self, value):
+        # ASCII digits are an id, as the other endpoints take (checked before any query);
+        # anything else is a unit code (digits of other scripts included).
+        if looks_numeric(value) and not is_id(value):
+            raise serializers.ValidationError(f"单位 id {ID_MESSAGE}")
+        return value
 
 
 class SearchUnitSerializer(serializers.Serializer):
@@ -116,7 +124,7 @@ class SearchView(ApiView):
         locale = params["locale"]
         query = {name: params[name] for name in ("unit", "area", "entry", "year", "stage", "validity", "scope", "sort", "page") if name in params}
         query["q"] = params["q"].replace("\x00", "")[:MAX_QUERY_LENGTH]
-        if query.get("unit", "").isdigit():  # a unit id, as the other endpoints take
+        if is_id(query.get("unit")):  # a unit id, as the other endpoints take
             query["unit"] = filters.unit_in(filters.visible_unit(int(query["unit"]), request.user), locale).code
         try:
             results = search(query, request.user, locale, page_size=params["page_size"])

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.documents import get_document_model
 
+from cms.params import is_id
 from disclosure_pages.attachments import ALLOW, document_access
 from disclosure_pages.feeds import feed_items
 from disclosure_pages.listings import catalogues_for, unit_tree, visible_items
@@ -146,6 +147,8 @@ class DisclosureDetailView(ApiView):
     params_class = filters.NoParams
 
     def build(self, request, params, pk):
+        if not is_id(pk):  # beyond any row (and beyond what SQLite's driver can hold)
+            raise not_found("没有这个公开事项，或您无权查看。", "disclosure_not_found")
         item = (
             visible_pages(DisclosureItemPage.objects.filter(pk=pk), request.user)
             .select_related("locale", "unit", "catalogue_entry__area")
@@ -301,7 +304,7 @@ class AttachmentView(ApiView):
 
     def get(self, request, pk):
         params = filters.parse(self.params_class, request)
-        document = get_document_model().objects.filter(pk=pk).first()
+        document = get_document_model().objects.filter(pk=pk).first() if is_id(pk) else None
         if document is None or not self.may_download(document, request.user, params.get("preview")):
             raise not_found("没有这个附件，或您无权下载。", "attachment_not_found")
         public = document_access(document, ANONYMOUS) == ALLOW

@@ -42,6 +42,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, get_page_models
 
+from cms.params import is_id
 from disclosure_pages.models import DisclosureItemPage, PublishedAttachment
 from disclosure_pages.visibility import visible_pages
 
@@ -243,6 +244,8 @@ class HeldToVisibility:
 
     def detail_view(self, request, pk):
         filters.check_declared(self.detail_params_class, request)
+        if not is_id(pk):  # beyond any row (and beyond what SQLite's driver can hold)
+            raise not_found()
         return conditional_response(request, lambda: super(HeldToVisibility, self).detail_view(request, pk))
 
     def find_view(self, request):

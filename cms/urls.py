@@ -5,6 +5,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+# JSON under /api/ (also when the database is down), Django's pages elsewhere.
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -9,6 +9,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
+from cms.params import is_id, positive_int
+
 from .catalogue import CatalogueEntry
 
 
@@ -65,13 +67,22 @@ class PortalPage(RoutablePageMixin, Page):
         entry = self._entry(entry_id)
         unit_filter = None
         unit_id = request.GET.get("unit", "")
-        if unit_id.isdigit():
-            unit_filter = UnitPage.objects.descendant_of(self).live().filter(pk=int(unit_id)).first()
+        if unit_id:
+            # Checked before the query: a number past the database's integers was a 500.
+            unit_pk = positive_int(unit_id)
+            if unit_pk is not None:
+                unit_filter = UnitPage.objects.descendant_of(self).live().filter(pk=unit_pk).first()
         items = visible_items(request.user, ItemFilters(unit=unit_filter, entry=entry), within=self)
         return self.render(
             request,
             template="disclosure_pages/catalogue_entry.html",
-            context_overrides={"entry": entry, "items": paginate(request, items), "unit_filter": unit_filter, "page_heading": entry.name},
+            context_overrides={
+                "entry": entry,
+                "items": paginate(request, items),
+                "unit_filter": unit_filter,
+                "unknown_unit": bool(unit_id) and unit_filter is None,
+                "page_heading": entry.name,
+            },
         )
 
     @path("catalogue/<int:entry_id>/feed/rss/", name="catalogue_rss")
@@ -99,6 +110,8 @@ class PortalPage(RoutablePageMixin, Page):
         return ItemsAtomFeed()(request, scope_object=self)
 
     def _entry(self, entry_id):
+        if not is_id(entry_id):
+            raise Http404
         entry = get_object_or_404(CatalogueEntry.objects.select_related("area", "unit"), pk=entry_id)
         if entry.locale_id != self.locale_id:
             raise Http404

@@ -261,14 +261,14 @@ def referenced_files(page, field_names=("body",)):
     return found
 
 
-def clean_page_files(page, unit, field_name="body"):
-    """Errors (``{field_name: [...]}``) for the files a page of ``unit`` uses but may not:
-    those outside its unit's collection and its county's shared collection."""
+def forbidden_references(page, unit, field_name="body"):
+    """``[(content path, file model, pk)]`` of the files a page of ``unit`` uses but may not:
+    those outside its unit's collection and its county's shared collection (or missing)."""
     if unit is None:
-        return {}
+        return []
     references = referenced_files(page, (field_name,))
     if not references:
-        return {}
+        return []
     allowed = allowed_collection_ids(unit)
     usable = set()
     for model in file_models():
@@ -276,12 +276,22 @@ def clean_page_files(page, unit, field_name="body"):
         if ids:
             found = model.objects.filter(pk__in=ids, collection_id__in=allowed).values_list("pk", flat=True)
             usable.update((model, pk) for pk in found)
-    positions = {block.id: number for number, block in enumerate(getattr(page, field_name) or [], start=1)}
-    messages = []
+    forbidden = []
     for content_path, used_model, pk in references:
         model = next(model for model in file_models() if issubclass(used_model, model))
-        if (model, pk) in usable:
-            continue
+        if (model, pk) not in usable:
+            forbidden.append((content_path, model, pk))
+    return forbidden
+
+
+def clean_page_files(page, unit, field_name="body"):
+    """Errors (``{field_name: [...]}``) for the files a page of ``unit`` may not use."""
+    forbidden = forbidden_references(page, unit, field_name)
+    if not forbidden:
+        return {}
+    positions = {block.id: number for number, block in enumerate(getattr(page, field_name) or [], start=1)}
+    messages = []
+    for content_path, model, _ in forbidden:
         kind = "图片" if model is get_image_model() else "文件"
         number = positions.get((content_path or "").split(".")[0])
         where = f"第 {number} 项内容中" if number else ""
@@ -289,7 +299,32 @@ def clean_page_files(page, unit, field_name="body"):
         messages.append(
             f"{where}所选的{kind}不属于本单位，不能使用：只能使用本单位文件库和县级共享文件库中的文件，请在本单位文件库中上传或选择。"
         )
-    return {field_name: list(dict.fromkeys(messages))} if messages else {}
+    return {field_name: list(dict.fromkeys(messages))}
+
+
+def scrub_forbidden_files(form, unit, field_name="body"):
+    """Take the files a page may not use out of a refused editor form's data, so that the
+    form shown again does not name them (a chooser shows the chosen file's title and URL)."""
+    value = form.cleaned_data.get(field_name)
+    if value is None or unit is None:
+        return
+    page = type(form.instance)(**{field_name: value})
+    forbidden = forbidden_references(page, unit, field_name)
+    if not forbidden:
+        return
+    block_ids = {(content_path or "").split(".")[0] for content_path, _, _ in forbidden}
+    data = form.data.copy()
+    prefix = form.add_prefix(field_name)
+    for key in [key for key in data if key.startswith(f"{prefix}-") and key.endswith("-id")]:
+        if data.get(key) not in block_ids:
+            continue
+        block = key[: -len("-id")]
+        for chooser in ("document", "image"):
+            if f"{block}-value-{chooser}" in data:
+                data[f"{block}-value-{chooser}"] = ""
+        if f"{block}-value" in data:  # rich text linking the file: its text goes too
+            data[f"{block}-value"] = ""
+    form.data = data
 
 
 def record_shown_images(page, field_name="body", adding=False):

@@ -52,6 +52,10 @@ class DisclosureItemForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         if cleaned_data.get("change_kind") == SUBSTANTIVE and not cleaned_data.get("change_note", "").strip():
             self.add_error("change_note", "实质性修改须填写更新说明，发布后将显示在事项页面上。")
+        # The model refuses other units' files (files.py); the form shown again must not name them.
+        from .files import scrub_forbidden_files
+
+        scrub_forbidden_files(self, self.instance.unit if self.instance.unit_id else None)
         return cleaned_data
 
     def save(self, commit=True):
@@ -97,6 +101,17 @@ class PowerListForm(WagtailAdminPageForm):
             parent = parent.specific
             if isinstance(parent, UnitPage):
                 self.instance.unit_for_validation = parent
+
+    def clean(self):
+        cleaned_data = super().clean()
+        from .files import scrub_forbidden_files
+        from .models import UnitPage
+
+        unit = getattr(self.instance, "unit_for_validation", None)
+        if unit is None and self.instance.pk:
+            unit = UnitPage.objects.parent_of(self.instance).first()
+        scrub_forbidden_files(self, unit, "powers")
+        return cleaned_data
 
 
 class CatalogueEntryForm(WagtailAdminModelForm):

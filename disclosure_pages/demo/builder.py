@@ -30,6 +30,7 @@ from ..models import (
 from . import content as c
 from .bulk_items import BulkItemWriter
 from .content import UnitSpec
+from .files import attach_demo_files
 from .writers import CHAIN_WRITERS, Ctx, write
 
 # Sent once the demo county and its logins exist (``builder``, ``tree``): apps built on this
@@ -57,6 +58,9 @@ class Options:
     bulk_items: int = 0
     seed: int = 20240601
     skip_index: bool = False
+    # Documents and images in each unit's collection, attached to a public and a members-only
+    # item (page-by-page seeds only: the bulk writer is for benchmarks).
+    demo_files: bool = True
 
     @property
     def rebuilds_indexes(self):
@@ -122,6 +126,9 @@ class DemoBuilder:
                 self.build_items_in_bulk(tree)
             else:
                 self.build_items(tree)
+                if self.options.demo_files:
+                    with transaction.atomic():
+                        attach_demo_files(tree, self.log)
             self.take_down_demo_items(tree)
             self.report.item_seconds = time.monotonic() - started
         if settings.SUNSHINE_DEMO_LOGINS:

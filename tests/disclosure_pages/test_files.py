@@ -358,3 +358,39 @@ class CollectionSetupTests(TestCase):
         )
         sync_unit_files()  # idempotent
         self.assertEqual(Collection.objects.filter(name=township.files_collection.name).count(), 1)
+
+
+class DemoFilesTests(TestCase):
+    """The demo seed puts each unit's files in its collection, on a public and a members-only item."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from django.core.management import call_command
+
+        call_command("seed_demo", townships=1, villages_per_township=1, departments=0, items_per_unit=6, seed=3, skip_index=True, quiet=True)
+
+    def test_files_are_in_their_units_collection_and_served_by_the_items_scope(self):
+        from disclosure_pages.models import PublishedAttachment, ShownImage
+
+        units = list(UnitPage.objects.all())
+        self.assertTrue(units)
+        for unit in units:
+            self.assertTrue(Document.objects.filter(collection=unit.files_collection).exists(), unit)
+            self.assertTrue(Image.objects.filter(collection=unit.files_collection).exists(), unit)
+        self.assertFalse(Document.objects.filter(collection=Collection.get_first_root_node()).exists())
+        anonymous = Client()
+        public_docs = Document.objects.filter(title__contains="党务公开工作制度")
+        members_docs = Document.objects.filter(title__contains="党内附件")
+        self.assertTrue(public_docs.exists() and members_docs.exists())
+        self.assertTrue(PublishedAttachment.objects.filter(document__in=members_docs).exists())
+        for doc in public_docs:
+            response = anonymous.get(doc.url)
+            self.assertEqual(response.status_code, 200, doc.title)
+            self.assertIn("本文件为演示数据".encode(), body_of(response))
+        for doc in members_docs:
+            self.assertNotEqual(anonymous.get(doc.url).status_code, 200, doc.title)
+        for picture in Image.objects.filter(title__contains="党内"):
+            self.assertTrue(ShownImage.objects.filter(image=picture).exists())
+            self.assertEqual(anonymous.get(picture.file.url).status_code, 404, picture.title)
+        for picture in Image.objects.filter(title__contains="活动照片"):
+            self.assertEqual(anonymous.get(picture.file.url).status_code, 200, picture.title)

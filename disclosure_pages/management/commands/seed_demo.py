@@ -25,6 +25,7 @@ class Command(BaseCommand):
             "不重建搜索索引和引用索引，之后请运行 update_index 和 rebuild_references_index",
         )
         parser.add_argument("--seed", type=int, default=20240601, help="随机种子，相同种子生成相同内容")
+        parser.add_argument("--no-files", action="store_true", help="不生成演示附件和图片（默认每个单位各有公开和党内的附件、图片）")
         parser.add_argument("--if-empty", action="store_true", help="已有门户首页时什么也不做（供 make seed 使用）")
         parser.add_argument("--skip-index", action="store_true", help="不在最后重建搜索索引和引用索引")
         parser.add_argument("--quiet", action="store_true", help="只输出结果摘要")
@@ -43,6 +44,7 @@ class Command(BaseCommand):
                 bulk_items=options["bulk_items"],
                 seed=options["seed"],
                 skip_index=options["skip_index"],
+                demo_files=not options["no_files"],
             ),
             log=None if quiet else self.stdout.write,
         )

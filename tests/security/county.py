@@ -1,0 +1,247 @@
+"""The adversarial matrix's county: the demo county (small) and the secrets of one township.
+
+Township A is the demo ``officer``'s township (城关镇). Its secrets, each carrying an ASCII
+marker (Latin text passes through the Simplified → Traditional conversion unchanged, so a
+marker is found in either script, in HTML, in JSON and in file bytes):
+
+    draft      an item never published, in the review workflow (a revision, a workflow
+               state, a task state), with a document only it attaches
+    members    a live item for the members of A and its sub-units (view restriction), with
+               a document and an image only it shows, filed under A's local catalogue entry;
+               its Traditional variant is a secret too
+    pending    a live public item whose newer, unpublished revision has a secret title
+    entry      A's local catalogue entry (admin-only secret: the catalogue is public on the
+               portal, but another unit's officers must not see or edit it in the admin)
+
+The principals are people who must see none of them (README, Scope and Approval).
+"""
+
+import io
+import time
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.core.management import call_command
+from django.test import override_settings
+from PIL import Image as PILImage
+from PIL.PngImagePlugin import PngInfo
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Locale, PageViewRestriction, TaskState, WorkflowState
+
+from disclosure_pages.bulk import rebuild_indexes
+from disclosure_pages.choices import Scope, TimingKind, UnitType
+from disclosure_pages.models import CatalogueArea, CatalogueEntry, DisclosureItemPage, UnitPage
+
+# One word every secret title carries, for search queries (?q=) that would find them all, and
+# one word per secret. Queries never carry a marker: a search box that echoes the query must
+# not count as a leak.
+SEARCH_WORD = "zebraquartz"
+WORDS = {"draft": "draftquokka", "members": "memberquokka", "pending": "pendingquokka", "entry": "entryquokka",
+         "doc": "docquokka", "draft_doc": "draftdocquokka", "image": "imagequokka"}
+
+
+@dataclass(frozen=True)
+class Secret:
+    key: str  # draft, members, pending, entry, doc, draft_doc, image ...
+    marker: str  # unique ASCII text in its title/name (and body, file bytes)
+    what: str  # "title", "file bytes"
+    admin_only: bool = False  # a secret only inside /admin/ (public on the portal)
+
+
+MARKERS = {
+    "draft": "MXDRAFT4417",
+    "members": "MXMEMBER5523",
+    "pending": "MXPENDING6631",
+    "entry": "MXENTRY1071",
+    "doc": "MXDOCTITLE7741",
+    "doc_bytes": "MXDOCBYTES7741",
+    "draft_doc": "MXDRAFTDOC8851",
+    "draft_doc_bytes": "MXDRAFTDOCBYTESX8851",
+    "image": "MXIMAGE9961",
+    "image_bytes": "MXIMGBYTES9961",
+}
+
+SECRETS = [
+    Secret("draft", MARKERS["draft"], "title/body of an unpublished draft"),
+    Secret("members", MARKERS["members"], "title/body of a members-only item"),
+    Secret("pending", MARKERS["pending"], "title of an unpublished revision of a live item"),
+    Secret("entry", MARKERS["entry"], "name of another unit's local catalogue entry", admin_only=True),
+    Secret("doc", MARKERS["doc"], "title of a members-only item's document"),
+    Secret("doc_bytes", MARKERS["doc_bytes"], "bytes of a members-only item's document"),
+    Secret("draft_doc", MARKERS["draft_doc"], "title of a draft's document"),
+    Secret("draft_doc_bytes", MARKERS["draft_doc_bytes"], "bytes of a draft's document"),
+    Secret("image", MARKERS["image"], "title of a members-only item's image"),
+    Secret("image_bytes", MARKERS["image_bytes"], "bytes of a members-only item's image (original)"),
+]
+
+
+@dataclass
+class County:
+    portal: object = None
+    portal_hant: object = None
+    a: object = None  # township A (the demo officer's)
+    a_hant: object = None
+    b: object = None  # township B
+    village: object = None  # a village/community under A
+    officer: object = None  # the demo officer of A (positive controls)
+    member_a: object = None  # a member of a village under A (positive controls)
+    draft: object = None
+    draft_revision: object = None
+    workflow_state: object = None
+    task_state: object = None
+    members: object = None
+    members_revision: object = None
+    members_hant: object = None
+    members_hant_revision: object = None
+    restriction: object = None
+    pending: object = None
+    pending_revision: object = None  # the unpublished one
+    entry: object = None
+    doc: object = None
+    draft_doc: object = None
+    image: object = None
+    translation: object = None
+    translation_source: object = None
+    string_segment: object = None
+    overridable_segment: object = None
+    seed_seconds: float = 0.0
+    users: dict = field(default_factory=dict)  # principal key -> user
+    tokens: dict = field(default_factory=dict)  # principal key -> API token
+
+
+def _png_with_marker(marker):
+    buffer = io.BytesIO()
+    info = PngInfo()
+    info.add_text("Comment", marker)
+    PILImage.new("RGB", (24, 16), "navy").save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def _item(unit, title, slug, scope, entry, owner, body=(), publish=True):
+    item = DisclosureItemPage(
+        title=title, slug=slug, summary=f"{title}（摘要）", scope=scope, catalogue_entry=entry, live=False, owner=owner,
+        body=[("rich_text", f"<p>{title}：正文。</p>"), *body],
+    )
+    item.unit = unit
+    unit.add_child(instance=item)
+    revision = item.save_revision(user=owner)
+    if publish:
+        revision.publish()
+    return DisclosureItemPage.objects.get(pk=item.pk), revision
+
+
+def build_county():
+    """Seed a small demo county, add the secrets of township A and the principals; returns a County."""
+    from api.models import MemberToken
+
+    started = time.monotonic()
+    with override_settings(SUNSHINE_DEMO_LOGINS=True, EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        call_command(
+            "seed_demo", townships=2, villages_per_township=2, departments=1, items_per_unit=2, skip_index=True, quiet=True
+        )
+    User = get_user_model()
+    c = County()
+    c.seed_seconds = time.monotonic() - started
+    hant = Locale.objects.get(language_code="zh-hant")
+    c.officer = User.objects.get(username="officer")
+    c.a = UnitPage.objects.get(officers_group__user=c.officer, unit_type=UnitType.TOWNSHIP, locale=Locale.get_default())
+    c.b = UnitPage.objects.filter(unit_type=UnitType.TOWNSHIP, locale=c.a.locale).exclude(pk=c.a.pk).first()
+    c.village = (
+        UnitPage.objects.child_of(c.a).filter(unit_type__in=[UnitType.VILLAGE, UnitType.COMMUNITY]).order_by("path").first()
+    )
+    c.portal = c.a.get_parent().get_parent().specific
+    c.member_a = User.objects.get(username="member")
+
+    # A's local catalogue entry.
+    area = CatalogueArea.objects.filter(catalogue=c.a.catalogue).order_by("sort_order").first()
+    c.entry = CatalogueEntry(
+        area=area, unit=c.a, code="X91", name=f"矩阵自设目录 {SEARCH_WORD} {WORDS['entry']} {MARKERS['entry']}", description="本单位自设",
+        default_scope=Scope.UNIT_MEMBERS, timing=TimingKind.AD_HOC, deadline_days=7, locale=c.a.locale, sort_order=191,
+    )
+    c.entry.full_clean()
+    c.entry.save()
+    county_entry = c.a.catalogue_entries().filter(unit__isnull=True, default_scope=Scope.PUBLIC).first()
+
+    # Files.
+    Document, Image = get_document_model(), get_image_model()
+    # A's own file collection where units have one (files.py), else the root collection.
+    c.a.refresh_from_db()
+    unit_collection = getattr(c.a, "files_collection", None)
+    in_collection = {"collection": unit_collection} if unit_collection is not None else {}
+    c.doc = Document.objects.create(
+        title=f"矩阵附件 {SEARCH_WORD} {WORDS['doc']} {MARKERS['doc']}",
+        file=ContentFile(f"{MARKERS['doc_bytes']} members-only attachment".encode(), name="mx-att-members.txt"),
+        **in_collection,
+    )
+    c.draft_doc = Document.objects.create(
+        title=f"矩阵草稿附件 {SEARCH_WORD} {WORDS['draft_doc']} {MARKERS['draft_doc']}",
+        file=ContentFile(f"{MARKERS['draft_doc_bytes']} draft attachment".encode(), name="mx-att-draft.txt"),
+        **in_collection,
+    )
+    c.image = Image.objects.create(
+        title=f"矩阵图片 {SEARCH_WORD} {WORDS['image']} {MARKERS['image']}",
+        file=ImageFile(io.BytesIO(_png_with_marker(MARKERS["image_bytes"])), name="mx-figure.png"),
+        **in_collection,
+    )
+
+    # The members-only item (and its Traditional variant, made on publish).
+    members_title = f"矩阵党员事项 {SEARCH_WORD} {WORDS['members']} {MARKERS['members']}"
+    c.members, c.members_revision = _item(
+        c.a, members_title, "mx-item-m", Scope.UNIT_MEMBERS, c.entry, c.officer,
+        body=[
+            ("attachment", {"document": c.doc, "title": ""}),
+            ("image", {"image": c.image, "alt": "图", "caption": ""}),
+        ],
+    )
+    c.members_hant = DisclosureItemPage.objects.get(translation_key=c.members.translation_key, locale=hant)
+    c.members_hant_revision = c.members_hant.latest_revision
+    c.restriction = PageViewRestriction.objects.filter(page=c.members).first()
+
+    # The draft, submitted for review by A's officer.
+    c.draft, c.draft_revision = _item(
+        c.a, f"矩阵草稿事项 {SEARCH_WORD} {WORDS['draft']} {MARKERS['draft']}", "mx-item-d", Scope.PUBLIC, county_entry, c.officer,
+        body=[("attachment", {"document": c.draft_doc, "title": ""})], publish=False,
+    )
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        c.draft.get_workflow().start(c.draft, c.officer)
+    c.workflow_state = WorkflowState.objects.get(object_id=str(c.draft.pk), status=WorkflowState.STATUS_IN_PROGRESS)
+    c.task_state = TaskState.objects.get(workflow_state=c.workflow_state, status=TaskState.STATUS_IN_PROGRESS)
+
+    # A live public item with a secret, unpublished revision.
+    c.pending, _ = _item(c.a, "矩阵公开事项（已发布标题）", "mx-item-p", Scope.PUBLIC, county_entry, c.officer)
+    newer = c.pending.get_latest_revision_as_object()
+    newer.title = f"矩阵待发布修改 {SEARCH_WORD} {WORDS['pending']} {MARKERS['pending']}"
+    newer.summary = f"未发布的修改 {WORDS['pending']} {MARKERS['pending']}"
+    c.pending_revision = newer.save_revision(user=c.officer)
+
+    c.portal_hant = c.portal.get_translation_or_none(hant)
+    c.a_hant = c.a.get_translation_or_none(hant)
+
+    # wagtail-localize objects of the members-only item's variant.
+    from wagtail_localize.models import OverridableSegment, StringSegment, Translation, TranslationSource
+
+    c.translation_source = TranslationSource.objects.filter(object_id=c.members.translation_key).first()
+    c.translation = Translation.objects.filter(source=c.translation_source).first()
+    c.string_segment = StringSegment.objects.filter(source=c.translation_source).first()
+    c.overridable_segment = OverridableSegment.objects.filter(source=c.translation_source).first()
+
+    # Principals: people who must see none of A's secrets.
+    def user(username, *groups):
+        person = User.objects.create_user(username=username, password=f"pw-{username}", first_name=username)
+        person.groups.add(*groups)
+        return person
+
+    c.users = {
+        "member_B": user("mx-member-b", c.b.members_group),
+        "officer_B": user("mx-officer-b", c.b.officers_group, c.b.members_group),
+        "approver_B": user("mx-approver-b", c.b.leading_group, c.b.members_group),
+        "village_officer": user("mx-village-officer", c.village.officers_group),
+    }
+    c.tokens = {key: MemberToken.issue(person, name="matrix")[1] for key, person in c.users.items()}
+    c.tokens["member_A"] = MemberToken.issue(c.member_a, name="matrix")[1]
+
+    rebuild_indexes()
+    return c

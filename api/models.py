@@ -87,6 +87,12 @@ class ContentVersion(models.Model):
             cls.objects.get_or_create(pk=cls.SINGLETON)
 
 
+def person_key(user_id):
+    """A named person's own key in ``Tombstone.audience``: an item's named-people group is
+    deleted with the item, so its tombstone names the people themselves."""
+    return f"user{user_id}"
+
+
 class Tombstone(models.Model):
     """An item that readers who had it must drop: deleted, unpublished, removed (撤除), or no
     longer shown to some audience (its scope narrowed). ``updated_since`` syncs report them.
@@ -105,12 +111,37 @@ class Tombstone(models.Model):
     translation_key = models.UUIDField()
     language_code = models.CharField(max_length=20)
     reason = models.CharField(max_length=12, choices=REASONS)
-    # Whether the public could read the item just before: anonymous syncs only learn of those.
+    # Whether the public could read the item just before (kept for older readers of the table;
+    # ``audience`` says it too).
     was_public = models.BooleanField(default=False)
+    # Who could read it just before: the audience keys of ``disclosure_pages.visibility``
+    # ("public", "login", "group<id>"), space-separated with a space at each end. A sync
+    # hands a tombstone only to readers holding one of them: nobody learns even the id of
+    # an item he could never read.
+    audience = models.TextField(default="", blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "删除记录"
+
+    @staticmethod
+    def audience_text(keys):
+        return f" {' '.join(sorted(keys))} " if keys else ""
+
+    @classmethod
+    def for_reader(cls, reader):
+        """Tombstones of items ``reader`` could read when they left (all of them for a
+        superuser, who reads everything live; the API gives superusers no token)."""
+        from disclosure_pages.visibility import user_audience_keys
+
+        keys = user_audience_keys(reader)
+        if keys is None:
+            return cls.objects.all()
+        keys.append(person_key(reader.pk))
+        held = models.Q(pk__in=[])
+        for key in keys:
+            held |= models.Q(audience__contains=f" {key} ")
+        return cls.objects.filter(held)
 
 
 class PublishedImage(models.Model):

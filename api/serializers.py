@@ -441,7 +441,7 @@ class OtherScriptSerializer(serializers.Serializer):
 class ItemDetailSerializer(ItemSerializer):
     """公开事项 with everything: body as blocks and as HTML, attachments, stages, notes."""
 
-    previous_stage = serializers.IntegerField(source="previous_stage_id", allow_null=True)
+    previous_stage = serializers.SerializerMethodField(help_text="上一阶段事项的 id（本事项的文字）；没有或您无权查看时为 null")
     body = BodyField()
     body_html = serializers.SerializerMethodField(help_text="正文按门户网站的样式渲染的 HTML")
     attachments = serializers.SerializerMethodField()
@@ -456,6 +456,22 @@ class ItemDetailSerializer(ItemSerializer):
     def get_attachments(self, item):
         return AttachmentSerializer(item.attachments, many=True, context=self.context).data
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_previous_stage(self, item):
+        """Only an item the reader may see: a public decision must not give away the id of a
+        members-only pre-disclosure (the page's HTML shows it to its readers only, too). In
+        the item's script where the reader may see it there."""
+        if not item.previous_stage_id:
+            return None
+        linked = DisclosureItemPage.objects.filter(pk=item.previous_stage_id).values("translation_key")
+        steps = visible_pages(DisclosureItemPage.objects.filter(translation_key__in=linked), self.context["reader"])
+        ids = dict(steps.values_list("locale_id", "pk"))
+        return ids.get(item.locale_id) or ids.get(self._locale_of(item.previous_stage_id)) or next(iter(ids.values()), None)
+
+    @staticmethod
+    def _locale_of(page_id):
+        return DisclosureItemPage.objects.filter(pk=page_id).values_list("locale_id", flat=True).first()
+
     @extend_schema_field(StageSerializer(many=True))
     def get_stage_chain(self, item):
         chain = item.stage_chain()
@@ -463,7 +479,9 @@ class ItemDetailSerializer(ItemSerializer):
             return []
         visible = set(visible_pages(DisclosureItemPage.objects.filter(pk__in=[step.pk for step in chain]), self.context["reader"]).values_list("pk", flat=True))
         visible.add(item.pk)
-        return StageSerializer([step for step in chain if step.pk in visible], many=True, context=self.context).data
+        steps = [step for step in chain if step.pk in visible]
+        # The item alone is no chain: an empty one says nothing of stages the reader may not see.
+        return StageSerializer(steps, many=True, context=self.context).data if len(steps) > 1 else []
 
     @extend_schema_field(ChangeNoteSerializer(many=True))
     def get_change_notes(self, item):

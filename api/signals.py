@@ -3,7 +3,8 @@
 - The content version goes up whenever anything the API shows may have changed, so ETags
   and cached responses turn over (``api.caching``).
 - Tombstones are written when a live item leaves an audience: deleted, unpublished,
-  removed (撤除), or its scope narrowed; ``updated_since`` syncs hand them out.
+  removed (撤除), or its scope narrowed; ``updated_since`` syncs hand them out, each only to
+  readers of the audience that could read the item just before (``Tombstone.audience``).
 - The images a page's live version shows are recorded on each full save, as the domain
   records attachments, so the images endpoint lists only images of pages a reader may view.
 """
@@ -11,6 +12,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -31,9 +33,9 @@ from disclosure_pages.models import (
     PortalSettings,
     PublishedAttachment,
 )
-from disclosure_pages.visibility import ANONYMOUS, visible_pages
+from disclosure_pages.visibility import PUBLIC, audience_keys, audience_keys_for, group_key
 
-from .models import ContentVersion, PublishedImage, Tombstone
+from .models import ContentVersion, PublishedImage, Tombstone, person_key
 
 def shown_models():
     """Models whose rows a response may show; a draft saved on a page counts too, which
@@ -90,16 +92,29 @@ def demo_built(sender, **kwargs):
 
 
 def _states(translation_key):
-    """``{pk: (live, scope, takedown, public)}`` of the item's pages in every script."""
-    pages = DisclosureItemPage.objects.filter(translation_key=translation_key)
-    public = set(visible_pages(pages, ANONYMOUS).values_list("pk", flat=True))
-    return {
-        pk: (live, scope, takedown, pk in public)
-        for pk, live, scope, takedown in pages.values_list("pk", "live", "scope", "takedown")
-    }
+    """``{pk: (live, scope, takedown, audience)}`` of the item's pages in every script, the
+    audience being the keys of who may read the page now (``audience_keys``)."""
+    pages = list(DisclosureItemPage.objects.filter(translation_key=translation_key).only(
+        "pk", "path", "depth", "live", "scope", "takedown", "audience_group_id"
+    ))
+    audiences = audience_keys_for(pages)
+    return {page.pk: (page.live, page.scope, page.takedown, _with_people(page, audiences[page.pk])) for page in pages}
 
 
-def _bury(page_id, translation_key, language_code, reason, was_public):
+def _audience(page):
+    return _with_people(page, audience_keys(page))
+
+
+def _with_people(page, keys):
+    """The keys, with an item's own named-people group (deleted with the item) as its people."""
+    if not page.audience_group_id or group_key(page.audience_group_id) not in keys:
+        return keys
+    people = Group.objects.filter(pk=page.audience_group_id).values_list("user", flat=True)
+    return [key for key in keys if key != group_key(page.audience_group_id)] + [person_key(pk) for pk in people if pk]
+
+
+def _bury(page_id, translation_key, language_code, reason, audience):
+    """Record that readers holding one of the ``audience`` keys must drop the page."""
     now = timezone.now()
     Tombstone.objects.filter(at__lt=now - timedelta(days=settings.SUNSHINE_API_TOMBSTONE_DAYS)).delete()
     Tombstone.objects.update_or_create(
@@ -108,7 +123,8 @@ def _bury(page_id, translation_key, language_code, reason, was_public):
             "translation_key": translation_key,
             "language_code": language_code,
             "reason": reason,
-            "was_public": was_public,
+            "was_public": PUBLIC in audience,
+            "audience": Tombstone.audience_text(audience),
             "at": now,
         },
     )
@@ -131,7 +147,7 @@ def bury_what_left(sender, instance, **kwargs):
     del instance._api_states_before
     languages = dict(Locale.objects.values_list("pk", "language_code"))
     for page in DisclosureItemPage.objects.filter(pk__in=before).only("pk", "translation_key", "locale_id", "live", "scope", "takedown"):
-        was_live, old_scope, old_takedown, was_public = before[page.pk]
+        was_live, old_scope, old_takedown, audience = before[page.pk]
         if not was_live or old_takedown == Takedown.REMOVED:
             continue  # nobody had it
         if not page.live:
@@ -142,7 +158,7 @@ def bury_what_left(sender, instance, **kwargs):
             reason = Tombstone.RESTRICTED
         else:
             continue
-        _bury(page.pk, page.translation_key, languages[page.locale_id], reason, was_public)
+        _bury(page.pk, page.translation_key, languages[page.locale_id], reason, audience)
 
 
 @receiver(page_unpublished, sender=DisclosureItemPage)
@@ -152,17 +168,18 @@ def bury_unpublished(sender, instance, **kwargs):
     # live): then the deletion's tombstone says it.
     if DisclosureItemPage.objects.filter(pk=instance.pk, live=True).exists():
         return
-    was_public = instance.scope == Scope.PUBLIC and instance.takedown != Takedown.REMOVED
-    _bury(instance.pk, instance.translation_key, instance.locale.language_code, Tombstone.UNPUBLISHED, was_public)
+    if instance.takedown == Takedown.REMOVED:
+        return  # nobody had it
+    _bury(instance.pk, instance.translation_key, instance.locale.language_code, Tombstone.UNPUBLISHED, _audience(instance))
 
 
 @receiver(pre_delete, sender=DisclosureItemPage)
 def bury_deleted(sender, instance, **kwargs):
     if not instance.live or instance.takedown == Takedown.REMOVED:
         return
-    was_public = visible_pages(DisclosureItemPage.objects.filter(pk=instance.pk), ANONYMOUS).exists()
+    # Before any row goes (Django sends every pre_delete first): the restrictions still say who had it.
     language_code = Locale.objects.filter(pk=instance.locale_id).values_list("language_code", flat=True).first() or ""
-    _bury(instance.pk, instance.translation_key, language_code, Tombstone.DELETED, was_public)
+    _bury(instance.pk, instance.translation_key, language_code, Tombstone.DELETED, _audience(instance))
 
 
 # -- images of live pages -----------------------------------------------------------------

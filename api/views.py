@@ -126,9 +126,9 @@ class DisclosureListView(ApiView):
         return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
     def _tombstones(self, reader, since, language_code):
-        tombstones = Tombstone.objects.filter(at__gt=since, language_code=language_code).order_by("at", "pk")
-        if not reader.is_authenticated:
-            tombstones = tombstones.filter(was_public=True)
+        # Only of items the reader could read just before they left (the public, a member of
+        # another unit, a named person alike): nobody learns even the id of any other.
+        tombstones = Tombstone.for_reader(reader).filter(at__gt=since, language_code=language_code).order_by("at", "pk")
         # What the reader can still see is not gone for them (e.g. a member, after a scope change).
         still_visible = visible_pages(DisclosureItemPage.objects.filter(pk__in=tombstones.values("page_id")), reader)
         return tombstones.exclude(page_id__in=still_visible.values("pk"))

@@ -363,17 +363,29 @@ def image_file_urls(c):
 
 # Query strings added to a route's main request: a search for all secrets, and the ids a view reads from the query.
 def route_query(route, c, bundle):
-    query = {"q": SEARCH_WORD}
+    """The query string of a route's main request: a search for all secrets where a view may search
+    (not the APIs, which refuse unknown parameters), and the ids a view reads from the query."""
     name = route.name or ""
+    is_api = route.key.startswith("api/") or route.key.startswith("admin/api/")
+    query = {} if is_api else {"q": SEARCH_WORD}
+    if name == "api-search":
+        query["q"] = SEARCH_WORD
     if name == "wagtail_bulk_action":
         query["id"] = bundle.page.pk
-    if name in {"wagtailadmin_choose_page_chosen_multiple"} or name.endswith("chosen_multiple"):
-        query["id"] = bundle.page.pk if "page" in name else (c.entry.pk if "catalogueentry" in name else bundle.document.pk)
-    if name.startswith("wagtailadmin_api:pages:"):
-        query.update({"child_of": c.a.pk, "for_explorer": 1, "fields": "*"})
-    if name.startswith("wagtailapi:pages:"):
+    if name.endswith("chosen_multiple") or name.endswith("chosen-multiple"):
+        if "page" in name:
+            query["id"] = bundle.page.pk
+        elif "catalogueentry" in name:
+            query["id"] = c.entry.pk
+        elif "image" in name:
+            query["id"] = c.image.pk
+        else:
+            query["id"] = bundle.document.pk
+    if name in {"wagtailadmin_api:pages:listing"}:
+        query.update({"child_of": c.a.pk, "for_explorer": 1})
+    if name in {"wagtailapi:pages:listing"}:
         query.update({"child_of": c.a.pk, "fields": "*"})
-    if name == "workflows_review_audit" or name == "workflows_review_audit_results":
+    if name in {"workflows_review_audit", "workflows_review_audit_results"}:
         query["unit"] = c.a.pk
     if name.startswith("wagtailadmin_choose_page"):
         query["page_type"] = "wagtailcore.page"
@@ -520,12 +532,16 @@ JSON_ROUTE_KINDS = [
 def _json_kind(node, default):
     meta = node.get("meta") if isinstance(node.get("meta"), dict) else {}
     kind = meta.get("type") or ""
-    if kind == "wagtaildocs.Document" or "download_url" in meta or "download_url" in node:
-        return "document"
-    if kind == "wagtailimages.Image" or "width" in node:
-        return "image"
     if kind:
+        if kind.startswith("wagtaildocs."):
+            return "document"
+        if kind.startswith("wagtailimages."):
+            return "image"
         return "page"
+    if "width" in node and "height" in node:
+        return "image"
+    if "download_url" in meta or "download_url" in node:
+        return "document"
     return default
 
 

@@ -39,6 +39,30 @@ class DisclosureItemForm(WagtailAdminPageForm):
                 self.instance.unit = parent
         if self.instance.unit_id and "catalogue_entry" in self.fields:
             self.fields["catalogue_entry"].queryset = self.instance.unit.catalogue_entries()
+        self._withhold_unseen_choices()
+
+    def _withhold_unseen_choices(self):
+        """A posted id of another unit's item or entry is refused, and not shown back: its chooser would name it."""
+        from workflows.boundary import may_read, visible_catalogue_entries
+
+        from .models import CatalogueEntry
+
+        self.unseen_choices = []
+        user = getattr(self, "for_user", None)
+        if not self.is_bound or user is None:
+            return
+        checks = {
+            "previous_stage": lambda pk: may_read(user, int(pk)),
+            "catalogue_entry": lambda pk: visible_catalogue_entries(user, CatalogueEntry.objects.filter(pk=pk)).exists(),
+        }
+        for name, visible in checks.items():
+            value = self.data.get(self.add_prefix(name))
+            if name in self.fields and value and str(value).isdigit() and not visible(value):
+                self.unseen_choices.append(name)
+        if self.unseen_choices:
+            self.data = self.data.copy()
+            for name in self.unseen_choices:
+                self.data[self.add_prefix(name)] = ""
 
     def _post_clean(self):
         # modelcluster assigns ParentalManyToMany values only on save, after the model's
@@ -50,6 +74,8 @@ class DisclosureItemForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        for name in self.unseen_choices:
+            self.add_error(name, "所选内容不存在，或不属于您所在的单位。")
         if cleaned_data.get("change_kind") == SUBSTANTIVE and not cleaned_data.get("change_note", "").strip():
             self.add_error("change_note", "实质性修改须填写更新说明，发布后将显示在事项页面上。")
         # The model refuses other units' files (files.py); the form shown again must not name them.

@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView, Sni
 from .attachments import check_document_scope
 from .models import Catalogue, CatalogueEntry, DisclosureItemPage
 from .permissions import CatalogueEntryPermissionPolicy
+from workflows.boundary import CatalogueEntryChooserViewSet, CatalogueEntryHistoryView, CatalogueEntryUsageView
 
 hooks.register("before_serve_document", check_document_scope)
 
@@ -108,6 +109,10 @@ class CatalogueEntryViewSet(SnippetViewSet):
     index_view_class = CatalogueEntryIndexView
     edit_view_class = CatalogueEntryEditView
     delete_view_class = CatalogueEntryDeleteView
+    # Other units' local entries are not there for a unit: not in the chooser, their history or usage.
+    chooser_viewset_class = CatalogueEntryChooserViewSet
+    history_view_class = CatalogueEntryHistoryView
+    usage_view_class = CatalogueEntryUsageView
     list_display = [
         "name",
         "code",

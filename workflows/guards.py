@@ -8,6 +8,7 @@ import json
 
 from disclosure_pages.choices import Takedown
 
+from .boundary import may_read
 from .models import DisclosureReviewTask, authors_of_pending_change, self_approval_allowed
 from .units import (
     active_members,
@@ -29,10 +30,20 @@ def is_current_reviewer(user, page):
     return isinstance(task, DisclosureReviewTask) and task.user_can_access_editor(page, user)
 
 
+def refuse_unseen(user, page, verb="修改"):
+    """Someone who may not read ``page`` (another unit's) is told nothing about it: not even its title."""
+    if may_read(user, page):
+        return None
+    return f"该内容不存在或不属于您所在的单位，您只能{verb}本单位的内容。"
+
+
 def refuse_outside_own_unit(user, page, verb="修改"):
     """Officers and leading groups work in their own unit only (the county office sees all)."""
     if may_manage(user, page) or is_current_reviewer(user, page):
         return None
+    unseen = refuse_unseen(user, page, verb)
+    if unseen:
+        return unseen
     unit = owning_unit(page)
     if reach_of(user).sees_everything:
         return f"“{page.get_admin_display_title()}”属于{_unit_name(unit)}。县委党务公开办可以查看各单位的内容，但只能由本单位{verb}；如需修改，请在县级审核时退回。"

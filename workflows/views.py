@@ -17,6 +17,7 @@ from disclosure_pages.models import DisclosureItemPage
 
 from . import guards
 from . import models as outcomes
+from .boundary import NOT_YOURS, may_read
 from .forms import TakedownRequestForm
 from .takedowns import VERBS, request_takedown
 from .units import may_see
@@ -53,6 +54,10 @@ class ActionOutcomeView(View):
         task_state = get_object_or_404(TaskState, pk=task_state_id).specific
         workflow_state = task_state.workflow_state
         page = workflow_state.content_object.specific
+        if not may_read(request.user, page):
+            # Anyone in the admin may type any id here: tell them nothing about another unit's item.
+            messages.error(request, NOT_YOURS)
+            return redirect("wagtailadmin_home")
         title = page.get_admin_display_title()
         outcome = request.GET.get("outcome", "")
         where = describe_position(workflow_state)

@@ -12,6 +12,7 @@ from wagtail.log_actions import LogFormatter
 from disclosure_pages.choices import Stage, Takedown
 from disclosure_pages.models import DisclosureItemPage
 
+from . import boundary  # noqa: F401 (the admin hooks that keep other units' pages out of sight)
 from . import guards
 from .panels import AwaitingMyReviewPanel, CountyOverviewPanel, MySubmissionsPanel
 from .takedowns import REQUESTED, TOOK_EFFECT, VERBS, pending_takedown

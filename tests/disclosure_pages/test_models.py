@@ -102,7 +102,7 @@ class ItemValidationTests(TestCase):
         errors = validation_errors(self.t.township, stage=Stage.DECISION, previous_stage=other)
         self.assertEqual(
             errors["previous_stage"],
-            ["关联的上一阶段事项“石桥镇村级活动场所建设方案（征求意见稿）”属于其他单位，只能关联本单位同一事项的其他阶段。"],
+            ["所关联的上一阶段事项属于其他单位，只能关联本单位同一事项的其他阶段。"],
         )
 
     def test_wrong_stage_order(self):

@@ -12,6 +12,8 @@ from docx.oxml.text.paragraph import CT_P
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from .limits import check_archive, check_document_part
+
 TEXT, HTML, DOCX = "txt", "html", "docx"
 KINDS = {".txt": TEXT, ".html": HTML, ".htm": HTML, ".docx": DOCX}
 _ADVICE = {
@@ -100,12 +102,16 @@ def _docx_text(data):
 
     Only the main document part is parsed, with python-docx's XML layer: loading the whole
     package (styles, theme, settings, fonts) costs several times more and holds no text.
+    The archive is held to ``importer.limits`` first.
     """
+    check_archive(data)  # the zip's own figures, before anything is unpacked (zip bombs)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             relationships = ElementTree.fromstring(archive.read("_rels/.rels"))
             target = next(rel.get("Target") for rel in relationships if rel.get("Type") == _OFFICE_DOCUMENT)
-            body = parse_xml(archive.read(target.lstrip("/"))).body
+            part = archive.getinfo(target.lstrip("/"))
+            check_document_part(part)
+            body = parse_xml(archive.read(part)).body
         lines = []
         for element in body.iterchildren():
             if isinstance(element, CT_P):

@@ -93,6 +93,16 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def human_size(size):
+    """A byte count as people read it: ``512 字节``, ``1.2 KB``, ``408.0 MB``."""
+    if size < 1024:
+        return f"{size} 字节"
+    for unit in ("KB", "MB", "GB", "TB"):
+        size /= 1024
+        if size < 1024 or unit == "TB":
+            return f"{size:.1f} {unit}"
+
+
 def _width(text):
     return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
 

@@ -34,6 +34,7 @@ from disclosure_pages.choices import Scope, Stage
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 
 from .documents import AUTO_SCRIPT, body_html, prepare_document
+from .limits import LimitExceeded, check_file_size
 from .models import ImportedDocument
 from .readers import SkippedFile, UnreadableFile
 from .report import (
@@ -254,7 +255,7 @@ class DocumentImporter:
             self._import(path, result)
         except SkippedFile as skipped:
             result.status, result.reason = SKIPPED, str(skipped)
-        except UnreadableFile as unreadable:
+        except (UnreadableFile, LimitExceeded) as unreadable:
             result.status, result.reason = FAILED, str(unreadable)
         except ValidationError as invalid:
             result.status, result.reason = FAILED, f"数据校验未通过：{_validation_message(invalid)}"
@@ -267,6 +268,7 @@ class DocumentImporter:
             raise UnreadableFile("文件不存在。" if not path.exists() else "不是文件。")
         source = str(path.resolve())
         try:
+            check_file_size(path)  # before reading it
             data = path.read_bytes()
         except OSError as error:
             raise UnreadableFile(f"无法读取文件：{error.strerror or error}。") from None

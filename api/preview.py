@@ -12,14 +12,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Revision
 
+from cms.params import is_id
 from disclosure_pages.models import DisclosureItemPage
 
-from .errors import ApiError
+from .errors import ApiError, keep_404s
 
 SALT = "api.preview"
 
@@ -55,7 +55,10 @@ def previewed_documents(item):
 
 def issue_preview_token(request, page_id):
     """Admin view: a preview token for the latest revision of an item the user may edit."""
-    item = get_object_or_404(DisclosureItemPage, pk=page_id)
+    item = DisclosureItemPage.objects.filter(pk=page_id).first() if is_id(page_id) else None
+    if item is None:
+        keep_404s(request)  # a JSON 404, not a redirect under /zh-hans/
+        return JsonResponse({"code": "page_not_found", "message": "没有这个事项。"}, status=404, json_dumps_params={"ensure_ascii": False})
     if not item.permissions_for_user(request.user).can_edit():
         return JsonResponse({"code": "permission_denied", "message": "您不能编辑该事项，不能预览。"}, status=403)
     revision = item.get_latest_revision()

@@ -86,6 +86,15 @@ class OutOfRangeIntegersTests(ProductionClientMixin, CountyTestCase):
                 self.assertIn(response.status_code, (400, 404))
                 self.assertJsonError(response, response.status_code)
 
+    def test_an_editors_preview_token_for_an_id_beyond_any_row_is_a_json_404(self):
+        from tests.factories import make_user
+
+        client = Client(raise_request_exception=False)
+        client.force_login(make_user("cgz-officer", self.t.township.officers_group))
+        for page_id in (HUGE, "99999999999999999999", "2147483648"):
+            with self.subTest(page_id=page_id):
+                self.assertJsonError(client.get(f"/admin/api-preview/{page_id}/"), 404, "page_not_found")
+
     def test_the_same_for_a_member(self):
         self.assertJsonError(self.client_get(f"/api/v2/disclosures/{HUGE}/", "cgz"), 404)
         self.assertJsonError(self.client_get("/api/v2/disclosures/", "cgz", unit=HUGE), 400, "invalid_parameter")

@@ -402,7 +402,9 @@ class DisclosureItemPage(
         chain = self.stage_chain()
         visible_ids = set(visible_pages(DisclosureItemPage.objects.filter(pk__in=[i.pk for i in chain]), request.user).values_list("pk", flat=True))
         visible_ids.add(self.pk)
-        context["stage_chain"] = [item for item in chain if item.pk in visible_ids] if len(chain) > 1 else []
+        steps = [item for item in chain if item.pk in visible_ids]
+        # The item alone is no chain: a box holding only it would say there are stages the reader may not see.
+        context["stage_chain"] = steps if len(steps) > 1 else []
         context["change_notes"] = self.change_notes.order_by("-date", "-pk")
         return context
 

@@ -398,7 +398,7 @@ def extra_requests(c):
     api = "api/v2/disclosures/"
     extras = [
         (api, "/api/v2/disclosures/", {"unit": c.a.pk, "descendants": "true", "limit": 100}),
-        (api, "/api/v2/disclosures/", {"unit": c.a.pk, "updated_since": "2000-01-01T00:00:00Z", "tombstones": "true"}),
+        (api, "/api/v2/disclosures/", {"unit": c.a.pk, "updated_since": "2000-01-01T00:00:00Z"}),
         (api, "/api/v2/disclosures/", {"entry": c.entry.pk, "locale": "zh-hant"}),
         ("api/v2/search/", "/api/v2/search/", {"q": WORDS["members"]}),
         ("api/v2/search/", "/api/v2/search/", {"q": SEARCH_WORD, "unit": c.a.code, "locale": "zh-hant"}),
@@ -406,7 +406,8 @@ def extra_requests(c):
         ("api/v2/catalogue/", "/api/v2/catalogue/", {"unit": c.a.pk}),
         ("api/v2/preview/", "/api/v2/preview/", {"token": "x" * 40}),
         ("api/v2/^pages/", "/api/v2/pages/", {"descendant_of": c.a.pk, "type": "disclosure_pages.DisclosureItemPage", "fields": "*"}),
-        ("api/v2/^pages/", "/api/v2/pages/", {"search": SEARCH_WORD}),
+        ("api/v2/^pages/", "/api/v2/pages/", {"id": c.members.pk, "fields": "*"}),
+        ("api/v2/^pages/", "/api/v2/pages/", {"child_of": c.a_hant.pk if c.a_hant else c.a.pk, "fields": "*"}),
         ("api/v2/^pages/find/", "/api/v2/pages/find/", {"html_path": c.members.url}),
         ("api/v2/^images/", "/api/v2/images/", {"fields": "*", "limit": 100}),
         ("api/v2/^documents/", "/api/v2/documents/", {"fields": "*", "limit": 100}),

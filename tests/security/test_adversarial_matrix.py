@@ -35,6 +35,7 @@ REPORTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
 def write_report(title, findings, runner, extra=""):
+    findings[:] = list({(f.route, f.principal, f.url, f.what): f for f in findings}.values())
     lines = [f"# {title}", f"requests: {runner.stats.requests}, seconds in views: {runner.stats.seconds:.1f}", extra]
     by_route = {}
     for finding in findings:

@@ -116,7 +116,7 @@ def readable_pages_in_the_explorer(parent_page, pages, request):
 # The URL keyword arguments that name a page in Wagtail's admin routes.
 PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
 # Routes whose ``pk`` is a page.
-PAGE_PK_ROUTES = {"wagtailadmin_pages:revisions_compare"}
+PAGE_PK_ROUTES = {"wagtailadmin_pages:revisions_compare", "wagtailadmin_api:pages:detail", "wagtailadmin_api:pages:action"}
 # The workflow's own views refuse (without naming the page) and say why: ``guards.py``.
 SELF_GUARDED = {"workflows_takedown_request", "workflows_next_stage"}
 
@@ -157,13 +157,17 @@ class UnitBoundaryMiddleware:
                 page_id = int(page_id)
             except (TypeError, ValueError):
                 continue
-            if Page.objects.filter(pk=page_id).exists() and not may_read(user, page_id):
+            if not may_read(user, page_id) and Page.objects.filter(pk=page_id).exists():
                 return permission_denied(request)
 
         if match.view_name == "wagtailadmin_choose_page_chosen_multiple":
             _with_ids(request, readable_ids(user, request.GET.getlist("id")))
-        elif match.view_name == "wagtail_bulk_action" and view_kwargs.get("app_label") == "wagtailcore":
-            self._filter_bulk_pages(request, user, view_kwargs)
+        elif match.view_name == "wagtail_bulk_action":
+            model = (view_kwargs.get("app_label"), view_kwargs.get("model_name"))
+            if model == ("wagtailcore", "page"):
+                self._filter_bulk_pages(request, user, view_kwargs)
+            elif model == ("disclosure_pages", "catalogueentry"):
+                self._filter_bulk_entries(request, user)
         substitute = substitutes().get(match.view_name)
         if substitute is not None:
             return substitute(request, *view_args, **view_kwargs)
@@ -182,6 +186,15 @@ class UnitBoundaryMiddleware:
             except ObjectDoesNotExist:
                 ids = []
         _with_ids(request, readable_ids(user, ids))
+
+    def _filter_bulk_entries(self, request, user):
+        from disclosure_pages.models import CatalogueEntry
+
+        entries = CatalogueEntry.objects.all()
+        ids = request.GET.getlist("id")
+        if "all" not in ids:
+            entries = entries.filter(pk__in=[pk for pk in ids if pk.isdigit()])
+        _with_ids(request, list(visible_catalogue_entries(user, entries).values_list("pk", flat=True)))
 
 
 def substitutes():

@@ -19,6 +19,7 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from wagtail.models import TaskState
 
+from chinese.conversion import convert
 from disclosure_pages.choices import Scope
 from disclosure_pages.models import CatalogueEntry
 from tests.factories import build_tree, make_item, make_user, reload
@@ -35,15 +36,18 @@ QUERIES = ["城关镇", "东关村", "机密", DRAFT, MEMBERS_ONLY, VILLAGE_DRAF
 
 
 def variants(text):
-    """``text`` as it may appear in a response: plain, or escaped in JSON."""
-    return {text, json.dumps(text)[1:-1]}
+    """``text`` as it may appear in a response: plain or escaped in JSON, in either script (the Traditional variant)."""
+    forms = set()
+    for script in (text, convert(text, "s2tw")):
+        forms |= {script, json.dumps(script)[1:-1]}
+    return forms
 
 
 def _short(data):
     """The request data worth printing in a failure: not a whole editor form."""
     if not data:
         return ""
-    return {key: value for key, value in data.items() if key in ("q", "id", "page_type", "outcome", "previous_stage", "unit")}
+    return {key: value for key, value in data.items() if key in ("q", "id", "childOf", "page_type", "outcome", "previous_stage", "unit")}
 
 
 class BoundaryTestCase(TestCase):
@@ -344,13 +348,54 @@ class PageRouteTests(BoundaryTestCase):
 
         self.each_outsider(urls)
 
+    def test_translation_routes(self):
+        from wagtail_localize.models import Translation, TranslationSource
+
+        sources = list(TranslationSource.objects.filter(object_id__in=[p.translation_key for p in self.hidden_pages()]))
+        translations = list(Translation.objects.filter(source__in=sources))
+        self.assertTrue(translations)  # the members-only item is live: it has a Traditional variant
+
+        def urls(name, titles):
+            for source in sources:
+                yield reverse("wagtail_localize:update_translations", args=[source.pk]), "get", None
+            for translation in translations:
+                for url_name in ("download_pofile", "preview_translation", "stop_translation", "machine_translate"):
+                    yield reverse(f"wagtail_localize:{url_name}", args=[translation.pk]), "get", None
+            for page in self.hidden_pages():
+                variant = page.get_translations().first()
+                if variant is not None:
+                    for url_name in ("history", "view_draft", "edit"):
+                        yield reverse(f"wagtailadmin_pages:{url_name}", args=[variant.pk]), "get", None
+
+        self.each_outsider(urls)
+
     def test_bulk_actions(self):
         def urls(name, titles):
             ids = [page.pk for page in self.hidden_pages()]
-            for action in ("delete", "move", "publish", "unpublish", "add_to_collection"):
+            for action in ("delete", "move", "publish", "unpublish"):
                 yield reverse("wagtail_bulk_action", args=["wagtailcore", "page", action]), "get", {"id": ids}
+                yield reverse("wagtail_bulk_action", args=["wagtailcore", "page", action]), "get", {
+                    "id": "all", "childOf": self.t.township.pk
+                }
+                yield reverse("wagtail_bulk_action", args=["wagtailcore", "page", action]), "get", {
+                    "id": "all", "childOf": self.t.village1.pk
+                }
+                yield reverse("wagtail_bulk_action", args=["wagtailcore", "page", action]), "get", {"id": "all", "q": "城关镇"}
+            entries = reverse("wagtail_bulk_action", args=["disclosure_pages", "catalogueentry", "delete"])
+            yield entries, "get", {"id": [self.local_entry.pk]}
+            yield entries, "get", {"id": "all"}
 
         self.each_outsider(urls)
+
+
+    def test_bulk_actions_on_ones_own_pages_still_list_them(self):
+        self.client.force_login(self.p["officer"])
+        url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+        for data in ({"id": [self.draft.pk, self.members_only.pk]}, {"id": "all", "childOf": self.t.township.pk}):
+            response = self.client.get(url, data)
+            self.assertContains(response, DRAFT)
+            self.assertContains(response, MEMBERS_ONLY)
+            self.assertNotContains(response, VILLAGE_DRAFT)
 
 
 class ReportTests(BoundaryTestCase):

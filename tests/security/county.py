@@ -49,6 +49,7 @@ class Secret:
     marker: str  # unique ASCII text in its title/name (and body, file bytes)
     what: str  # "title", "file bytes"
     admin_only: bool = False  # a secret only inside /admin/ (public on the portal)
+    url_part: bool = False  # a piece of the secret's URL: not a leak in the answer to that very URL
 
 
 MARKERS = {
@@ -75,6 +76,12 @@ SECRETS = [
     Secret("draft_doc_bytes", MARKERS["draft_doc_bytes"], "bytes of a draft's document"),
     Secret("image", MARKERS["image"], "title of a members-only item's image"),
     Secret("image_bytes", MARKERS["image_bytes"], "bytes of a members-only item's image (original)"),
+    # Their URLs: a page that links or embeds them (e.g. <img src> of the image) shows they exist.
+    Secret("members_url", "/mx-item-m/", "URL of the members-only item", url_part=True),
+    Secret("draft_url", "/mx-item-d/", "URL of the draft", url_part=True),
+    Secret("doc_url", "mx-att-members", "URL of the members-only item's document", url_part=True),
+    Secret("draft_doc_url", "mx-att-draft", "URL of the draft's document", url_part=True),
+    Secret("image_url", "mx-figure", "URL of the members-only item's image (original or rendition)", url_part=True),
 ]
 
 

@@ -184,7 +184,7 @@ class AdversarialMatrixTests(TestCase):
                     chosen = [bundles[(route_index + principal_index) % len(bundles)]]
                 for bundle in chosen:
                     try:
-                        urls = m.build_urls(route, c, bundle, full=FULL)
+                        urls = m.build_urls(route, c, bundle)
                     except m.Unfillable:
                         continue  # reported by the coverage test
                     query = m.route_query(route, c, bundle)

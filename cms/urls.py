@@ -25,6 +25,8 @@ if settings.DEBUG:
     # disclosure_pages' (their storage's URLs lead there), so their pages' scope is checked.
 
 urlpatterns += i18n_patterns(
+    # Members sign in and out on the portal, in either script (officers at /admin/).
+    path("", include("disclosure_pages.account_urls")),
     path("", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

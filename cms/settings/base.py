@@ -129,8 +129,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "wagtailcore_login"
-WAGTAIL_FRONTEND_LOGIN_URL = "/admin/login/"
+# Members sign in on the portal (disclosure_pages/accounts.py), in the script they are
+# reading: a URL name, reversed under the active language's prefix. Restricted pages and
+# documents send readers there; officers sign in at /admin/login/ (Wagtail's own).
+LOGIN_URL = "portal_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "portal_login"
+# Wrong passwords on the portal's sign-in: after this many within the lockout time (seconds)
+# the account name and the address wait (counted in the cache: use REDIS_URL with several processes).
+SUNSHINE_LOGIN_ATTEMPTS = 5
+SUNSHINE_LOGIN_LOCKOUT_SECONDS = 15 * 60
 
 # ---------------------------------------------------------------------------
 # Languages: Simplified is the default; Traditional is the other script.

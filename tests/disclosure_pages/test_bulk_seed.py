@@ -4,6 +4,7 @@ the site serves them (members-only ones only to members), and editing goes on no
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.management import call_command
@@ -76,7 +77,7 @@ class BulkSeedTests(TestCase):
                 self.assertEqual(set(restriction.groups.all()), set(item.audience_groups()))
                 response = self.client.get(item.url)
                 self.assertEqual(response.status_code, 302)
-                self.assertEqual(urlsplit(response["Location"]).path, settings.WAGTAIL_FRONTEND_LOGIN_URL)
+                self.assertEqual(urlsplit(response["Location"]).path, resolve_url(settings.WAGTAIL_FRONTEND_LOGIN_URL))
         self.assertFalse(PageViewRestriction.objects.filter(page__in=[i for i in self.items if i.scope == Scope.PUBLIC]).exists())
 
     def test_a_member_of_the_unit_reads_its_members_only_items(self):

@@ -53,7 +53,8 @@ SEES = {
 
 SECRET_BYTES = b"%PDF-1.4 QX-CGZ members-only rectification list, 12 measures"
 PUBLIC_BYTES = b"%PDF-1.4 QX-CGZ public theme day notice"
-LOGIN_URL = settings.WAGTAIL_FRONTEND_LOGIN_URL
+# The members' sign-in in the default script (a URL name in the settings).
+LOGIN_URL = "/zh-hans/account/login/"
 
 
 def can_open(item, user):

@@ -320,6 +320,11 @@ class DisclosureItemPage(
         return self.takedown == Takedown.REMOVED
 
     @property
+    def comment_period_open(self):
+        """Whether a pre-disclosure item is still taking comments (the deadline day included)."""
+        return bool(self.comment_deadline) and self.comment_deadline >= timezone.localdate()
+
+    @property
     def next_stage(self):
         """The stage that continues this item's matter, or ``None`` (results and other items end it)."""
         return NEXT_STAGE.get(Stage(self.stage))

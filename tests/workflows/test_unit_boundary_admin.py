@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
-from wagtail.models import TaskState
+from wagtail.models import Page, TaskState
 
 from chinese.conversion import convert
 from disclosure_pages.choices import Scope
@@ -195,6 +195,20 @@ class ChooserTests(BoundaryTestCase):
                 for title in titles:
                     search = self.client.get(reverse("wagtailadmin_choose_page_search"), {"q": title[:3]})
                     self.assertContains(search, title)
+
+    def test_officers_navigate_the_chooser_from_the_root_to_their_unit(self):
+        self.client.force_login(self.p["officer2"])
+
+        def listed(url, **params):
+            return self.client.get(url, params).json()["html"]
+
+        self.assertIn(self.t.portal.title, listed(reverse("wagtailadmin_choose_page")))
+        county = listed(reverse("wagtailadmin_choose_page_child", args=[self.t.county.pk]))
+        self.assertIn(self.t.township2.title, county)
+        self.assertNotIn(self.t.township.title, county)
+        # Opened for items, it starts at the user's own unit, not where every unit's items meet.
+        typed = self.client.get(reverse("wagtailadmin_choose_page"), {"page_type": "disclosure_pages.disclosureitempage"})
+        self.assertIn(typed.json()["parent_page_id"], (self.t.township2.pk, Page.get_first_root_node().pk))
 
     @override_settings(SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES=True)
     def test_with_the_setting_township_officers_choose_their_villages_pages(self):

@@ -420,6 +420,10 @@ def extra_requests(c):
         ("admin/documents/", "/admin/documents/", {"collection_id": c.doc.collection_id}),
         ("admin/images/", "/admin/images/", {"collection_id": c.image.collection_id}),
         ("sitemap.xml", "/sitemap.xml", {}),
+        # The image file view asked for other files under MEDIA_ROOT: the documents (whose own view checks their item).
+        ("files/<path:name>", "/files/" + c.doc.file.name, {}),
+        ("files/<path:name>", "/files/original_images/../" + c.draft_doc.file.name, {}),
+        ("files/<path:name>", "/files/original_images/%2e%2e/" + c.doc.file.name, {}),
         ("admin/documents/chooser/results/", "/admin/documents/chooser/results/", {"q": WORDS["doc"]}),
         ("admin/images/chooser/results/", "/admin/images/chooser/results/", {"q": WORDS["image"]}),
         ("admin/choose-page/search/", "/admin/choose-page/search/", {"q": WORDS["draft"], "page_type": "wagtailcore.page"}),

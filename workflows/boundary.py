@@ -18,8 +18,8 @@ the registered policy; the hooks below add the chooser and the explorer.
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Q
 from django.urls import reverse
-from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail import hooks
+from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views.chooser import BrowseView, page_models_from_string
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import Page
@@ -117,8 +117,9 @@ def readable_pages_in_the_explorer(parent_page, pages, request):
 PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
 # Routes whose ``pk`` is a page.
 PAGE_PK_ROUTES = {"wagtailadmin_pages:revisions_compare", "wagtailadmin_api:pages:detail", "wagtailadmin_api:pages:action"}
-# The workflow's own views refuse (without naming the page) and say why: ``guards.py``.
-SELF_GUARDED = {"workflows_takedown_request", "workflows_next_stage"}
+# Views of ours that refuse on their own without naming the page, and say why: the workflow's
+# (``guards.py``) and the headless preview token (a JSON answer, ``api/preview.py``).
+SELF_GUARDED = {"workflows_takedown_request", "workflows_next_stage", "api_preview_token"}
 
 
 def _with_ids(request, ids):

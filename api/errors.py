@@ -136,3 +136,9 @@ def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE
         return defaults.page_not_found(request, exception, template_name)
     keep_404s(request)
     return _json(404, "not_found", "未找到该资源。")
+
+
+def bad_request(request):
+    """A 400 for a parameter a query could not hold (``cms.middleware.BadInputMiddleware``)."""
+    keep_404s(request)
+    return _json(400, "invalid_parameter", "参数有误：数值超出范围或格式不对。")

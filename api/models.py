@@ -137,7 +137,8 @@ class Tombstone(models.Model):
         keys = user_audience_keys(reader)
         if keys is None:
             return cls.objects.all()
-        keys.append(person_key(reader.pk))
+        if reader.is_authenticated:
+            keys = [*keys, person_key(reader.pk)]
         held = models.Q(pk__in=[])
         for key in keys:
             held |= models.Q(audience__contains=f" {key} ")

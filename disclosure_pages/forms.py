@@ -37,6 +37,10 @@ class DisclosureItemForm(WagtailAdminPageForm):
             if isinstance(parent, UnitPage):
                 # The model validates the 文号 and stage link against the unit.
                 self.instance.unit = parent
+        if self.instance.pk is None and "slug" in self.fields:
+            # A new item's URL comes from its index number, given as it is first saved.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "新事项留空即可：保存时按索引号生成网址（如 2026-00001），简体、繁体版本相同。"
         if self.instance.unit_id and "catalogue_entry" in self.fields:
             self.fields["catalogue_entry"].queryset = self.instance.unit.catalogue_entries()
         self._withhold_unseen_choices()

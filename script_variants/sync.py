@@ -50,7 +50,7 @@ from wagtail_localize.models import (
 from wagtail_localize.segments import RelatedObjectSegmentValue, StringSegmentValue
 from wagtail_localize.segments.ingest import ingest_segments
 
-from disclosure_pages.models.behaviours import AudienceScopeMixin
+from disclosure_pages.models.behaviours import AudienceScopeMixin, IndexNumberMixin
 
 from . import segments as bookkeeping
 from .machine_translator import SIMPLIFIED, TRADITIONAL, OpenCCTranslator
@@ -255,12 +255,13 @@ def _sync_page(instance, original, variant, source, source_locale, target, segme
         # replaces it, which rewrites the URL path and leaves an automatic redirect from an
         # address that was never published.
         template = copy.copy(original)
-        template.slug = _first_slug(segments) or original.slug
+        template.slug = original.slug if _keeps_source_slug(original) else (_first_slug(segments) or original.slug)
         variant = template.copy_for_translation(target, copy_parents=False)
     stored_slug = variant.slug
     copy_synchronised_fields(original, variant)
     ingest_segments(original, variant, source_locale, target, segments)
-    variant.slug = _variant_slug(variant, stored_slug)
+    # An item's variant keeps the slug it was made with, its source's: one URL in both scripts.
+    variant.slug = stored_slug if _keeps_source_slug(original) else _variant_slug(variant, stored_slug)
     if not isinstance(variant, AudienceScopeMixin):
         # Items derive their view restriction from their scope on every full save (in the
         # same transaction as the live row); other pages copy their source's.
@@ -282,6 +283,13 @@ def _sync_page(instance, original, variant, source, source_locale, target, segme
         del variant.scope_copied_from_source, variant.published_by_variant_sync
     TranslationLog.objects.create(source=source, locale=target, revision=revision)
     return variant
+
+
+def _keeps_source_slug(page):
+    """Items (anything with an index number) have one slug in both scripts: a new variant
+    gets its source's (``2026-00001``, from the index number), and keeps it. A Chinese slug
+    converted and slugified came out as ``2026`` from ``2026年…``."""
+    return isinstance(page, IndexNumberMixin)
 
 
 def _first_slug(segments):

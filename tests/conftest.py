@@ -32,3 +32,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A request to a /zh-hant/ page leaves Traditional active in the thread (LocaleMiddleware
+    does not undo it): the next test must not get Traditional choice labels and messages."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

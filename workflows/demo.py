@@ -52,7 +52,7 @@ def _demo_item(township, number, title, summary, importance, scope, fate, days, 
     today = timezone.localdate()
     item = DisclosureItemPage(
         title=title,
-        slug=f"review-demo-{number}",
+        slug="",  # the index number's, as every new item (DisclosureItemPage.save)
         summary=summary,
         body=[("rich_text", f"<p>{summary}</p><p>（演示内容）</p>")],
         scope=scope,

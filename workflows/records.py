@@ -27,6 +27,20 @@ def approval_record(page):
     """
     if page is None or not page.pk or not page.live or not page.live_revision_id:
         return None
+    record = _record(page, page)
+    if record is None and getattr(page, "translation_key", None):
+        # The variant in the other script is made and published from its source by the
+        # sync (script_variants), never reviewed itself: it shows its source's review.
+        others = type(page).objects.filter(translation_key=page.translation_key, live=True).exclude(pk=page.pk)
+        for source in others.exclude(live_revision=None):
+            record = _record(source, page)
+            if record is not None:
+                break
+    return record
+
+
+def _record(page, shown):
+    """The record of ``page``'s review, with the unit names of ``shown`` (its script)."""
     states = WorkflowState.objects.for_instance(page).filter(status=WorkflowState.STATUS_APPROVED).order_by("-created_at")
     workflow_state = states.first()
     if workflow_state is None:
@@ -37,7 +51,7 @@ def approval_record(page):
     )
     if unit_state is None:
         return None
-    unit, county = owning_unit(page), county_unit(page)
+    unit, county = owning_unit(shown), county_unit(shown)
     record = ApprovalRecord(
         unit_name=f"{unit.display_name}领导小组" if unit else "本单位领导小组",
         unit_approved_on=localtime(unit_state.finished_at).date(),

@@ -590,7 +590,7 @@ class DemoBuilder:
         published = self._published_at(date, rng)
         item = DisclosureItemPage(
             title=draft.title[:255],
-            slug=f"{date.year}-{sequence:04d}",
+            slug="",  # the index number's (2026-00001), given with it as the item is saved
             summary=draft.summary[:500],
             body=[{"type": kind, "value": value, "id": self._uuid(rng)} for kind, value in draft.blocks],
             catalogue_entry=entry,

@@ -85,6 +85,7 @@ class BulkItemWriter:
         for year, items_of_year in by_year.items():
             for item, number in zip(items_of_year, reserve_index_numbers(unit.code, year, len(items_of_year)), strict=True):
                 item.index_number = number
+                item.slug = item.index_slug  # as a new item's save gives it (DisclosureItemPage.save)
 
     def _audience(self, item, named_units):
         """The ids of the groups that may view ``item`` (None: everyone), by the model's own rule.

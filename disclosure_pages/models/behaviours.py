@@ -202,4 +202,18 @@ class IndexNumberMixin(models.Model):
             return True
         year = (on_date or timezone.localdate()).year
         self.index_number = IndexNumberSequence.allocate(unit_code, year)
+        self.index_number_allocated = True  # a new document (not a translation): see index_slug
         return bool(numbers)
+
+    # Set on the instance whose save has just drawn its index number from the sequence.
+    index_number_allocated = False
+
+    @property
+    def index_slug(self):
+        """The short URL slug of the index number: ``CGZ/2026-00001`` → ``2026-00001`` (the
+        unit's code is already in the URL, as its page's slug); empty without a number."""
+        return index_number_slug(self.index_number)
+
+
+def index_number_slug(index_number):
+    return (index_number or "").rsplit("/", 1)[-1].lower()

@@ -6,7 +6,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model, get_document_model_string
 from wagtail.fields import StreamField
@@ -77,7 +77,9 @@ class DisclosureItemPage(
     ]
     template = "disclosure_pages/disclosure_item_page.html"
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        # The slug is not made from the title: a new item's is its index number's (save()).
+        TitleFieldPanel("title", targets=[]),
         FieldPanel("summary"),
         FieldPanel("catalogue_entry"),
         FieldRowPanel([FieldPanel("document_number"), FieldPanel("document_date"), FieldPanel("publish_date")]),
@@ -235,6 +237,8 @@ class DisclosureItemPage(
                 has_translations = None
                 if self.unit is not None:
                     has_translations = self.ensure_index_number(self.unit.code, self.document_date)
+                    if adding and self.index_number_allocated:
+                        self._slug_from_index_number()
             super().save(*args, **kwargs)
             if full_save:
                 if not (adding and self.is_public):  # a new page has no restriction to remove
@@ -243,6 +247,19 @@ class DisclosureItemPage(
                     self.sync_scope_to_translations()
                 self.record_published_attachments(adding=adding)
                 record_shown_images(self, "body", adding=adding)
+
+    def _slug_from_index_number(self):
+        """A new item's URL is its index number's: ``…/cgz/2026-00001/``, short, readable and
+        the same in both scripts (the variant keeps it: script_variants.sync). The slug
+        Wagtail would make from the title (the whole Chinese title, percent-encoded in the
+        URL) or none at all gives way to it; an ASCII slug somebody chose is kept. Items that
+        exist keep their URLs."""
+        if self.slug and self.slug.isascii():
+            return
+        from wagtail.coreutils import find_available_slug
+
+        parent = self.unit if self.unit is not None and self.unit.path == self.path[: -self.steplen] else self.get_parent()
+        self.slug = find_available_slug(parent, self.index_slug, ignore_page_id=self.pk)
 
     def copy(self, *args, **kwargs):
         # Wagtail copies the source's view restriction next to the one the copy's own save

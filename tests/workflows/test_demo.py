@@ -27,7 +27,7 @@ class ReviewDemoTests(TestCase):
         self.assertEqual(sum(isinstance(task, UnitApprovalTask) for task in waiting), 2)
         self.assertEqual(sum(isinstance(task, CountyReviewTask) for task in waiting), 2)
         self.assertEqual(self.states(WorkflowState.STATUS_NEEDS_CHANGES).count(), 1)
-        approved = DisclosureItemPage.objects.get(slug="review-demo-6", locale__language_code="zh-hans")
+        approved = DisclosureItemPage.objects.get(title="关于表彰2024年度优秀共产党员的决定", locale__language_code="zh-hans")
         self.assertTrue(approved.live)
 
     def test_the_demo_logins_see_their_panels(self):

@@ -42,3 +42,22 @@ class ApprovalRecordTests(ReviewTestCase):
         approve(self.client, item)
         edit_and_publish(reload(item), summary="由管理员直接发布的修改")
         self.assertNotContains(self.page(item), "审核记录")
+
+    def test_the_traditional_variant_shows_the_same_record_in_its_script(self):
+        from wagtail.models import Locale
+
+        item = self.submit(title="城关镇党委换届选举结果", importance="important")
+        self.login("approver")
+        approve(self.client, item)
+        self.login("reviewer")
+        approve(self.client, item)
+        variant = reload(item).get_translation(Locale.objects.get(language_code="zh-hant"))
+        self.assertTrue(variant.live)
+        today = timezone.localdate()
+        response = self.page(variant)
+        self.assertContains(response, "審核記錄")
+        self.assertContains(
+            response, f"城關鎮黨委領導小組於<time datetime=\"{today:%Y-%m-%d}\">{today.year}年{today.month}月{today.day}日</time>審核通過"
+        )
+        self.assertContains(response, "縣級審核：青溪縣委黨務公開領導小組辦公室於")
+        self.assertNotContains(response, "审核记录")

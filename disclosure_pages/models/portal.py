@@ -97,6 +97,24 @@ class PortalPage(RoutablePageMixin, Page):
 
         return ItemsAtomFeed()(request, scope_object=self._entry(entry_id), portal=self)
 
+    @path("feeds/", name="feeds")
+    def feed_directory(self, request):
+        """信息订阅: what the feeds are, in words, and every feed: the county's, each unit's
+        (in the unit tree) and each catalogue entry's. Feeds list public items only."""
+        from ..feeds import FEED_LENGTH
+        from ..listings import catalogues_for, unit_tree
+
+        return self.render(
+            request,
+            template="disclosure_pages/feed_directory.html",
+            context_overrides={
+                "tree": unit_tree(self),
+                "catalogues": catalogues_for(self),
+                "feed_length": FEED_LENGTH,
+                "page_heading": _("信息订阅"),
+            },
+        )
+
     @path("feed/rss/", name="rss")
     def rss_feed(self, request):
         from ..feeds import ItemsRssFeed

@@ -43,6 +43,10 @@ def public_urls():
         "search results (繁體)": "/zh-hant/search/?" + urlencode({"q": "黨員"}),
         "search, nothing found": "/zh-hans/search/?" + urlencode({"q": "没有这个词"}),
         "search start": "/zh-hans/search/",
+        "feed directory": portal.url + portal.reverse_subpage("feeds"),
+        "feed directory (繁體)": hant_portal.url + "feeds/",
+        "member sign-in": "/zh-hans/account/login/",
+        "member sign-in (繁體)": "/zh-hant/account/login/",
     }
 
 

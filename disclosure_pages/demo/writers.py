@@ -611,7 +611,7 @@ def practical_things(ctx):
         blocks=[
             rich(
                 p(
-                    f"{ctx.unit.short_name}通过入户走访、意见箱和“在线互动”栏目征集为民办实事建议{ctx.between(40, 300)}条，"
+                    f"{ctx.unit.short_name}通过入户走访、意见箱和党员群众座谈会征集为民办实事建议{ctx.between(40, 300)}条，"
                     f"经{ctx.meeting}研究，确定{ctx.year}年为民办实事项目{len(rows)}件，现予公开。"
                 )
             ),
@@ -1434,7 +1434,7 @@ def feedback_ledger(ctx):
         summary=f"受理{received}件，办结{closed}件，正在办理{pending}件，不具备办理条件{infeasible}件。",
         blocks=[
             rich(
-                p(f"{year}年{c.QUARTERS[q]}，{ctx.unit.short_name}通过意见箱、来电来访、“在线互动”和走访等渠道"
+                p(f"{year}年{c.QUARTERS[q]}，{ctx.unit.short_name}通过意见箱、来电来访和入户走访等渠道"
                   f"共受理党员群众意见建议{received}件，已办结{closed}件（已销号），正在办理{pending}件，"
                   f"因政策或条件限制暂不具备办理条件{infeasible}件，均已向反映人说明情况。"),
                 p("部分事项办理情况如下："),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cms import params as bounds
+from disclosure_pages import params as bounds
 from disclosure_pages.choices import Importance, Stage, Validity
 from disclosure_pages.listings import ItemFilters
 from disclosure_pages.models import CatalogueArea, CatalogueEntry, UnitPage
@@ -45,7 +45,7 @@ YEAR_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"
 
 @extend_schema_field({"type": "string", "format": "date", "pattern": YEAR_PATTERN})
 class SaneDateField(serializers.DateField):
-    """A date within ``cms.params``' bounds (1900–2100)."""
+    """A date within ``disclosure_pages.params``' bounds (1900–2100)."""
 
     default_error_messages = {**serializers.DateField.default_error_messages, "out_of_range": bounds.DATE_MESSAGE}
 
@@ -58,7 +58,7 @@ class SaneDateField(serializers.DateField):
 
 @extend_schema_field({"type": "string", "format": "date-time", "pattern": YEAR_PATTERN})
 class SaneDateTimeField(serializers.DateTimeField):
-    """A time within ``cms.params``' bounds: year 1 overflows the time-zone arithmetic of a query."""
+    """A time within ``disclosure_pages.params``' bounds: year 1 overflows the time-zone arithmetic of a query."""
 
     default_error_messages = {**serializers.DateTimeField.default_error_messages, "out_of_range": bounds.DATE_MESSAGE}
 

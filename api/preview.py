@@ -16,7 +16,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Revision
 
-from cms.params import is_id
+from disclosure_pages.params import is_id
 from disclosure_pages.models import DisclosureItemPage
 
 from .errors import ApiError, keep_404s

@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from cms.params import ID_MESSAGE, is_id, looks_numeric
+from disclosure_pages.params import ID_MESSAGE, is_id, looks_numeric
 from disclosure_pages.choices import Scope, Stage
 from search.forms import MAX_QUERY_LENGTH, SORT_CHOICES, VALIDITY_CHOICES
 from search.service import SearchUnavailable, UnknownUnit, search

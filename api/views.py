@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.documents import get_document_model
 
-from cms.params import is_id
+from disclosure_pages.params import is_id
 from disclosure_pages.attachments import ALLOW, document_access
 from disclosure_pages.feeds import feed_items
 from disclosure_pages.listings import catalogues_for, unit_tree, visible_items

@@ -42,7 +42,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, get_page_models
 
-from cms.params import is_id
+from disclosure_pages.params import is_id
 from disclosure_pages.models import DisclosureItemPage, PublishedAttachment
 from disclosure_pages.visibility import visible_pages
 

@@ -1,6 +1,6 @@
 """Bad input is the client's mistake, also where no view checks it.
 
-The project's own routes check their integers and dates before any query (``cms.params``).
+The project's own routes check their integers and dates before any query (``disclosure_pages.params``).
 Wagtail's and Django's own views (the admin's choosers, reports, its internal API) take
 query parameters to the database as given: a number past the database's integers is an
 ``OverflowError`` on SQLite and a ``DataError`` on PostgreSQL, a non-number a ``ValueError``

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "workflows.boundary.UnitBoundaryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # A number or date a view took to the database unchecked is a 400, not a 500 (cms.params checks ours).
+    # A number or date a view took to the database unchecked is a 400, not a 500 (disclosure_pages.params checks ours).
     "cms.middleware.BadInputMiddleware",
 ]
 INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.embeds"), "wagtail.contrib.redirects")

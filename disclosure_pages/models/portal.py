@@ -9,7 +9,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
-from cms.params import is_id, positive_int
+from ..params import is_id, positive_int
 
 from .catalogue import CatalogueEntry
 

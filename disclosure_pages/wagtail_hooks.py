@@ -124,6 +124,8 @@ class CatalogueEntryViewSet(SnippetViewSet):
     ]
     list_filter = ["area__catalogue", "timing", "default_scope", "mandatory"]
     search_fields = ["name", "code"]
+    # Matched in the database (part of a name, a code): "code" is not in the search index, whose search failed.
+    search_backend_name = None
 
 
 class CatalogueGroup(SnippetViewSetGroup):

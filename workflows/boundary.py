@@ -15,6 +15,7 @@ Wagtail's own listings (explorer, search, reports, the admin API, the audit log)
 the registered policy; the hooks below add the chooser and the explorer.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,7 +23,7 @@ from wagtail import hooks
 from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views.chooser import BrowseView, page_models_from_string
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -32,6 +33,8 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
 )
 from wagtail.snippets.views.snippets import HistoryView, UsageView
+from wagtail_localize.views.report import TranslationsReportView
+from wagtail_localize.views.snippets_api import SnippetViewSet as LocalizeSnippetsAPIViewSet
 
 from .units import _user_cache, reach_of
 
@@ -208,6 +211,10 @@ def substitutes():
                 "wagtailadmin_choose_page": UnitPageBrowseView.as_view(),
                 "wagtailadmin_reports:page_types_usage": UnitPageTypesUsageReportView.as_view(),
                 "wagtailadmin_reports:page_types_usage_results": UnitPageTypesUsageReportView.as_view(results_only=True),
+                "wagtail_localize:translations_report": UnitTranslationsReportView.as_view(),
+                "wagtail_localize:translations_report_results": UnitTranslationsReportView.as_view(results_only=True),
+                "wagtail_localize:snippets_api_listing": VisibleSnippetsAPIViewSet.as_view({"get": "list"}),
+                "wagtail_localize:snippets_api_detail": VisibleSnippetsAPIViewSet.as_view({"get": "retrieve"}),
             }.items()
         }
     return _SUBSTITUTES
@@ -259,6 +266,37 @@ class UnitPageTypesUsageReportView(PageTypesUsageReportView):
             pages = pages.filter(path__startswith=data["site"])
         page = pages.order_by(F("latest_revision_created_at").desc(nulls_last=True), "title", "-pk").first()
         return page.specific if page is not None else None
+
+
+class UnitTranslationsReportView(TranslationsReportView):
+    """wagtail-localize's translations report lists the translations of pages and entries the user may read."""
+
+    def get_queryset(self):
+        from disclosure_pages.models import CatalogueEntry
+
+        translations = super().get_queryset()
+        user = self.request.user
+        if _sees_every_page(user):
+            return translations
+        page_types = list(ContentType.objects.get_for_models(*get_page_models()).values())
+        entry_type = ContentType.objects.get_for_model(CatalogueEntry)
+        readable = readable_pages(user).values("translation_key")
+        entries = visible_catalogue_entries(user, CatalogueEntry.objects.all()).values("translation_key")
+        return translations.exclude(
+            Q(source__specific_content_type__in=page_types) & ~Q(source__object_id__in=readable)
+        ).exclude(Q(source__specific_content_type=entry_type) & ~Q(source__object_id__in=entries))
+
+
+class VisibleSnippetsAPIViewSet(LocalizeSnippetsAPIViewSet):
+    """wagtail-localize's snippet API (its snippet chooser) offers the catalogue entries the user may see."""
+
+    def get_queryset(self):
+        from disclosure_pages.models import CatalogueEntry
+
+        entries = super().get_queryset()
+        if entries.model is CatalogueEntry:
+            return visible_catalogue_entries(self.request.user, entries)
+        return entries
 
 
 # -- the catalogue entry chooser and views ---------------------------------------------------

@@ -237,6 +237,9 @@ class ChooserTests(BoundaryTestCase):
         self.client.force_login(self.p["officer2"])
         response = self.client.get(reverse("wagtailsnippetchoosers_disclosure_pages_catalogueentry:choose"))
         self.assertIn(json.dumps("党费收缴使用")[1:-1], response.content.decode())
+        self.client.force_login(self.p["officer"])
+        listing = self.client.get(reverse("wagtailsnippets_disclosure_pages_catalogueentry:list"), {"q": "丁号自设"})
+        self.assertContains(listing, LOCAL_ENTRY)
 
 
 class RefusalTests(BoundaryTestCase):
@@ -375,6 +378,11 @@ class PageRouteTests(BoundaryTestCase):
             for translation in translations:
                 for url_name in ("download_pofile", "preview_translation", "stop_translation", "machine_translate"):
                     yield reverse(f"wagtail_localize:{url_name}", args=[translation.pk]), "get", None
+            for url_name in ("translations_report", "translations_report_results"):
+                yield reverse(f"wagtail_localize:{url_name}"), "get", None
+            entries = reverse("wagtail_localize:snippets_api_listing", args=["disclosure_pages", "catalogueentry"])
+            yield entries, "get", None
+            yield reverse("wagtail_localize:snippets_api_detail", args=["disclosure_pages", "catalogueentry", self.local_entry.pk]), "get", None
             for page in self.hidden_pages():
                 variant = page.get_translations().first()
                 if variant is not None:
@@ -431,6 +439,7 @@ class ReportTests(BoundaryTestCase):
         def urls(name, titles):
             for url_name in ("list", "list_results"):
                 yield reverse(f"wagtailsnippets_disclosure_pages_catalogueentry:{url_name}"), "get", None
+                yield reverse(f"wagtailsnippets_disclosure_pages_catalogueentry:{url_name}"), "get", {"q": "城关镇"}
             for url_name in ("edit", "delete", "history", "usage", "inspect"):
                 try:
                     yield reverse(f"wagtailsnippets_disclosure_pages_catalogueentry:{url_name}", args=[self.local_entry.pk]), "get", None

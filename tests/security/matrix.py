@@ -280,6 +280,10 @@ def fill(route, param, c, bundle):
         return "zh-hant"
     if param == "entry_id":
         return c.entry.pk
+    if param == "entry_key":
+        return c.entry.translation_key
+    if param == "feed":
+        return "rss"
     if param == "name" and route.name == "disclosure_image_file":
         return c.image.file.name  # see file_urls() for renditions
     if param == "signature":
@@ -697,6 +701,7 @@ FUZZ_QUERY_FOCUS = {
     "api/v2/^documents/": ["limit", "offset", "id"],
     "<lang>/search/": ["unit", "year", "page", "date_from", "date_to", "entry", "area"],
     "<page:disclosure_pages.PortalPage>/catalogue/<int:entry_id>/": ["unit", "page"],
+    "<page:disclosure_pages.PortalPage>/catalogue/<uuid:entry_key>/": ["unit", "page"],
     "<page:disclosure_pages.UnitPage>/": ["page", "year", "area"],
     "admin/reports/review-audit/": ["unit", "user", "timestamp_after", "timestamp_before", "p"],
     "admin/pages/<int:parent_page_id>/": ["p", "ordering", "locale"],

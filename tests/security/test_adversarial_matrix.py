@@ -267,13 +267,13 @@ class AdversarialMatrixTests(TestCase):
 
     def _fuzzed_url(self, route, bundle, param, value):
         c = self.c
-        if route.routable:
-            kwargs = {p: (value if p == param else m.fill(route, p, c, bundle)) for p in route.params}
-            page = m.routable_page(c, route.routable[0])[0]
-            return page.url + page.specific.reverse_subpage(route.routable[1], kwargs=kwargs)
         if route.name is None:
             return None
         try:
+            if route.routable:
+                kwargs = {p: (value if p == param else m.fill(route, p, c, bundle)) for p in route.params}
+                page = m.routable_page(c, route.routable[0])[0]
+                return page.url + page.specific.reverse_subpage(route.routable[1], kwargs=kwargs)
             kwargs = {p: (value if p == param else m.fill(route, p, c, bundle)) for p in route.params}
             if route.i18n:
                 with translation.override("zh-hans"):

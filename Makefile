@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+# The portal's public address (QR codes, feeds, sitemap, API, emails); migrate puts the default
+# Wagtail Site in step with it. Set it yourself when the portal is reached at another address.
+export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install install-test browser migrate seed bench clean
 

@@ -18,6 +18,7 @@ from wagtail.models import Revision
 
 from disclosure_pages.params import is_id
 from disclosure_pages.models import DisclosureItemPage
+from disclosure_pages.public_urls import public_url
 
 from .errors import ApiError, keep_404s
 
@@ -66,7 +67,7 @@ def issue_preview_token(request, page_id):
         return JsonResponse({"code": "preview_not_found", "message": "该事项还没有可预览的版本。"}, status=404)
     token = make_token(revision)
     expires_at = timezone.now() + timedelta(seconds=settings.SUNSHINE_API_PREVIEW_SECONDS)
-    url = request.build_absolute_uri(f"/api/v2/preview/?token={token}")
+    url = public_url(f"/api/v2/preview/?token={token}")
     return JsonResponse(
         {"token": token, "revision": revision.pk, "expires_at": expires_at.isoformat(), "url": url},
         json_dumps_params={"ensure_ascii": False},

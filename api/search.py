@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from disclosure_pages.params import ID_MESSAGE, is_id, looks_numeric
 from disclosure_pages.choices import Scope, Stage
+from disclosure_pages.public_urls import public_url
 from search.forms import MAX_QUERY_LENGTH, SORT_CHOICES, VALIDITY_CHOICES
 from search.service import SearchUnavailable, UnknownUnit, search
 
@@ -137,7 +138,7 @@ class SearchView(ApiView):
             "num_pages": results.num_pages,
             "locale": locale,
             "results": [
-                {**vars(hit), "url": request.build_absolute_uri(hit.url), "unit": {"code": hit.unit_code, "name": hit.unit_name}}
+                {**vars(hit), "url": public_url(hit.url), "unit": {"code": hit.unit_code, "name": hit.unit_name}}
                 for hit in results.results
             ],
             "facets": results.facets,

@@ -15,6 +15,7 @@ from wagtail.rich_text import expand_db_html
 
 from disclosure_pages.choices import CatalogueShape, Importance, Scope, Stage, Takedown, TimingKind, UnitType, Validity
 from disclosure_pages.models import DisclosureItemPage, UnitPage
+from disclosure_pages.public_urls import public_url
 from disclosure_pages.templatetags.portal_tags import in_script
 from disclosure_pages.visibility import visible_pages
 
@@ -22,7 +23,8 @@ FIGURE_RENDITION = "max-960x720"  # as the item page shows figures
 
 
 def absolute(request, name, *args, query=""):
-    return request.build_absolute_uri(reverse(name, args=args)) + query
+    """An API link at PUBLIC_BASE_URL (never the request's Host header)."""
+    return public_url(reverse(name, args=args) + query)
 
 
 @lru_cache(maxsize=512)
@@ -105,7 +107,7 @@ class UnitNodeSerializer(UnitSummarySerializer):
         return fields
 
     def get_html_url(self, unit) -> str:
-        return unit.get_full_url(self.context["request"])
+        return public_url(unit)
 
     def get_items_url(self, unit) -> str:
         return absolute(self.context["request"], "api-disclosure-list", query=f"?unit={unit.pk}&locale={self.context['language_code']}")
@@ -217,7 +219,7 @@ class ItemSerializer(serializers.Serializer):
         return absolute(self.context["request"], "api-disclosure-detail", item.pk)
 
     def get_html_url(self, item) -> str:
-        return item.get_full_url(self.context["request"])
+        return public_url(item)
 
     def to_representation(self, item):
         entry = item.catalogue_entry
@@ -390,7 +392,7 @@ class BodyField(serializers.Field):
                 return None
             rendition = value["image"].get_rendition(FIGURE_RENDITION)
             image = {
-                "url": self.context["request"].build_absolute_uri(rendition.url),
+                "url": public_url(rendition.url),
                 "width": rendition.width,
                 "height": rendition.height,
                 "alt": value.get("alt") or "",
@@ -435,7 +437,7 @@ class OtherScriptSerializer(serializers.Serializer):
         return absolute(self.context["request"], "api-disclosure-detail", item.pk)
 
     def get_html_url(self, item) -> str:
-        return item.get_full_url(self.context["request"])
+        return public_url(item)
 
 
 class ItemDetailSerializer(ItemSerializer):

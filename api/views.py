@@ -23,6 +23,7 @@ from disclosure_pages.attachments import ALLOW, document_access
 from disclosure_pages.feeds import feed_items
 from disclosure_pages.listings import catalogues_for, unit_tree, visible_items
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, PortalPage
+from disclosure_pages.public_urls import public_url
 from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
 from . import filters, serializers
@@ -123,7 +124,7 @@ class DisclosureListView(ApiView):
     def _page_url(self, request, offset):
         query = request.GET.copy()
         query["offset"] = offset
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return public_url(f"{request.path}?{query.urlencode()}")
 
     def _tombstones(self, reader, since, language_code):
         # Only of items the reader could read just before they left (the public, a member of
@@ -249,14 +250,14 @@ class FeedView(ApiView):
             entry = CatalogueEntry.objects.filter(translation_key=entry.translation_key, locale=portal.locale).first() or entry
             within = unit or portal
             title = f"{within.title} · {entry.name}"
-            home = portal.get_full_url(request) + portal.reverse_subpage("catalogue_entry", args=[entry.pk])
+            home = public_url(portal) + portal.reverse_subpage("catalogue_entry", args=[entry.translation_key])
             # The portal publishes an entry's feeds county-wide only.
             rss = None if unit else home + "feed/rss/"
-            home += f"?unit={unit.pk}" if unit else ""
+            home += f"?unit={unit.code}" if unit else ""
             items = feed_items(entry, within)
         else:
             within = unit or portal
-            title, home = within.title, within.get_full_url(request)
+            title, home = within.title, public_url(within)
             rss = home + within.reverse_subpage("rss")
             items = feed_items(within)
         return {
@@ -265,7 +266,7 @@ class FeedView(ApiView):
             "description": f"{title} 最新公开事项",
             "language": language_code,
             "home_page_url": home,
-            "feed_url": request.build_absolute_uri(),
+            "feed_url": public_url(request.get_full_path()),
             "_rss_url": rss,
             "_atom_url": rss and rss.removesuffix("rss/") + "atom/",
             "items": [self._item(request, item) for item in items],
@@ -273,7 +274,7 @@ class FeedView(ApiView):
 
     @staticmethod
     def _item(request, item):
-        url = item.get_full_url(request)
+        url = public_url(item)
         return {
             "id": item.index_number or url,
             "url": url,

@@ -14,6 +14,7 @@ class DisclosurePagesConfig(AppConfig):
         from . import signals  # noqa: F401
 
         post_migrate.connect(_sync_unit_files, sender=self)
+        post_migrate.connect(_sync_public_site, sender=self)
 
 
 def _sync_unit_files(using="default", **kwargs):
@@ -24,3 +25,13 @@ def _sync_unit_files(using="default", **kwargs):
 
     if using == DEFAULT_DB_ALIAS:
         sync_unit_files()
+
+
+def _sync_public_site(using="default", **kwargs):
+    """The default Wagtail Site takes PUBLIC_BASE_URL's host and port (``public_urls.py``)."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    from .public_urls import sync_default_site
+
+    if using == DEFAULT_DB_ALIAS:
+        sync_default_site()

@@ -2,6 +2,8 @@
 
 Feeds are read by aggregators and cached by proxies, so they list public items only,
 whoever asks; and only items still announced (withdrawn and removed ones are left out).
+Every link in them is absolute at ``PUBLIC_BASE_URL`` (``public_urls.py``), whatever Host
+header the request came with.
 """
 
 from django.contrib.syndication.views import Feed
@@ -9,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .listings import ItemFilters, announced, visible_items
 from .models import CatalogueEntry
+from .public_urls import public_url
 from .visibility import ANONYMOUS
 
 FEED_LENGTH = 50
@@ -41,8 +44,11 @@ class ItemsRssFeed(Feed):
 
     def link(self, obj):
         if isinstance(obj, CatalogueEntry):
-            return self.portal.url + self.portal.reverse_subpage("catalogue_entry", args=[obj.pk])
-        return obj.url
+            return public_url(self.portal.url + self.portal.reverse_subpage("catalogue_entry", args=[obj.translation_key]))
+        return public_url(obj)
+
+    def feed_url(self, obj):
+        return public_url(self.request.path)
 
     def description(self, obj):
         return f"{self.title(obj)} 最新公开事项"
@@ -57,10 +63,10 @@ class ItemsRssFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.full_url
+        return public_url(item)
 
     def item_guid(self, item):
-        return item.index_number or item.full_url
+        return item.index_number or public_url(item)
 
     item_guid_is_permalink = False
 

@@ -43,3 +43,16 @@ def _default_language_after():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _public_base_url_of_live_server(request):
+    """Against a live server the portal's public address is that server's, as in production
+    (PUBLIC_BASE_URL is where readers reach it): links in its answers can be followed."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(PUBLIC_BASE_URL=request.getfixturevalue("live_server").url):
+        yield

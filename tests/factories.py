@@ -23,6 +23,7 @@ from wagtail.models import Page, Site
 from disclosure_pages.choices import Period, Scope, TimingKind, UnitType
 from disclosure_pages.demo.builder import ensure_wagtail_root
 from disclosure_pages.models import Catalogue, CatalogueArea, CatalogueEntry, DisclosureItemPage, PortalPage, UnitPage
+from disclosure_pages.public_urls import site_address
 
 _counter = itertools.count(1)
 
@@ -42,7 +43,8 @@ def wagtail_root():
 def make_portal(title="青溪县阳光党务"):
     root = wagtail_root()
     portal = root.add_child(instance=PortalPage(title=title, slug="portal", introduction="全县党务公开"))
-    site = Site.objects.filter(is_default_site=True).first() or Site(hostname="localhost", port=80, is_default_site=True)
+    hostname, port = site_address() or ("localhost", 80)
+    site = Site.objects.filter(is_default_site=True).first() or Site(hostname=hostname, port=port, is_default_site=True)
     old_root_id = site.root_page_id
     site.root_page = portal
     site.save()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_list, env_str, search_backends
+from .env import env_list, env_str, public_base_url, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Wagtail writes "5 minutes ago" with humanize's naturaltime: its catalogues translate it
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
@@ -172,7 +174,12 @@ STORAGES = {
 # Wagtail
 # ---------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "阳光党务"
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The portal's public address (scheme://host[:port], no path): every absolute URL the portal
+# writes — QR codes on printed notices, feeds, the sitemap, the API, emails — starts with it,
+# whatever Host header a request came with; the default Wagtail Site is kept in step with it
+# (after migrate, and `manage.py sync_public_site`). `make run` sets it from HOST and PORT.
+PUBLIC_BASE_URL = public_base_url(env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", PUBLIC_BASE_URL)
 # Documents are always served through Wagtail's view, so that the scope of the item
 # they are attached to is checked (disclosure_pages.attachments). Never by the web server.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

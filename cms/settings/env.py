@@ -39,6 +39,26 @@ _SEARCH_SCHEMES = {
 }
 
 
+def public_base_url(value):
+    """PUBLIC_BASE_URL checked: ``http(s)://host[:port]``, no path, query or trailing slash."""
+    from urllib.parse import urlsplit
+
+    value = (value or "").strip().rstrip("/")
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment or parts.username:
+        raise ImproperlyConfigured(
+            f"PUBLIC_BASE_URL must be the portal's address as http(s)://host[:port] with no path, e.g. "
+            f"https://dangwu.example.gov.cn, got {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def search_backends(url):
     """WAGTAILSEARCH_BACKENDS for SEARCH_URL: ``database`` or ``elasticsearch[s]://`` / ``opensearch[s]://host:port``.
 

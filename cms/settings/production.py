@@ -14,6 +14,11 @@ if not env_str("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
 if "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must not contain '*'.")
+if not env_str("PUBLIC_BASE_URL"):
+    raise ImproperlyConfigured(
+        "PUBLIC_BASE_URL must be set to the portal's public address, e.g. https://dangwu.example.gov.cn: "
+        "QR codes on printed notices, feeds, the sitemap, the API and emails link there."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool(
     "ALLOW_SQLITE_IN_PRODUCTION", False
 ):

@@ -27,6 +27,7 @@ from ..models import (
     PowerListPage,
     UnitPage,
 )
+from ..public_urls import site_address
 from . import content as c
 from .bulk_items import BulkItemWriter
 from .content import UnitSpec
@@ -162,7 +163,8 @@ class DemoBuilder:
 
         site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
         if site is None:
-            site = Site(hostname="localhost", port=80, is_default_site=True)
+            hostname, port = site_address() or ("localhost", 80)
+            site = Site(hostname=hostname, port=port, is_default_site=True)
         site.root_page = portal
         site.site_name = c.PORTAL_TITLE
         site.save()

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext as _
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -58,20 +58,22 @@ class PortalPage(RoutablePageMixin, Page):
             context_overrides={"catalogues": catalogues_for(self), "page_heading": _("公开目录")},
         )
 
-    @path("catalogue/<int:entry_id>/", name="catalogue_entry")
-    def catalogue_entry(self, request, entry_id):
-        """One catalogue entry across all units, or under one unit with ``?unit=<id>``."""
+    # Entries are routed by their translation key, the same in both scripts, so that the
+    # 简/繁 switch lands on the same entry (its id differs per script); ``?unit=`` takes a unit's
+    # code for the same reason. Old links by id (either script's) redirect.
+    @path("catalogue/<uuid:entry_key>/", name="catalogue_entry")
+    def catalogue_entry(self, request, entry_key):
+        """One catalogue entry across all units, or under one unit with ``?unit=<code>``."""
         from ..listings import ItemFilters, paginate, visible_items
-        from .units import UnitPage
 
-        entry = self._entry(entry_id)
-        unit_filter = None
-        unit_id = request.GET.get("unit", "")
-        if unit_id:
-            # Checked before the query: a number past the database's integers was a 500.
-            unit_pk = positive_int(unit_id)
-            if unit_pk is not None:
-                unit_filter = UnitPage.objects.descendant_of(self).live().filter(pk=unit_pk).first()
+        entry = self._entry(entry_key)
+        unit_value = request.GET.get("unit", "")
+        unit_filter = self._unit(unit_value) if unit_value else None
+        if unit_filter is not None and unit_value != unit_filter.code:
+            # An old ``?unit=<id>`` link: the same unit by its code.
+            query = request.GET.copy()
+            query["unit"] = unit_filter.code
+            return redirect(f"{request.path}?{query.urlencode()}", permanent=True)
         items = visible_items(request.user, ItemFilters(unit=unit_filter, entry=entry), within=self)
         return self.render(
             request,
@@ -80,22 +82,39 @@ class PortalPage(RoutablePageMixin, Page):
                 "entry": entry,
                 "items": paginate(request, items),
                 "unit_filter": unit_filter,
-                "unknown_unit": bool(unit_id) and unit_filter is None,
+                "unknown_unit": bool(unit_value) and unit_filter is None,
                 "page_heading": entry.name,
+                # The query (a unit's code, a page number) means the same in both scripts.
+                "keep_query_on_switch": True,
             },
         )
 
-    @path("catalogue/<int:entry_id>/feed/rss/", name="catalogue_rss")
-    def catalogue_rss(self, request, entry_id):
+    @path("catalogue/<uuid:entry_key>/feed/rss/", name="catalogue_rss")
+    def catalogue_rss(self, request, entry_key):
         from ..feeds import ItemsRssFeed
 
-        return ItemsRssFeed()(request, scope_object=self._entry(entry_id), portal=self)
+        return ItemsRssFeed()(request, scope_object=self._entry(entry_key), portal=self)
 
-    @path("catalogue/<int:entry_id>/feed/atom/", name="catalogue_atom")
-    def catalogue_atom(self, request, entry_id):
+    @path("catalogue/<uuid:entry_key>/feed/atom/", name="catalogue_atom")
+    def catalogue_atom(self, request, entry_key):
         from ..feeds import ItemsAtomFeed
 
-        return ItemsAtomFeed()(request, scope_object=self._entry(entry_id), portal=self)
+        return ItemsAtomFeed()(request, scope_object=self._entry(entry_key), portal=self)
+
+    @path("catalogue/<int:entry_id>/", name="catalogue_entry_by_id")
+    @path("catalogue/<int:entry_id>/feed/<str:feed>/", name="catalogue_feed_by_id")
+    def catalogue_by_id(self, request, entry_id, feed=None):
+        """Old links by an entry's id, of this script or the other: a permanent redirect to the
+        entry's page or feed in this script."""
+        if not is_id(entry_id) or feed not in (None, "rss", "atom"):
+            raise Http404
+        entry = CatalogueEntry.objects.filter(pk=entry_id).only("translation_key").first()
+        if entry is None:
+            raise Http404
+        entry = self._entry(entry.translation_key)
+        name = {None: "catalogue_entry", "rss": "catalogue_rss", "atom": "catalogue_atom"}[feed]
+        url = self.url + self.reverse_subpage(name, args=[entry.translation_key])
+        return redirect(url + (f"?{request.GET.urlencode()}" if request.GET else ""), permanent=True)
 
     @path("feeds/", name="feeds")
     def feed_directory(self, request):
@@ -127,13 +146,25 @@ class PortalPage(RoutablePageMixin, Page):
 
         return ItemsAtomFeed()(request, scope_object=self)
 
-    def _entry(self, entry_id):
-        if not is_id(entry_id):
-            raise Http404
-        entry = get_object_or_404(CatalogueEntry.objects.select_related("area", "unit"), pk=entry_id)
-        if entry.locale_id != self.locale_id:
-            raise Http404
-        return entry
+    def _entry(self, entry_key):
+        """The catalogue entry with ``entry_key`` in this portal's script."""
+        return get_object_or_404(
+            CatalogueEntry.objects.select_related("area", "unit"), translation_key=entry_key, locale_id=self.locale_id
+        )
+
+    def _unit(self, value):
+        """The live unit under this portal with code ``value``, or (an old link) with id
+        ``value`` in either script; None if there is none."""
+        from .units import UnitPage
+
+        units = UnitPage.objects.descendant_of(self).live()
+        unit = units.filter(code=value).first()
+        if unit is None:
+            # Checked before the query: a number past the database's integers was a 500.
+            unit_pk = positive_int(value)
+            old = UnitPage.objects.filter(pk=unit_pk).only("translation_key").first() if unit_pk else None
+            unit = units.filter(translation_key=old.translation_key).first() if old else None
+        return unit
 
 
 @register_setting(icon="site")

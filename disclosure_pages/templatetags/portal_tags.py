@@ -10,6 +10,8 @@ from wagtail.models import Locale, Page, Site
 
 from chinese.conversion import convert, profile_for
 
+from ..public_urls import public_url as _public_url
+
 register = template.Library()
 
 OTHER_SCRIPT = {"zh-hans": ("zh-hant", "繁體"), "zh-hant": ("zh-hans", "简体")}
@@ -59,6 +61,12 @@ def in_script(text):
     if not text or language not in ("zh-hans", "zh-hant"):
         return text
     return convert(text, profile_for(language, getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})))
+
+
+@register.filter
+def public_url(location):
+    """The absolute public URL of a page or path (``PUBLIC_BASE_URL``, never the request's host)."""
+    return _public_url(location)
 
 
 @register.simple_tag

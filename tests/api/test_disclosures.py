@@ -158,7 +158,8 @@ class TreeCatalogueFeedTests(DisclosureTestCase):
         data = self.json("/api/v2/feeds/", unit=self.t.township2.pk)
         self.assertEqual(data["version"], "https://jsonfeed.org/version/1.1")
         self.assertEqual([item["title"] for item in data["items"]], ["石桥镇党员活动中心建设方案", "石桥镇党员活动中心建设方案（征求意见稿）"])
-        rss = self.get(data["_rss_url"].removeprefix("http://localhost"))
+        self.assertTrue(data["_rss_url"].startswith("http://testserver/"))  # PUBLIC_BASE_URL
+        rss = self.get(data["_rss_url"].removeprefix("http://testserver"))
         self.assertEqual(rss.status_code, 200)
         self.assertIn("石桥镇党员活动中心建设方案", rss.content.decode())
         entry = self.json("/api/v2/feeds/", unit=self.t.township2.pk, entry=self.t.entries["重大决策部署"].pk)

@@ -34,7 +34,7 @@ def public_urls():
         "portal": portal.url,
         "unit directory": portal.url + portal.reverse_subpage("units"),
         "catalogue": portal.url + portal.reverse_subpage("catalogue"),
-        "catalogue entry": portal.url + portal.reverse_subpage("catalogue_entry", args=[entry_id]),
+        "catalogue entry": portal.url + portal.reverse_subpage("catalogue_entry", args=[item.catalogue_entry.translation_key]),
         "unit": UnitPage.objects.filter(unit_type="township").first().url,
         "item": item.url,
         "print notice": item.url + "print/",

@@ -12,6 +12,7 @@ SAFE = {
     "SECRET_KEY": "k" * 50,
     "ALLOWED_HOSTS": "dangwu.example.gov.cn",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+    "PUBLIC_BASE_URL": "https://dangwu.example.gov.cn",
 }
 
 
@@ -41,6 +42,9 @@ def test_production_starts_with_safe_settings():
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
+        ({"PUBLIC_BASE_URL": None}, "PUBLIC_BASE_URL"),
+        ({"PUBLIC_BASE_URL": "dangwu.example.gov.cn"}, "PUBLIC_BASE_URL"),
+        ({"PUBLIC_BASE_URL": "https://dangwu.example.gov.cn/portal"}, "PUBLIC_BASE_URL"),
     ],
 )
 def test_production_refuses_unsafe_defaults(overrides, message):

@@ -45,8 +45,8 @@ class FeedDirectoryTests(TestCase):
         township = re.search(r"中共城关镇委员会</span>.*?</li>\s*</ul>", html, re.S).group(0)
         self.assertIn("东关村党支部", township)
         for name, entry in self.t.entries.items():
-            self.assertIn(f"/zh-hans/catalogue/{entry.pk}/feed/rss/", links, name)
-            self.assertIn(f"/zh-hans/catalogue/{entry.pk}/feed/atom/", links, name)
+            self.assertIn(f"/zh-hans/catalogue/{entry.translation_key}/feed/rss/", links, name)
+            self.assertIn(f"/zh-hans/catalogue/{entry.translation_key}/feed/atom/", links, name)
             self.assertIn(name, html)
         for link in links:
             if "/feed/" in link:

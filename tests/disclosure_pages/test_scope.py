@@ -201,16 +201,16 @@ class ListingTests(ScopeTestCase):
             self.assertShowsExactly(self.get(self.t.portal.url, key), sees, key)
 
     def test_catalogue_entry_page(self):
-        url = f"{self.t.portal.url}catalogue/{self.entry.pk}/"
+        url = f"{self.t.portal.url}catalogue/{self.entry.translation_key}/"
         for key, sees in SEES.items():
             self.assertShowsExactly(self.get(url, key), sees, key)
 
 
     def test_catalogue_entry_page_filtered_to_one_unit(self):
-        url = f"{self.t.portal.url}catalogue/{self.entry.pk}/?unit={self.t.township.pk}"
+        url = f"{self.t.portal.url}catalogue/{self.entry.translation_key}/?unit={self.t.township.code}"
         for key, sees in SEES.items():
             self.assertShowsExactly(self.get(url, key), sees, key)
-        other_unit = f"{self.t.portal.url}catalogue/{self.entry.pk}/?unit={self.t.township2.pk}"
+        other_unit = f"{self.t.portal.url}catalogue/{self.entry.translation_key}/?unit={self.t.township2.code}"
         for key in SEES:
             self.assertShowsExactly(self.get(other_unit, key), set(), key)
 
@@ -219,7 +219,7 @@ class FeedTests(ScopeTestCase):
     """Feeds list public items only, whoever asks: aggregators and proxies cache them."""
 
     def feed_urls(self):
-        portal, entry = self.t.portal.url, self.entry.pk
+        portal, entry = self.t.portal.url, self.entry.translation_key
         return [
             portal + "feed/rss/",
             portal + "feed/atom/",
@@ -249,6 +249,7 @@ class FeedTests(ScopeTestCase):
 
     def test_unknown_catalogue_entry_feed_is_404(self):
         self.assertEqual(self.get(f"{self.t.portal.url}catalogue/999999/feed/rss/").status_code, 404)
+        self.assertEqual(self.get(f"{self.t.portal.url}catalogue/00000000-0000-0000-0000-000000000000/feed/rss/").status_code, 404)
 
 
 class SitemapTests(ScopeTestCase):

@@ -138,7 +138,7 @@ class VariantScopeTests(TestCase):
         unit = reload(self.t.township).get_translation(self.hant)
         entry = CatalogueEntry.objects.get(translation_key=self.t.entries["发展党员"].translation_key, locale=self.hant)
         return [portal.url, unit.url, portal.url + "feed/rss/", portal.url + "feed/atom/", unit.url + "feed/rss/",
-                portal.url + f"catalogue/{entry.pk}/", "/sitemap.xml"]
+                portal.url + f"catalogue/{entry.translation_key}/", "/sitemap.xml"]
 
     def test_members_only_variant_is_restricted_to_the_same_groups(self):
         variant = reload(self.members).get_translation(self.hant)

@@ -79,11 +79,11 @@ class TakedownTestCase(ReviewTestCase):
         return {
             "portal": portal.url,
             "unit": unit.url,
-            "catalogue": f"{portal.url}catalogue/{self.entry.pk}/",
-            "catalogue of the unit": f"{portal.url}catalogue/{self.entry.pk}/?unit={unit.pk}",
+            "catalogue": f"{portal.url}catalogue/{self.entry.translation_key}/",
+            "catalogue of the unit": f"{portal.url}catalogue/{self.entry.translation_key}/?unit={unit.code}",
             "portal feed": portal.url + "feed/rss/",
             "unit feed": unit.url + "feed/atom/",
-            "catalogue feed": f"{portal.url}catalogue/{self.entry.pk}/feed/rss/",
+            "catalogue feed": f"{portal.url}catalogue/{self.entry.translation_key}/feed/rss/",
             "sitemap": "/sitemap.xml",
         }
 

@@ -337,6 +337,19 @@ class DisclosureItemPage(
         return self.takedown == Takedown.REMOVED
 
     @property
+    def status_string(self):
+        """The status the admin shows (page listings, the explorer, reports, choosers, the
+        admin API). A taken-down item stays live — its URL answers 410 or shows the notice —
+        so Wagtail would call it 已发布: say what readers get instead. (The same words in
+        both scripts.)"""
+        if self.live and self.takedown in (Takedown.REMOVED, Takedown.WITHDRAWN):
+            status = "已撤除" if self.takedown == Takedown.REMOVED else "已撤回"
+            if self.workflow_in_progress:
+                return status + "（审核中）"
+            return status + ("（有草稿）" if self.has_unpublished_changes else "")
+        return super().status_string
+
+    @property
     def comment_period_open(self):
         """Whether a pre-disclosure item is still taking comments (the deadline day included)."""
         return bool(self.comment_deadline) and self.comment_deadline >= timezone.localdate()
@@ -353,19 +366,6 @@ class DisclosureItemPage(
         draft.previous_stage = self
         draft.catalogue_entry = self.catalogue_entry
         draft.scope = self.scope
-    @property
-    def status_string(self):
-        """The status the admin shows (page listings, the explorer, reports, choosers, the
-        admin API). A taken-down item stays live — its URL answers 410 or shows the notice —
-        so Wagtail would call it 已发布: say what readers get instead. (The same words in
-        both scripts.)"""
-        if self.live and self.takedown in (Takedown.REMOVED, Takedown.WITHDRAWN):
-            status = "已撤除" if self.takedown == Takedown.REMOVED else "已撤回"
-            if self.workflow_in_progress:
-                return status + "（审核中）"
-            return status + ("（有草稿）" if self.has_unpublished_changes else "")
-        return super().status_string
-
         draft.named_units = list(self.named_units.all())
         draft.named_groups = list(self.named_groups.all())
         draft.named_people = list(self.named_people.all())

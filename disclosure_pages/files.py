@@ -28,6 +28,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, Page, ReferenceIndex
@@ -291,13 +292,14 @@ def clean_page_files(page, unit, field_name="body"):
         return {}
     positions = {block.id: number for number, block in enumerate(getattr(page, field_name) or [], start=1)}
     messages = []
-    for content_path, model, _ in forbidden:
-        kind = "图片" if model is get_image_model() else "文件"
+    for content_path, model, _pk in forbidden:
+        kind = _("图片") if model is get_image_model() else _("文件")
         number = positions.get((content_path or "").split(".")[0])
-        where = f"第 {number} 项内容中" if number else ""
+        where = _("第 %(number)s 项内容中") % {"number": number} if number else ""
         # Never the file's title: it may be another unit's.
         messages.append(
-            f"{where}所选的{kind}不属于本单位，不能使用：只能使用本单位文件库和县级共享文件库中的文件，请在本单位文件库中上传或选择。"
+            _("%(where)s所选的%(kind)s不属于本单位，不能使用：只能使用本单位文件库和县级共享文件库中的文件，请在本单位文件库中上传或选择。")
+            % {"where": where, "kind": kind}
         )
     return {field_name: list(dict.fromkeys(messages))}
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
@@ -79,9 +80,9 @@ class DisclosureItemForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
         for name in self.unseen_choices:
-            self.add_error(name, "所选内容不存在，或不属于您所在的单位。")
+            self.add_error(name, _("所选内容不存在，或不属于您所在的单位。"))
         if cleaned_data.get("change_kind") == SUBSTANTIVE and not cleaned_data.get("change_note", "").strip():
-            self.add_error("change_note", "实质性修改须填写更新说明，发布后将显示在事项页面上。")
+            self.add_error("change_note", _("实质性修改须填写更新说明，发布后将显示在事项页面上。"))
         # The model refuses other units' files (files.py); the form shown again must not name them.
         from .files import scrub_forbidden_files
 
@@ -114,7 +115,7 @@ class DisclosureItemCopyForm(CopyForm):
             if isinstance(unit, UnitPage) and clean_page_files(self.page.specific, unit, "body"):
                 self.add_error(
                     "new_parent_page",
-                    "该事项使用了只属于本单位的附件或图片，不能复制到其他单位。请复制到本单位，或在目标单位中新建事项并使用该单位的文件。",
+                    _("该事项使用了只属于本单位的附件或图片，不能复制到其他单位。请复制到本单位，或在目标单位中新建事项并使用该单位的文件。"),
                 )
         return cleaned_data
 

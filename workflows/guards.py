@@ -6,6 +6,8 @@ not and whom to ask.
 
 import json
 
+from django.utils.translation import gettext as _, gettext_noop
+
 from disclosure_pages.choices import Takedown
 
 from .boundary import may_read
@@ -34,7 +36,7 @@ def refuse_unseen(user, page, verb="修改"):
     """Someone who may not read ``page`` (another unit's) is told nothing about it: not even its title."""
     if may_read(user, page):
         return None
-    return f"该内容不存在或不属于您所在的单位，您只能{verb}本单位的内容。"
+    return _("该内容不存在或不属于您所在的单位，您只能%(verb)s本单位的内容。") % {"verb": _(verb)}
 
 
 def refuse_outside_own_unit(user, page, verb="修改"):
@@ -47,15 +49,17 @@ def refuse_outside_own_unit(user, page, verb="修改"):
     unit = owning_unit(page)
     if reach_of(user).sees_everything:
         return f"“{page.get_admin_display_title()}”属于{_unit_name(unit)}。县委党务公开办可以查看各单位的内容，但只能由本单位{verb}；如需修改，请在县级审核时退回。"
-    return f"“{page.get_admin_display_title()}”属于{_unit_name(unit)}，您只能{verb}本单位的内容。"
+    return _("“%(title)s”属于%(unit)s，您只能%(verb)s本单位的内容。") % {
+        "title": page.get_admin_display_title(), "unit": _unit_name(unit), "verb": _(verb)
+    }
 
 
 def _whom_to_ask(page):
     county = county_unit(page)
     if county is not None and (county.contact_person or county.phone):
         contact = "，".join(part for part in (county.contact_person, county.phone) if part)
-        return f"请联系县委党务公开办（{contact}）或系统管理员为该用户组添加审核人。"
-    return "请联系县委党务公开办或系统管理员为该用户组添加审核人。"
+        return _("请联系县委党务公开办（%(contact)s）或系统管理员为该用户组添加审核人。") % {"contact": contact}
+    return _("请联系县委党务公开办或系统管理员为该用户组添加审核人。")
 
 
 def refuse_submission(user, page, importance=None):
@@ -70,16 +74,19 @@ def refuse_submission(user, page, importance=None):
     group = unit.leading_group
     if not active_members(group).exclude(pk__in=authors).exists():
         writers = active_members(group).filter(pk__in=authors).exclude(pk=user.pk).exists()
-        yourself = "除编写本内容的人员外" if writers else ("除您本人外" if in_group(user, group) else "")
-        group_name = f"（用户组“{group.name}”）" if group else ""
+        yourself = _("除编写本内容的人员外") if writers else (_("除您本人外") if in_group(user, group) else "")
+        group_name = _("（用户组“%(group)s”）") % {"group": group.name} if group else ""
         return (
-            f"{unit.display_name}领导小组{group_name}{yourself}没有可以审核的成员，暂不能提交审核，内容已保存为草稿。"
+            _("%(unit)s领导小组%(group)s%(yourself)s没有可以审核的成员，暂不能提交审核，内容已保存为草稿。")
+            % {"unit": unit.display_name, "group": group_name, "yourself": yourself}
             + _whom_to_ask(page)
         )
     county = county_unit(page)
     county_needed = importance == "important" and county is not None and county.pk != unit.pk
     if county_needed and not active_members(county.leading_group).exclude(pk__in=authors).exists():
-        return f"重要事项须经县级审核，但{county.display_name}领导小组没有可以审核的成员，暂不能提交审核，内容已保存为草稿。" + _whom_to_ask(page)
+        return _("重要事项须经县级审核，但%(county)s领导小组没有可以审核的成员，暂不能提交审核，内容已保存为草稿。") % {
+            "county": county.display_name
+        } + _whom_to_ask(page)
     return None
 
 
@@ -91,8 +98,11 @@ def four_eyes_notice(user, page):
     if not task.refuses_author(page, user):
         return None
     return (
-        f"此内容由您本人提交或修改，按照“四眼原则”，“{task.name}”须由{_unit_name(task.approvers_unit(page))}"
-        "领导小组的其他成员审核；您在审核期间修改后，将按新内容重新开始审核。"
+        _(
+            "此内容由您本人提交或修改，按照“四眼原则”，“%(task)s”须由%(unit)s"
+            "领导小组的其他成员审核；您在审核期间修改后，将按新内容重新开始审核。"
+        )
+        % {"task": _(task.name), "unit": _unit_name(task.approvers_unit(page))}
     )
 
 
@@ -149,3 +159,11 @@ def refuse_next_stage(user, item, next_stage):
     if not unit.permissions_for_user(user).can_add_subpage():
         return f"您没有在{unit.get_admin_display_title()}添加事项的权限。"
     return None
+
+
+# The verbs the refusals above put into their sentences (translated with them).
+VERBS_IN_REFUSALS = [
+    gettext_noop("修改"), gettext_noop("添加"), gettext_noop("删除"), gettext_noop("复制"), gettext_noop("移动"),
+    gettext_noop("移入"), gettext_noop("撤下"), gettext_noop("申请撤回或撤除"), gettext_noop("撤回"), gettext_noop("撤除"),
+    gettext_noop("恢复公开"),
+]

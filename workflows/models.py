@@ -16,6 +16,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _, gettext_noop
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision, Task, TaskState, WorkflowState
 from wagtail.signals import task_submitted
@@ -147,7 +148,7 @@ class DisclosureReviewTask(Task):
     """A review tier whose approvers are a leading group resolved from the item under review."""
 
     tier_name = ""
-    action_labels = {"reject": "退回修改", "approve": "审核通过"}
+    action_labels = {"reject": _("退回修改"), "approve": _("审核通过")}
     action_forms = {"approve": ApproveForm, "reject": RejectForm}
 
     class Meta:
@@ -269,8 +270,8 @@ class DisclosureReviewTask(Task):
 class UnitApprovalTask(DisclosureReviewTask):
     """本单位审核: the item's own unit's leading group approves it."""
 
-    tier_name = "本单位审核"
-    action_labels = {"reject": "退回修改", "approve": "审核通过", "refer_up": "审核通过并提请县级审核"}
+    tier_name = gettext_noop("本单位审核")
+    action_labels = {"reject": _("退回修改"), "approve": _("审核通过"), "refer_up": _("审核通过并提请县级审核")}
     action_forms = {"approve": ApproveForm, "refer_up": ReferUpForm, "reject": RejectForm}
 
     class Meta:
@@ -326,7 +327,7 @@ class UnitApprovalTaskState(ReviewRecord, TaskState):
 class CountyReviewTask(DisclosureReviewTask):
     """县级审核: the county leading group office reviews items that need it; the rest skip it."""
 
-    tier_name = "县级审核"
+    tier_name = gettext_noop("县级审核")
 
     class Meta:
         verbose_name = "县级审核"

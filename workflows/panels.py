@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 from wagtail.admin.ui.components import Component
 from wagtail.models import TaskState, WorkflowState
 
@@ -25,7 +26,7 @@ class HiddenWhenEmpty(Component):
 
 def age_label(since):
     days = waiting_days(since)
-    return "今天" if days == 0 else f"{days} 天"
+    return _("今天") if days == 0 else _("%(days)s 天") % {"days": days}
 
 
 class AwaitingMyReviewPanel(HiddenWhenEmpty):
@@ -67,10 +68,10 @@ class AwaitingMyReviewPanel(HiddenWhenEmpty):
 
 
 STATUS_LABELS = {
-    WorkflowState.STATUS_IN_PROGRESS: "审核中",
-    WorkflowState.STATUS_NEEDS_CHANGES: "退回修改",
-    WorkflowState.STATUS_APPROVED: "已通过",
-    WorkflowState.STATUS_CANCELLED: "已撤回",
+    WorkflowState.STATUS_IN_PROGRESS: gettext_lazy("审核中"),
+    WorkflowState.STATUS_NEEDS_CHANGES: gettext_lazy("退回修改"),
+    WorkflowState.STATUS_APPROVED: gettext_lazy("已通过"),
+    WorkflowState.STATUS_CANCELLED: gettext_lazy("已撤回"),
 }
 
 

@@ -13,12 +13,13 @@ county that wants, say, every named-people item reviewed lists ``"named"`` in
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from disclosure_pages.choices import Importance, Scope
 from disclosure_pages.models import DisclosureItemPage
 
 # The skip reason of an ordinary general item: the one case a unit may refer upward.
-GENERAL_ITEM_SKIP = "一般事项，由本单位领导小组审核即可"
+GENERAL_ITEM_SKIP = gettext_noop("一般事项，由本单位领导小组审核即可")
 
 
 def county_review_reasons(item, unit, county, referred=False):
@@ -41,12 +42,12 @@ def county_review_reasons(item, unit, county, referred=False):
 def county_review_skip_reason(item, unit, county, referred=False):
     """Why the county tier is not needed, or ``None`` when it is."""
     if county is None:
-        return "本单位不在县委之下，无县级审核环节"
+        return gettext_noop("本单位不在县委之下，无县级审核环节")
     if unit is not None and unit.pk == county.pk:
         # The county's own items are approved by the county leading group at the unit tier.
-        return "县委本级事项，已由县委领导小组在本单位审核环节审定"
+        return gettext_noop("县委本级事项，已由县委领导小组在本单位审核环节审定")
     if county_review_reasons(item, unit, county, referred):
         return None
     if not isinstance(item, DisclosureItemPage):
-        return "单位信息、权力清单等页面由本单位领导小组审核"
+        return gettext_noop("单位信息、权力清单等页面由本单位领导小组审核")
     return GENERAL_ITEM_SKIP

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from django.views import View
 from django.views.generic import FormView
+from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.pages.create import CreateView
@@ -28,23 +29,23 @@ def describe_position(workflow_state):
     if workflow_state.status == WorkflowState.STATUS_APPROVED:
         page = workflow_state.content_object.specific
         if getattr(page, "takedown", Takedown.NONE) != Takedown.NONE and page.live:
-            return f"审核已全部完成，事项{page.get_takedown_display()}"
-        return "审核已全部完成，事项已发布" if page.live else "审核已全部完成"
+            return _("审核已全部完成，事项%(state)s") % {"state": page.get_takedown_display()}
+        return _("审核已全部完成，事项已发布") if page.live else _("审核已全部完成")
     if workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        return "事项已退回提交人修改"
+        return _("事项已退回提交人修改")
     if workflow_state.status == WorkflowState.STATUS_CANCELLED:
-        return "审核已被撤回"
+        return _("审核已被撤回")
     current = workflow_state.current_task_state
-    return f"事项当前处于“{current.task.name}”环节" if current else "事项正在审核中"
+    return _("事项当前处于“%(task)s”环节") % {"task": _(current.task.name)} if current else _("事项正在审核中")
 
 
 def status_word(task_state):
     return {
-        TaskState.STATUS_APPROVED: "审核通过",
-        TaskState.STATUS_REJECTED: "退回修改",
-        TaskState.STATUS_SKIPPED: "自动跳过",
-        TaskState.STATUS_CANCELLED: "撤回",
-    }.get(task_state.status, "处理")
+        TaskState.STATUS_APPROVED: _("审核通过"),
+        TaskState.STATUS_REJECTED: _("退回修改"),
+        TaskState.STATUS_SKIPPED: _("自动跳过"),
+        TaskState.STATUS_CANCELLED: _("撤回"),
+    }.get(task_state.status, _("处理"))
 
 
 class ActionOutcomeView(View):
@@ -64,27 +65,32 @@ class ActionOutcomeView(View):
 
         if outcome == outcomes.APPROVED:
             skipped = workflow_state.task_states.filter(status=TaskState.STATUS_SKIPPED, pk__gt=task_state.pk).first()
-            note = f"（无需县级审核：{skipped.comment}）" if skipped else ""
-            messages.success(request, f"您已在“{task_state.task.name}”环节审核通过《{title}》{note}。{where}。")
+            note = _("（无需县级审核：%(reason)s）") % {"reason": _(skipped.comment)} if skipped else ""
+            messages.success(
+                request,
+                _("您已在“%(task)s”环节审核通过《%(title)s》%(note)s。%(where)s。")
+                % {"task": _(task_state.task.name), "title": title, "note": note, "where": where},
+            )
         elif outcome == outcomes.REJECTED:
-            messages.success(request, f"已将《{title}》退回修改，退回理由已通知提交人。")
+            messages.success(request, _("已将《%(title)s》退回修改，退回理由已通知提交人。") % {"title": title})
         elif outcome == outcomes.ALREADY_DONE:
-            who = task_state.finished_by.get_full_name() or task_state.finished_by.get_username() if task_state.finished_by else "系统"
+            who = task_state.finished_by.get_full_name() or task_state.finished_by.get_username() if task_state.finished_by else _("系统")
             when = localtime(task_state.finished_at).strftime("%Y-%m-%d %H:%M") if task_state.finished_at else ""
             messages.warning(
                 request,
-                f"《{title}》的“{task_state.task.name}”环节已由{who}于{when}{status_word(task_state)}，无需重复操作。{where}。",
+                _("《%(title)s》的“%(task)s”环节已由%(who)s于%(when)s%(status)s，无需重复操作。%(where)s。")
+                % {"title": title, "task": _(task_state.task.name), "who": who, "when": when, "status": status_word(task_state), "where": where},
             )
         elif outcome == outcomes.MOVED_ON:
-            messages.warning(request, f"您操作的审核环节已经结束，页面内容可能已过期，本次操作未生效。{where}，请刷新后再处理。")
+            messages.warning(request, _("您操作的审核环节已经结束，页面内容可能已过期，本次操作未生效。%(where)s，请刷新后再处理。") % {"where": where})
         elif outcome == outcomes.OWN_SUBMISSION:
-            messages.error(request, f"《{title}》包含您本人提交或修改的内容，按照“四眼原则”须由其他审核人审核，本次操作未生效。")
+            messages.error(request, _("《%(title)s》包含您本人提交或修改的内容，按照“四眼原则”须由其他审核人审核，本次操作未生效。") % {"title": title})
         elif outcome == outcomes.RESTARTED:
-            messages.warning(request, f"《{title}》在审核期间被修改，已按新内容重新开始审核，本次操作未生效。{where}。")
+            messages.warning(request, _("《%(title)s》在审核期间被修改，已按新内容重新开始审核，本次操作未生效。%(where)s。") % {"title": title, "where": where})
         elif outcome == outcomes.INVALID:
-            messages.error(request, "审核信息不完整（审核通过须勾选保密审查确认，退回须填写理由），本次操作未生效。")
+            messages.error(request, _("审核信息不完整（审核通过须勾选保密审查确认，退回须填写理由），本次操作未生效。"))
         else:
-            messages.error(request, f"您不是《{title}》当前环节的审核人，本次操作未生效。")
+            messages.error(request, _("您不是《%(title)s》当前环节的审核人，本次操作未生效。") % {"title": title})
 
         if page.permissions_for_user(request.user).can_edit():
             return redirect("wagtailadmin_pages:edit", page.pk)

@@ -4,6 +4,7 @@ and the item buttons 申请撤回/撤除 and 创建决策公开/结果公开事�
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -144,7 +145,7 @@ def guard_edit(request, page):
     elif request.method == "POST" and request.POST.get("action-workflow-action"):
         # Wagtail would fail with a server error on a garbled action form; refuse it instead.
         if not guards.is_action_data(request.POST.get("workflow-action-extra-data", "{}")):
-            messages.error(request, "审核信息格式有误，本次操作未生效，请刷新页面后重试。")
+            messages.error(request, _("审核信息格式有误，本次操作未生效，请刷新页面后重试。"))
             return redirect("wagtailadmin_pages:edit", page.pk)
     elif request.method == "GET":
         notice = guards.four_eyes_notice(request.user, page)
@@ -158,9 +159,11 @@ def guard_edit(request, page):
 
 def takedown_notice(takedown):
     """What an editor or approver of an item must know: its latest version asks to take it down (or back)."""
-    replacement = f"，撤除后原网址跳转到《{takedown.replacement.title}》" if takedown.replacement else ""
-    reason = f"原因：{takedown.reason}" if takedown.reason else ""
-    return f"此版本是{takedown.verb}申请{replacement}。{reason}审核通过并发布后生效。"
+    replacement = _("，撤除后原网址跳转到《%(title)s》") % {"title": takedown.replacement.title} if takedown.replacement else ""
+    reason = _("原因：%(reason)s") % {"reason": takedown.reason} if takedown.reason else ""
+    return _("此版本是%(verb)s申请%(replacement)s。%(reason)s审核通过并发布后生效。") % {
+        "verb": _(takedown.verb), "replacement": replacement, "reason": reason
+    }
 
 
 @hooks.register("after_edit_page")

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
@@ -29,9 +30,9 @@ class ValidityMixin(models.Model):
     def clean_validity(self):
         errors = {}
         if self.effective_date and self.expiry_date and self.expiry_date < self.effective_date:
-            errors["expiry_date"] = "失效日期不能早于生效日期。"
+            errors["expiry_date"] = _("失效日期不能早于生效日期。")
         if self.validity == Validity.EXPIRED and not self.expiry_date:
-            errors["expiry_date"] = "标记为“已失效”时须填写失效日期。"
+            errors["expiry_date"] = _("标记为“已失效”时须填写失效日期。")
         return errors
 
     @property
@@ -80,7 +81,7 @@ class AudienceScopeMixin(models.Model):
         if self.scope != Scope.NAMED:
             return {}
         if not (self._m2m_ids("named_units") or self._m2m_ids("named_groups") or self._m2m_ids("named_people")):
-            return {"scope": "公开范围为“向指定组织或人员公开”时，须至少指定一个组织、用户组或人员。"}
+            return {"scope": _("公开范围为“向指定组织或人员公开”时，须至少指定一个组织、用户组或人员。")}
         return {}
 
     def _m2m_ids(self, name):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -106,13 +107,13 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
     def clean(self):
         errors = {}
         if self.timing == TimingKind.PERIODIC and not self.period:
-            errors["period"] = "定期公开的目录条目须选择公开周期（每月、每季度或每年）。"
+            errors["period"] = _("定期公开的目录条目须选择公开周期（每月、每季度或每年）。")
         if self.timing != TimingKind.PERIODIC and self.period:
-            errors["period"] = "只有定期公开的目录条目才设置公开周期。"
+            errors["period"] = _("只有定期公开的目录条目才设置公开周期。")
         if self.timing == TimingKind.AD_HOC and not self.deadline_days:
-            errors["deadline_days"] = "及时公开的目录条目须填写事项发生后多少天内公开。"
+            errors["deadline_days"] = _("及时公开的目录条目须填写事项发生后多少天内公开。")
         if self.timing != TimingKind.AD_HOC and self.deadline_days:
-            errors["deadline_days"] = "只有及时公开的目录条目才填写公开期限天数。"
+            errors["deadline_days"] = _("只有及时公开的目录条目才填写公开期限天数。")
         # By translation key, so an entry's variant in the other script passes too.
         if (
             self.unit_id
@@ -120,7 +121,7 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
             and self.unit.catalogue_id
             and self.area.catalogue.translation_key != self.unit.catalogue.translation_key
         ):
-            errors["area"] = f"本单位自设条目须放在“{self.unit.catalogue}”的板块下。"
+            errors["area"] = _("本单位自设条目须放在“%(catalogue)s”的板块下。") % {"catalogue": self.unit.catalogue}
         if errors:
             raise ValidationError(errors)
 

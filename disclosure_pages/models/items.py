@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -30,6 +31,19 @@ ALLOWED_PREVIOUS_STAGES = {
 }
 # The stage created from a live item to continue its matter: 预公开 → 决策公开 → 结果公开.
 NEXT_STAGE = {Stage.PRE_DISCLOSURE: Stage.DECISION, Stage.DECISION: Stage.RESULT}
+
+
+class ShownFieldPanel(FieldPanel):
+    """A read-only field that shows "—" when empty (Wagtail would show the English word None)."""
+
+    def __init__(self, field_name, *args, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(field_name, *args, **kwargs)
+
+    def format_value_for_display(self, value):
+        if value is None or value == "":
+            return "—"
+        return super().format_value_for_display(value)
 
 
 class DisclosureItemPage(
@@ -110,9 +124,9 @@ class DisclosureItemPage(
         # Shown, never edited here: a takedown is requested with its own form and reviewed.
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("takedown", read_only=True), FieldPanel("takedown_date", read_only=True)]),
-                FieldPanel("takedown_reason", read_only=True),
-                FieldPanel("replacement", read_only=True),
+                FieldRowPanel([ShownFieldPanel("takedown"), ShownFieldPanel("takedown_date")]),
+                ShownFieldPanel("takedown_reason"),
+                ShownFieldPanel("replacement"),
             ],
             heading="撤回/撤除（须申请并经审核）",
         ),
@@ -152,9 +166,9 @@ class DisclosureItemPage(
         errors.update(self._clean_stage_link())
         errors.update(self._clean_catalogue_entry())
         if self.document_date and self.publish_date and self.publish_date < self.document_date:
-            errors["publish_date"] = "发布日期不能早于成文日期。"
+            errors["publish_date"] = _("发布日期不能早于成文日期。")
         if self.comment_deadline and self.stage != Stage.PRE_DISCLOSURE:
-            errors["comment_deadline"] = "只有预公开事项才设置意见征集截止日期。"
+            errors["comment_deadline"] = _("只有预公开事项才设置意见征集截止日期。")
         errors.update(self._clean_takedown())
         errors.update(self._clean_files())
         if errors:
@@ -164,7 +178,7 @@ class DisclosureItemPage(
         if not self.document_number or not self.unit_id:
             return {}
         if not self.document_date:
-            return {"document_date": "填写文号时须同时填写成文日期。"}
+            return {"document_date": _("填写文号时须同时填写成文日期。")}
         clash = (
             DisclosureItemPage.objects.filter(
                 unit_id=self.unit_id, document_year=self.document_date.year, document_number=self.document_number
@@ -175,7 +189,8 @@ class DisclosureItemPage(
             .first()
         )
         if clash:
-            return {"document_number": f"本单位{self.document_date.year}年已有文号为“{self.document_number}”的事项：“{clash.title}”。"}
+            return {"document_number": _("本单位%(year)s年已有文号为“%(number)s”的事项：“%(title)s”。")
+            % {"year": self.document_date.year, "number": self.document_number, "title": clash.title}}
         return {}
 
     def _clean_stage_link(self):
@@ -183,25 +198,27 @@ class DisclosureItemPage(
         if previous is None:
             return {}
         if self.pk and previous.pk == self.pk:
-            return {"previous_stage": "事项不能关联自身。"}
+            return {"previous_stage": _("事项不能关联自身。")}
         # Compared by translation key: a variant in the other script links the same unit's items.
         if self.unit_id and previous.unit_id and previous.unit.translation_key != self.unit.translation_key:
             # Not named: its title is not for another unit's eyes (it may be a draft).
-            return {"previous_stage": "所关联的上一阶段事项属于其他单位，只能关联本单位同一事项的其他阶段。"}
+            return {"previous_stage": _("所关联的上一阶段事项属于其他单位，只能关联本单位同一事项的其他阶段。")}
         if Stage(previous.stage) not in ALLOWED_PREVIOUS_STAGES[Stage(self.stage)]:
             return {
-                "previous_stage": f"“{self.get_stage_display()}”不能接在“{previous.get_stage_display()}”之后："
-                "决策公开应关联预公开事项，结果公开应关联决策或预公开事项。"
+                "previous_stage": _(
+                    "“%(stage)s”不能接在“%(previous)s”之后：决策公开应关联预公开事项，结果公开应关联决策或预公开事项。"
+                )
+                % {"stage": self.get_stage_display(), "previous": previous.get_stage_display()}
             }
         return {}
 
     def _clean_takedown(self):
         if self.takedown != Takedown.NONE and not self.takedown_reason.strip():
-            return {"takedown_reason": "撤回或撤除事项须填写原因。"}
+            return {"takedown_reason": _("撤回或撤除事项须填写原因。")}
         if self.replacement_id and self.takedown != Takedown.REMOVED:
-            return {"replacement": "只有撤除的事项才能指定替代事项。"}
+            return {"replacement": _("只有撤除的事项才能指定替代事项。")}
         if self.replacement_id and self.pk and self.replacement_id == self.pk:
-            return {"replacement": "替代事项不能是事项本身。"}
+            return {"replacement": _("替代事项不能是事项本身。")}
         return {}
 
     def _clean_files(self):
@@ -214,7 +231,7 @@ class DisclosureItemPage(
         if not self.catalogue_entry_id or not self.unit_id:
             return {}
         if not self.unit.catalogue_entries().filter(pk=self.catalogue_entry_id).exists():
-            return {"catalogue_entry": "所选目录条目不在本单位的公开目录中。"}
+            return {"catalogue_entry": _("所选目录条目不在本单位的公开目录中。")}
         return {}
 
     # -- saving ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -87,7 +88,7 @@ class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
         super().clean()
         clash = UnitPage.objects.filter(code=self.code, locale_id=self.locale_id).exclude(pk=self.pk)
         if self.code and clash.exists():
-            raise ValidationError({"code": f"单位编码“{self.code}”已被“{clash.first().title}”使用。"})
+            raise ValidationError({"code": _("单位编码“%(code)s”已被“%(unit)s”使用。") % {"code": self.code, "unit": clash.first().title}})
 
     def save(self, *args, **kwargs):
         with transaction.atomic():

@@ -1,14 +1,25 @@
-"""``manage.py make_traditional_catalogue``: the zh-hant message catalogue, converted by OpenCC.
+"""``manage.py make_traditional_catalogue``: the zh-hant message catalogues, converted by OpenCC.
 
-Template and code strings are written in Simplified Chinese, so the zh-hans catalogue is the
-identity; the zh-hant one is generated: ``makemessages`` collects the strings (needs GNU
+Template and code strings are written in Simplified Chinese, so the zh-hans catalogue needs no
+entry for them; the zh-hant one is generated: ``makemessages`` collects the strings (needs GNU
 gettext), OpenCC converts those not yet translated by hand, and the .mo is compiled with
 polib. The result is committed, so running the site needs no gettext.
+
+Wagtail's own catalogues have gaps (English msgids with no Chinese, e.g. "Search all pages…",
+"Autosave is paused"). ``locale/zh_Hans/LC_MESSAGES/django.po`` and ``djangojs.po`` (the
+admin's JavaScript, served by ``/admin/jsi18n/``) fill them by hand, in Simplified; this
+command compiles them and converts them into the zh_Hant catalogues of the same domain, along
+with the strings installed apps translate into Simplified but not into Traditional (which
+Django would otherwise show in Simplified, its fallback language, to a 繁體 user).
 """
 
 from pathlib import Path
 
+import re
+
+import django
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,28 +28,104 @@ from chinese.conversion import convert
 
 from ...machine_translator import profile_for
 
+DOMAINS = ("django", "djangojs")
+CHINESE = re.compile(r"[\u3400-\u9fff]")
+METADATA = {
+    "MIME-Version": "1.0",
+    "Content-Type": "text/plain; charset=UTF-8",
+    "Content-Transfer-Encoding": "8bit",
+    "Plural-Forms": "nplurals=1; plural=0;",
+}
+
+
+def _key(entry):
+    return (entry.msgctxt, entry.msgid)
+
+
+def _translated(path):
+    """The translated entries of a .po file, by (context, msgid); {} when there is none."""
+    if not path.exists():
+        return {}
+    return {_key(e): e for e in polib.pofile(str(path)) if e.translated() and "fuzzy" not in e.flags}
+
+
+def app_gaps(domain):
+    """Entries installed apps translate into zh_Hans but not into zh_Hant (any app's catalogue)."""
+    simplified = {}
+    traditional = set(_translated(Path(django.__file__).parent / "conf" / "locale" / "zh_Hant" / "LC_MESSAGES" / f"{domain}.po"))
+    for config in apps.get_app_configs():
+        locale = Path(config.path) / "locale"
+        for key, entry in _translated(locale / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po").items():
+            simplified.setdefault(key, entry)
+        traditional |= set(_translated(locale / "zh_Hant" / "LC_MESSAGES" / f"{domain}.po"))
+    return [entry for key, entry in simplified.items() if key not in traditional]
+
+
+def converted_entry(source, profile, comment):
+    entry = polib.POEntry(
+        msgctxt=source.msgctxt, msgid=source.msgid, msgid_plural=source.msgid_plural, flags=list(source.flags),
+        comment=comment,
+    )
+    if source.msgid_plural:
+        first = source.msgstr_plural.get(0) or next(iter(source.msgstr_plural.values()))
+        entry.msgstr_plural = {0: convert(first, profile)}
+    else:
+        entry.msgstr = convert(source.msgstr, profile)
+    return entry
+
 
 class Command(BaseCommand):
-    help = "用 OpenCC 生成繁体界面文字的翻译目录（locale/zh_Hant）。"
+    help = "用 OpenCC 生成繁体界面文字的翻译目录（locale/zh_Hant），并补全 Wagtail 缺译的条目。"
 
     def handle(self, *args, **options):
+        root = Path(settings.LOCALE_PATHS[0])
+        profile = profile_for("zh-hant")
         ignore = [".venv/*", "test-artifacts/*", "media/*", "static_collected/*", "node_modules/*"]
         call_command("makemessages", locale=["zh_Hant"], ignore_patterns=ignore, verbosity=0, no_obsolete=True)
-        path = Path(settings.LOCALE_PATHS[0]) / "zh_Hant" / "LC_MESSAGES" / "django.po"
-        catalogue = polib.pofile(str(path))
-        profile = profile_for("zh-hant")
+        for domain in DOMAINS:
+            self.make(root, domain, profile)
+
+    def make(self, root, domain, profile):
+        path = root / "zh_Hant" / "LC_MESSAGES" / f"{domain}.po"
+        catalogue = polib.pofile(str(path)) if path.exists() else polib.POFile()
+        # English msgids found in the project's templates are Wagtail's (an overridden admin
+        # template): their translation comes from the apps or from locale/zh_Hans, below.
+        for entry in [e for e in catalogue if not CHINESE.search(e.msgid)]:
+            catalogue.remove(entry)
         converted = 0
         for entry in catalogue:
             hand_written = entry.msgstr and "fuzzy" not in entry.flags
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: convert(entry.msgid, profile), 1: convert(entry.msgid_plural, profile)}
+                entry.msgstr_plural = {0: convert(entry.msgid_plural, profile)}  # Chinese has one plural form
             elif not hand_written:
                 entry.msgstr = convert(entry.msgid, profile)
                 converted += 1
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        catalogue.metadata["Language"] = "zh_Hant"
-        catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+
+        # Wagtail's gaps: the project's Simplified entries, then the apps' Simplified-only ones.
+        present = {_key(e) for e in catalogue}
+        simplified_path = root / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"
+        filled = 0
+        if simplified_path.exists():
+            simplified = polib.pofile(str(simplified_path))
+            simplified.metadata.update(METADATA, Language="zh_Hans")
+            simplified.save(str(simplified_path))
+            simplified.save_as_mofile(str(simplified_path.with_suffix(".mo")))
+            for source in simplified:
+                if source.translated() and _key(source) not in present:
+                    catalogue.append(converted_entry(source, profile, "由 locale/zh_Hans 转换（Wagtail 缺译）"))
+                    present.add(_key(source))
+                    filled += 1
+        for source in app_gaps(domain):
+            if _key(source) not in present:
+                catalogue.append(converted_entry(source, profile, "由应用的简体目录转换（繁体缺译）"))
+                present.add(_key(source))
+                filled += 1
+
+        if not len(catalogue):
+            return
+        catalogue.metadata.update(METADATA, Language="zh_Hant")
         catalogue.save(str(path))
         catalogue.save_as_mofile(str(path.with_suffix(".mo")))
-        self.stdout.write(f"{path}: {len(catalogue)} 条，OpenCC（{profile}）转换 {converted} 条。")
+        self.stdout.write(f"{path}: {len(catalogue)} 条，OpenCC（{profile}）转换 {converted} 条，补全缺译 {filled} 条。")

@@ -30,8 +30,9 @@ class ItemQuery:
     audience: list | None  # None: no audience filter (superusers)
     unit_path: str | None = None  # the selected unit: it and everything below it
     facet_root_path: str = ""  # the unit facet counts the children of this path
-    area: str | None = None
-    entry: str | None = None
+    # A catalogue area or entry: one key, or a tuple of the keys of same-named ones (one facet option).
+    area: str | tuple | None = None
+    entry: str | tuple | None = None
     year: int | None = None
     stage: str | None = None
     validity: str | None = None
@@ -87,6 +88,13 @@ class EngineResults:
     hits: list
     facets: dict  # facet name → {key: count}
     engine_ms: float = 0.0  # the engine's own time, where it reports one
+
+
+def filter_values(value):
+    """A filter's accepted values as strings: one, or each of a tuple (same-named catalogue entries)."""
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return tuple(str(item) for item in value)
+    return (str(value),)
 
 
 def current_validity(validity, expiry_date, today):

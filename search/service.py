@@ -26,7 +26,7 @@ from disclosure_pages.visibility import user_audience_keys
 from .forms import VALIDITY_CHOICES
 from .highlight import highlight, snippet
 from .models import IndexGeneration
-from .query import FACETS, SORT_DATE, SORT_RELEVANCE, ItemQuery
+from .query import FACETS, SORT_DATE, SORT_RELEVANCE, ItemQuery, filter_values
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +169,8 @@ def _search(params, user, locale, page_size):
         audience=user_audience_keys(user),
         unit_path=unit.path if unit else None,
         facet_root_path=unit.path if unit else _top_unit_path(locale),
-        area=str(params["area"]) if params.get("area") else None,
-        entry=str(params["entry"]) if params.get("entry") else None,
+        area=_same_named(CatalogueArea, params.get("area"), locale),
+        entry=_same_named(CatalogueEntry, params.get("entry"), locale),
         year=params.get("year"),
         stage=params.get("stage") or None,
         validity=params.get("validity") or None,
@@ -265,16 +265,24 @@ def _facets(raw, query, locale, user, unit, params):
         options.sort(key=lambda option: (-option.count, option.label))
         facets.append(Facet("unit", _("发布单位") if unit is None else unit.display_name, options))
     for name, model in (("area", CatalogueArea), ("entry", CatalogueEntry)):
+        # One option per name: the county catalogues and units' own entries may share a name
+        # (主题党日活动安排 is in the five-area catalogue and in 7+X; villages add the same
+        # local entries). Selecting it selects every entry of that name (``_same_named``).
         counts = raw.get(name, {})
         names = dict(
             model.objects.filter(translation_key__in=list(counts), locale__language_code=locale).values_list("translation_key", "name")
         )
+        selected = set(filter_values(getattr(query, name))) if getattr(query, name) else set()
+        grouped = {}
+        for key, count in counts.items():
+            label = names.get(_uuid(key))
+            if label:
+                keys, total = grouped.get(label, ((), 0))
+                grouped[label] = (keys + (str(key),), total + count)
         options = [
-            FacetOption(key, names.get(_uuid(key), ""), count, str(params.get(name) or "") == key)
-            for key, count in counts.items()
-            if _uuid(key) in names
+            FacetOption(min(keys), label, total, bool(selected.intersection(keys))) for label, (keys, total) in grouped.items()
         ]
-        options.sort(key=lambda option: -option.count)
+        options.sort(key=lambda option: (-option.count, option.label))
         facets.append(Facet(name, _("目录板块") if name == "area" else _("公开目录"), options))
     years = raw.get("year", {})
     facets.append(
@@ -291,6 +299,21 @@ def _facets(raw, query, locale, user, unit, params):
             Facet("scope", _("公开范围"), [FacetOption(v, _(str(l)), counts[v], params.get("scope") == v) for v, l in Scope.choices if counts.get(v)])
         )
     return [facet for facet in facets if facet.options]
+
+
+def _same_named(model, key, locale):
+    """The filter for the catalogue area or entry ``key``: its key, or the keys of every one of
+    ``locale`` with its name (the facet shows them as one option)."""
+    if not key:
+        return None
+    key = str(key)
+    name = model.objects.filter(translation_key=key, locale__language_code=locale).values_list("name", flat=True).first()
+    if name is None:
+        return key
+    keys = sorted(
+        {str(k) for k in model.objects.filter(name=name, locale__language_code=locale).values_list("translation_key", flat=True)}
+    )
+    return tuple(keys) if len(keys) > 1 else key
 
 
 def _uuid(key):

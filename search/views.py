@@ -1,6 +1,7 @@
 """The public search page and its title suggestions."""
 
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -54,6 +55,11 @@ def search_page(request):
             context["unavailable"] = True
             status = 503
         else:
+            if results.count and not results.results and results.page > results.num_pages:
+                # A page past the last (an old link, a hand-typed number): the last page, at its own URL.
+                query = request.GET.copy()
+                query["page"] = results.num_pages
+                return redirect(f"{request.path}?{query.urlencode()}")
             context["results"] = results
             context["truncated"] = form.truncated
             link_filters(request.GET, results)
@@ -101,6 +107,8 @@ def page_links(params, results):
 def active_filters(params, results):
     """The selected filters with their labels and the query string that removes each."""
     labels = {(facet.name, option.value): option.label for facet in results.facets for option in facet.options}
+    # A selected option may stand for several values (same-named catalogue entries).
+    labels.update({(facet.name, params.get(facet.name)): option.label for facet in results.facets for option in facet.options if option.selected})
     active = []
     for name in ("unit", "area", "entry", "year", "stage", "validity", "scope"):
         value = params.get(name)

@@ -15,7 +15,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from ..models import IndexGeneration, SearchDocument
-from ..query import FACETS, SORT_DATE, EngineResults, Hit, current_validity, unit_facet_key
+from ..query import FACETS, SORT_DATE, EngineResults, Hit, current_validity, filter_values, unit_facet_key
 from .base import documents_and_deletions, is_item_model
 from .columns import columns_for
 
@@ -240,7 +240,10 @@ class DatabaseItemStore:
                              ("stage", columns.stage), ("scope", columns.scope)):
             value = getattr(query, name)
             if value not in (None, ""):
-                masks[name] = column.codes[matched] == column.code(int(value) if name == "year" else value)
+                if name == "year":
+                    masks[name] = column.codes[matched] == column.code(int(value))
+                else:
+                    masks[name] = np.isin(column.codes[matched], [column.code(each) for each in filter_values(value)])
         if query.validity:
             masks["validity"] = columns.current_validity(query.today)[matched] == columns.validity.code(query.validity)
         return masks
@@ -288,7 +291,8 @@ class DatabaseItemStore:
         for name, column in (("area", "area_key"), ("entry", "entry_key"), ("year", "year"), ("stage", "stage"), ("scope", "scope")):
             value = getattr(query, name)
             if value not in (None, ""):
-                filters[name] = (f"d.{column} = %s", [value])
+                values = filter_values(value) if name in ("area", "entry") else (value,)
+                filters[name] = (f"d.{column} IN ({', '.join(['%s'] * len(values))})", list(values))
         if query.validity == "valid":
             filters["validity"] = ("(d.validity = 'valid' AND (d.expiry_date IS NULL OR d.expiry_date >= %s))", [query.today])
         elif query.validity == "expired":
@@ -371,7 +375,7 @@ def count_facets(rows, query):
         }
         failed = [
             name for name, wanted in selected.items()
-            if not (values[name].startswith(unit_prefix) if name == "unit" else str(values[name]) == str(wanted))
+            if not (values[name].startswith(unit_prefix) if name == "unit" else str(values[name]) in filter_values(wanted))
         ]
         if not failed:
             passing.append(row)

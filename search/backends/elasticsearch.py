@@ -17,7 +17,7 @@ from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebui
 from modelsearch.index import class_is_indexed
 from wagtail.models import Page
 
-from ..query import EXPIRED, FACETS, REPEALED, SORT_DATE, VALID, EngineResults, Hit, current_validity
+from ..query import EXPIRED, FACETS, REPEALED, SORT_DATE, VALID, EngineResults, Hit, current_validity, filter_values
 from .base import documents_and_deletions, is_item_model
 
 TERMS_ANALYZER = "sunshine_terms"
@@ -261,7 +261,10 @@ def facet_filters(query):
                         ("stage", "sunshine_stage"), ("scope", "sunshine_scope")):
         value = getattr(query, name)
         if value not in (None, ""):
-            filters[name] = Q("term", **{field: value})
+            if name in ("area", "entry"):
+                filters[name] = Q("terms", **{field: list(filter_values(value))})
+            else:
+                filters[name] = Q("term", **{field: value})
     if query.validity:
         filters["validity"] = _validity_filter(query.validity, query.today)
     return filters

@@ -264,3 +264,21 @@ def item_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def item_listing_buttons(page, user, next_url=None):
     return item_buttons(page)
+
+
+# The review actions first: the first item of the editor's action menu is its primary button.
+REVIEW_ACTION_ORDER = ("approve", "refer_up", "reject")
+
+
+@hooks.register("construct_page_action_menu")
+def review_actions_first(menu_items, request, context):
+    """An approver whose step the item waits at gets 审核通过 as the primary button (Wagtail puts
+    保存草稿 first), 退回修改 and the rest of the review actions next in the menu."""
+    from wagtail.admin.action_menu import WorkflowMenuItem
+
+    review = [item for item in menu_items if isinstance(item, WorkflowMenuItem)]
+    if not review:
+        return
+    rank = {name: position for position, name in enumerate(REVIEW_ACTION_ORDER)}
+    review.sort(key=lambda item: rank.get(item.name, len(rank)))
+    menu_items[:] = review + [item for item in menu_items if not isinstance(item, WorkflowMenuItem)]

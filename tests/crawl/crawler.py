@@ -323,7 +323,10 @@ class Crawl:
             response, body = self.request(url, method, data)
         finally:
             self.client.cookies = cookies
-        seconds = time.monotonic() - started
+        self.record(url, referrer, key, response, body, time.monotonic() - started)
+
+    def record(self, url, referrer, key, response, body, seconds):
+        """Count, check and take the links of one answer."""
         content_type = response.get("Content-Type", "")
         templates = [t.name for t in getattr(response, "templates", []) or [] if getattr(t, "name", None)]
         template = templates[0] if templates else ""

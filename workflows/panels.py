@@ -134,6 +134,27 @@ class CountyOverviewPanel(Component):
             return ""
         sections = county_overview(county)
         overdue = [approval for section in sections for approval in section.overdue_approvals]
+        user = parent_context["request"].user
         return render_to_string(
-            self.template_name, {"county": county, "sections": sections, "overdue": overdue[:10], "overdue_count": len(overdue)}
+            self.template_name,
+            {
+                "county": county,
+                "sections": sections,
+                "overdue": overdue[:10],
+                "overdue_count": len(overdue),
+                # Who can put members into a leading group: the user himself (a link to the
+                # group), or the administrators to ask, by name and address.
+                "can_edit_groups": user.has_perm("auth.change_group"),
+                "administrators": group_administrators() if not user.has_perm("auth.change_group") else [],
+            },
         )
+
+
+def group_administrators():
+    """The active users who may change groups (superusers and those granted it), to ask for members."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    grant = Q(groups__permissions__codename="change_group", groups__permissions__content_type__app_label="auth")
+    return list(User.objects.filter(Q(is_superuser=True) | grant, is_active=True).distinct().order_by("pk")[:5])

@@ -52,3 +52,51 @@ class CountyOverviewTests(ReviewTestCase):
         self.assertContains(response, "县财政局")  # its leading group has nobody
         self.login("officer")
         self.assertNotContains(self.client.get(reverse("wagtailadmin_home")), "县级督办")
+
+
+class CountyOverviewPanelTests(ReviewTestCase):
+    """What the county office does with the panel (issue 14): open each count, know whom to ask."""
+
+    def panel(self, response):
+        html = response.content.decode()
+        start = html.find('id="sunshine-county-overview-section"')
+        return html[start : html.find("</section>", start)]
+
+    def test_each_count_opens_the_items_behind_it(self):
+        item = self.submit(title="城关镇迟迟未审的事项")
+        TaskState.objects.filter(pk=current_state(item).pk).update(started_at=timezone.now() - datetime.timedelta(days=5))
+        self.login("reviewer")
+        panel = self.panel(self.client.get(reverse("wagtailadmin_home")))
+        approvals = reverse("workflows_county_overdue", args=["approvals", self.t.township.pk])
+        periodic = reverse("workflows_county_overdue", args=["periodic", self.t.township.pk])
+        self.assertIn(f'href="{approvals}"', panel)
+        self.assertIn(f'href="{periodic}"', panel)
+
+        listing = self.client.get(approvals)
+        self.assertContains(listing, "城关镇迟迟未审的事项")
+        self.assertContains(listing, "已等待 5 天")
+        self.assertContains(listing, reverse("wagtailadmin_pages:edit", args=[item.pk]))
+        listing = self.client.get(periodic)
+        self.assertContains(listing, "党费收缴使用")
+        self.assertNotContains(self.client.get(reverse("workflows_county_overdue", args=["approvals", self.t.township2.pk])), "城关镇迟迟未审的事项")
+
+        # Only for the county office: a township's people are refused, another unit's id names nothing.
+        self.login("approver_b")
+        refused = self.client.get(approvals)
+        self.assertEqual(refused.status_code, 302)  # Wagtail's "no permission", back to the dashboard
+        self.assertNotContains(self.client.get(refused.url), "城关镇迟迟未审的事项")
+        self.login("reviewer")
+        self.assertIn(self.client.get(reverse("workflows_county_overdue", args=["approvals", item.pk])).status_code, (302, 404))
+
+    def test_the_reviewer_is_told_whom_to_ask_for_approvers_not_a_menu_he_cannot_open(self):
+        self.login("reviewer")
+        panel = self.panel(self.client.get(reverse("wagtailadmin_home")))
+        self.assertNotIn("设置 → 用户组", panel)
+        self.assertIn("请联系", panel)
+        self.assertIn("admin@county.example", panel)  # the superuser, who can change groups
+        self.assertEqual(self.client.get(reverse("wagtailusers_groups:index")).status_code, 302)  # he cannot
+
+        self.login("admin")
+        panel = self.panel(self.client.get(reverse("wagtailadmin_home")))
+        self.assertIn(reverse("wagtailusers_groups:index"), panel)  # each empty group one click away
+        self.assertNotIn("请联系", panel)

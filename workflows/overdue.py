@@ -1,0 +1,48 @@
+"""县级督办 → the items behind a count: one township's (or the county's own) overdue approvals or
+overdue periodic disclosures, for the county office (the users the panel is shown to).
+
+The same visibility as the rest of the admin: the panel's county is the user's own
+(``county_of_user``), and every item listed is one the user may read (``boundary.may_read``).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from disclosure_pages.models import UnitPage
+
+from .boundary import may_read
+from .overview import county_of_user, county_overview
+
+KINDS = {"approvals": "超期待审事项", "periodic": "定期公开逾期"}
+
+
+class CountyOverdueView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "workflows/county_overdue.html"
+    header_icon = "warning"
+
+    def dispatch(self, request, kind, section_id):
+        if kind not in KINDS:
+            raise Http404
+        county = county_of_user(request.user)
+        if county is None:
+            raise PermissionDenied
+        self.kind = kind
+        sections = county_overview(county)
+        self.section = next((section for section in sections if section.unit.pk == section_id), None)
+        if self.section is None:  # not a township of the user's county: nothing to say about it
+            raise Http404
+        return super().dispatch(request)
+
+    def get_page_title(self):
+        return f"{KINDS[self.kind]}：{self.section.unit.display_name}（含下级单位）"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        approvals = [a for a in self.section.overdue_approvals if may_read(user, a.item)] if self.kind == "approvals" else []
+        periodic = [(unit, entry) for unit, entry in self.section.overdue_periodic if may_read(user, unit)] if self.kind == "periodic" else []
+        return super().get_context_data(kind=self.kind, section=self.section, approvals=approvals, periodic=periodic, **kwargs)

@@ -84,3 +84,149 @@ def _demo_item(township, number, title, summary, importance, scope, fate, days, 
         started_at=started
     )
     return DisclosureItemPage.objects.get(pk=item.pk)
+
+
+# -- every unit's own people, and the approvals of its published items ------------------------
+
+PEOPLE_ROLES = (("officer", "officers_group_id"), ("leader1", "leading_group_id"), ("leader2", "leading_group_id"))
+
+
+def seed_unit_people(builder, tree):
+    """Every unit gets a disclosure officer and two leading-group members (approvers).
+
+    Names only: they have no usable password (the demo logins of development are separate).
+    Returns ``{unit pk: {"officer": user, "leader1": user, "leader2": user}}``.
+    """
+    import random
+
+    from django.contrib.auth.hashers import make_password
+
+    from disclosure_pages.demo.writers import Ctx
+
+    User = get_user_model()
+    rng = random.Random(f"{builder.options.seed}-people")
+    today = timezone.localdate()
+    taken = set(User.objects.values_list("username", flat=True))
+    unusable = make_password(None)
+    planned = []
+    for spec, unit in tree:
+        for role, group_field in PEOPLE_ROLES:
+            username = f"{spec.code.lower()}-{role}"
+            if username in taken or getattr(unit, group_field) is None:
+                continue
+            name = Ctx(rng, None, today, today).person()
+            user = User(username=username, first_name=name, email=f"{username}@dangwu.yunxi.example", password=unusable)
+            planned.append((unit.pk, role, getattr(unit, group_field), user))
+    User.objects.bulk_create([user for *_, user in planned], batch_size=500)
+    created = {user.username: user for user in User.objects.filter(username__in=[user.username for *_, user in planned])}
+    Membership = User.groups.through
+    Membership.objects.bulk_create(
+        [Membership(user_id=created[user.username].pk, group_id=group_id) for _, _, group_id, user in planned], batch_size=500
+    )
+    people = {}
+    for unit_pk, role, _group, user in planned:
+        people.setdefault(unit_pk, {})[role] = created[user.username]
+    return people
+
+
+def seed_approval_records(tree, people):
+    """Each live demo item was approved by its own unit's leading group (and the county's for
+    important items): a revision, the approved workflow state, its task states and the audit log
+    entries, written in bulk. Only items that were published without a revision (the seed's)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import F
+    from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
+
+    from .models import CountyReviewTaskState, UnitApprovalTaskState
+    from .rules import county_review_skip_reason
+    from .units import county_unit
+
+    if not tree:
+        return 0
+    workflow = tree[0][1].get_workflow()
+    if workflow is None:
+        return 0
+    tasks = [workflow_task.task.specific for workflow_task in workflow.workflow_tasks.select_related("task").order_by("sort_order")]
+    unit_task, county_task = tasks[0], tasks[1] if len(tasks) > 1 else None
+    units = {unit.pk: unit for _, unit in tree}
+    county = county_unit(tree[0][1])
+    county_people = people.get(county.pk, {}) if county else {}
+    items = list(
+        DisclosureItemPage.objects.filter(unit_id__in=list(units), live=True, live_revision=None).order_by("pk")
+    )
+    items = [item for item in items if people.get(item.unit_id, {}).get("leader1")]
+    if not items:
+        return 0
+    page_type = ContentType.objects.get_for_model(Page)
+    item_type = ContentType.objects.get_for_model(DisclosureItemPage)
+    decided = {}
+    for item in items:
+        published = item.last_published_at or item.first_published_at or timezone.now()
+        decided[item.pk] = published
+    revisions = Revision.objects.bulk_create(
+        [
+            Revision(
+                content_type=item_type, base_content_type=page_type, object_id=str(item.pk), object_str=item.title,
+                content=item.serializable_data(), user=people[item.unit_id].get("officer"),
+                created_at=decided[item.pk] - datetime.timedelta(days=1),
+            )
+            for item in items
+        ],
+        batch_size=200,
+    )
+    for item, revision in zip(items, revisions):
+        item.latest_revision_id = item.live_revision_id = revision.pk
+        item.latest_revision_created_at = revision.created_at
+    Page.objects.bulk_update(items, ["latest_revision", "live_revision", "latest_revision_created_at"], batch_size=500)
+
+    states = WorkflowState.objects.bulk_create(
+        [
+            WorkflowState(
+                content_type=item_type, base_content_type=page_type, object_id=str(item.pk), workflow=workflow,
+                status=WorkflowState.STATUS_APPROVED, requested_by=people[item.unit_id].get("officer"),
+            )
+            for item in items
+        ],
+        batch_size=500,
+    )
+    unit_parents, county_parents, county_rows, logs = [], [], [], []
+    for item, revision, state in zip(items, revisions, states):
+        own = people[item.unit_id]
+        unit = units[item.unit_id]
+        at = decided[item.pk]
+        unit_parents.append(TaskState(
+            workflow_state=state, revision=revision, task=unit_task, status=TaskState.STATUS_APPROVED,
+            finished_at=at, finished_by=own["leader1"], comment="同意公开",
+            content_type=ContentType.objects.get_for_model(UnitApprovalTaskState),
+        ))
+        skip = county_review_skip_reason(item, unit, county) if county_task else "no county tier"
+        if county_task:
+            reviewer = county_people.get("leader1")
+            approved = skip is None and reviewer is not None
+            county_parents.append(TaskState(
+                workflow_state=state, revision=revision, task=county_task,
+                status=TaskState.STATUS_APPROVED if approved else TaskState.STATUS_SKIPPED,
+                finished_at=at, finished_by=reviewer if approved else None, comment="同意公开" if approved else (skip or ""),
+                content_type=ContentType.objects.get_for_model(CountyReviewTaskState),
+            ))
+            county_rows.append(None if approved else skip)
+        task_data = {"id": unit_task.pk, "title": unit_task.name}
+        logs.append(PageLogEntry(
+            content_type=item_type, page_id=item.pk, revision=revision, action="wagtail.workflow.approve",
+            label=item.title, user=own["leader1"], timestamp=at,
+            data={"workflow": {"id": workflow.pk, "title": workflow.name, "status": "approved", "task": task_data, "next": None},
+                  "comment": "同意公开", "sunshine": {"confidentiality_confirmed": True}},
+        ))
+    parents = TaskState.objects.bulk_create(unit_parents + county_parents, batch_size=500)
+    unit_rows = [UnitApprovalTaskState(taskstate_ptr_id=parent.pk, confidentiality_confirmed=True) for parent in parents[: len(unit_parents)]]
+    county_children = [
+        CountyReviewTaskState(taskstate_ptr_id=parent.pk, confidentiality_confirmed=skip is None, required_because="重要事项" if skip is None else "")
+        for parent, skip in zip(parents[len(unit_parents):], county_rows)
+    ]
+    for model, rows in ((UnitApprovalTaskState, unit_rows), (CountyReviewTaskState, county_children)):
+        if rows:
+            model._base_manager._insert(rows, fields=model._meta.local_concrete_fields)
+    # started_at is auto_now_add: the review began the day before it ended.
+    TaskState.objects.filter(pk__in=[parent.pk for parent in parents]).update(started_at=F("finished_at") - datetime.timedelta(hours=20))
+    PageLogEntry.objects.bulk_create(logs, batch_size=500)
+    return len(items)

@@ -17,6 +17,7 @@ class ApprovalRecord:
     county_name: str = ""
     county_reviewed_on: date | None = None
     county_skipped: bool = False
+    unit_approver: str = ""  # who approved it for the unit (its leading group's member)
 
 
 def approval_record(page):
@@ -55,6 +56,7 @@ def _record(page, shown):
     record = ApprovalRecord(
         unit_name=f"{unit.display_name}领导小组" if unit else "本单位领导小组",
         unit_approved_on=localtime(unit_state.finished_at).date(),
+        unit_approver=_name(unit_state.finished_by),
     )
     county_state = (
         CountyReviewTaskState.objects.filter(status__in=[TaskState.STATUS_APPROVED, TaskState.STATUS_SKIPPED], **on_live)
@@ -67,3 +69,7 @@ def _record(page, shown):
         record.county_name = f"{county.display_name}党务公开领导小组办公室" if county else "县级党务公开领导小组办公室"
         record.county_reviewed_on = localtime(county_state.finished_at).date()
     return record
+
+
+def _name(user):
+    return (user.get_full_name() or user.get_username()) if user is not None else ""

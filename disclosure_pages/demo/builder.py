@@ -15,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
 from ..bulk import index_updates_paused, queries_unrecorded, rebuild_indexes, refresh_planner_statistics
-from ..choices import Importance, Scope, Stage, UnitType
+from ..choices import Importance, Scope, Stage, Takedown, UnitType
 from ..models import (
     Catalogue,
     CatalogueArea,
@@ -564,9 +564,22 @@ class DemoBuilder:
         candidates = list(
             DisclosureItemPage.objects.child_of(township)
             .filter(scope=Scope.PUBLIC, stage=Stage.OTHER, previous_stage=None, next_stages=None)
-            .order_by("publish_date", "pk")[:2]
+            .select_related("catalogue_entry")
+            .order_by("publish_date", "pk")
         )
-        for item, (kind, reason) in zip(candidates, c.DEMO_TAKEDOWNS):
+        if len(candidates) < 2:
+            return
+        # The withdrawn item is one the reasons are written for (else its entry is named); the
+        # removed one a notice listing people, which is what its reason is about.
+        kind_of = lambda item: self.writer_of.get(item.catalogue_entry_id, "generic")  # noqa: E731
+        withdrawn = next((item for item in candidates if kind_of(item) in c.WITHDRAWAL_REASONS), candidates[0])
+        rest = [item for item in candidates if item.pk != withdrawn.pk]
+        removed = next((item for item in rest if any(word in item.title for word in c.REMOVAL_TITLE_WORDS)), rest[0])
+        reason = c.WITHDRAWAL_REASONS.get(kind_of(withdrawn)) or c.WITHDRAWAL_REASON_OF_ENTRY.format(
+            entry=withdrawn.catalogue_entry.name if withdrawn.catalogue_entry else withdrawn.title
+        )
+        chosen = [(withdrawn, (Takedown.WITHDRAWN, reason)), (removed, c.DEMO_TAKEDOWNS[1])]
+        for item, (kind, reason) in chosen:
             item.takedown, item.takedown_reason = kind, reason
             item.takedown_date = min(self.today, item.publish_date + datetime.timedelta(days=30))
             item.save()

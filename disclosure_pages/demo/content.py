@@ -281,6 +281,26 @@ DEMO_TAKEDOWNS = [
     (Takedown.REMOVED, "公示内容中误含党员个人联系方式，依规撤除。"),
 ]
 
+# A withdrawal's reason fits what was withdrawn: by the kind of item (its entry's writer).
+WITHDRAWAL_REASONS = {
+    "theme_day": "本月主题党日活动的时间和地点已调整，以后续发布的通知为准。",
+    "study_plan": "学习计划中的专题和时间安排已调整，以修订后发布的学习计划为准。",
+    "three_meetings": "“三会一课”的季度安排已调整，以后续发布的安排为准。",
+    "education_campaign": "上级对学习教育的阶段安排作了调整，以后续发布的实施方案为准。",
+    "annual_goals": "年度目标任务已根据上级要求作出调整，以后续发布的目标任务为准。",
+    "practical_things": "为民实事项目清单已调整，以后续发布的清单为准。",
+    "project_progress": "项目实施计划已调整，进度情况以后续发布的公示为准。",
+    "policy": "该文件已被新文件替代，以后续发布的文件为准。",
+    "rules": "该制度已修订，以后续发布的修订稿为准。",
+    "disclosure_rules": "该制度已修订，以后续发布的修订稿为准。",
+    "party_dues": "党费收缴数据经核对需要更正，以后续发布的更正公示为准。",
+    "collective_finance": "财务收支数据经核对需要更正，以后续发布的更正公示为准。",
+}
+# Otherwise the reason names the item's own catalogue entry.
+WITHDRAWAL_REASON_OF_ENTRY = "该事项所公开的“{entry}”情况已发生变化，内容不再适用，以后续发布的事项为准。"
+# A removal's reason suits a notice that lists people (名单、公示).
+REMOVAL_TITLE_WORDS = ("公示", "名单", "情况")
+
 DEMO_LOGINS = [
     # username, password, full name, role description
     ("admin", "sunshine-admin", "系统管理员", "超级管理员"),

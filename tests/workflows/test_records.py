@@ -20,7 +20,7 @@ class ApprovalRecordTests(ReviewTestCase):
         today = timezone.localdate()
         response = self.page(item)
         self.assertContains(response, "审核记录")
-        self.assertContains(response, f"城关镇党委领导小组于<time datetime=\"{today:%Y-%m-%d}\">{today.year}年{today.month}月{today.day}日</time>审核通过")
+        self.assertContains(response, f"城关镇党委领导小组（杨建华）于<time datetime=\"{today:%Y-%m-%d}\">{today.year}年{today.month}月{today.day}日</time>审核通过")
         self.assertContains(response, "县级审核：无需县级审核")
 
     def test_an_important_item_shows_both_tiers(self):
@@ -57,7 +57,7 @@ class ApprovalRecordTests(ReviewTestCase):
         response = self.page(variant)
         self.assertContains(response, "審核記錄")
         self.assertContains(
-            response, f"城關鎮黨委領導小組於<time datetime=\"{today:%Y-%m-%d}\">{today.year}年{today.month}月{today.day}日</time>審核通過"
+            response, f"城關鎮黨委領導小組（楊建華）於<time datetime=\"{today:%Y-%m-%d}\">{today.year}年{today.month}月{today.day}日</time>審核通過"
         )
         self.assertContains(response, "縣級審核：青溪縣委黨務公開領導小組辦公室於")
         self.assertNotContains(response, "审核记录")

@@ -80,12 +80,14 @@ def remove_pinyin_readings(text):
 # -- whitespace and paragraphs ----------------------------------------------------------------
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# Control characters (NUL and the like; not tab and line breaks): damage, never text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def normalise_whitespace(line):
     """One line with zero-width characters removed and every run of spaces (incl. 全角) made one space."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+    return _SPACES.sub(" ", _INVISIBLE.sub("", CONTROL_CHARACTERS.sub("", line))).strip()
 
 
 _SENTENCE_END_THEN_SPACE = re.compile(r"[。！？；：!?;:]\s+\S")
@@ -140,6 +142,19 @@ _FURNITURE_PATTERNS = [
 _BULLETS = "•·●▪◆■□"
 
 
+def _in_both_scripts(texts):
+    """Each text with its Traditional forms (OpenCC s2t, s2tw, s2hk): 下载文档 → 下載文檔."""
+    from .conversion import convert
+
+    return {form for text in texts for form in (text, *(convert(text, profile) for profile in ("s2t", "s2tw", "s2hk")))}
+
+
+# Download sites write their furniture in either script: the rules hold for both.
+_FURNITURE_LINES = frozenset(_in_both_scripts(_FURNITURE_LINES))
+_FURNITURE_PHRASES = tuple(sorted(_in_both_scripts(_FURNITURE_PHRASES)))
+_FURNITURE_PATTERNS = [re.compile(pattern, re.IGNORECASE) for pattern in sorted(_in_both_scripts(p.pattern for p in _FURNITURE_PATTERNS))]
+
+
 def _is_keyword_line(line):
     """A download site's tag line, e.g. "2023 党务 公开 工作 实践 思考"."""
     words = line.split(" ")
@@ -158,11 +173,17 @@ def is_site_furniture(paragraph):
 
 def drop_repeated_paragraphs(paragraphs):
     """Drop a paragraph that repeats the one before it (a page header above the same title)."""
-    kept = []
+    return _drop_repeats(paragraphs)[0]
+
+
+def _drop_repeats(paragraphs):
+    kept, dropped = [], 0
     for paragraph in paragraphs:
         if not kept or paragraph != kept[-1]:
             kept.append(paragraph)
-    return kept
+        else:
+            dropped += 1
+    return kept, dropped
 
 
 # -- the whole document -----------------------------------------------------------------------
@@ -170,6 +191,11 @@ def drop_repeated_paragraphs(paragraphs):
 
 def clean_document(text):
     """The paragraphs of a scraped or converted document, with its artefacts removed."""
+    return clean_document_counting_repeats(text)[0]
+
+
+def clean_document_counting_repeats(text):
+    """``clean_document``'s paragraphs and how many repeated paragraphs were dropped."""
     text = strip_markup(text)
     text = repair_entities(text)
     text = remove_pinyin_readings(text)
@@ -178,7 +204,7 @@ def clean_document(text):
         line = normalise_whitespace(line)
         if line:
             paragraphs.extend(split_flattened_paragraphs(line))
-    return drop_repeated_paragraphs([paragraph for paragraph in paragraphs if not is_site_furniture(paragraph)])
+    return _drop_repeats([paragraph for paragraph in paragraphs if not is_site_furniture(paragraph)])
 
 
 _CHINESE_NUMERAL = "[一二三四五六七八九十百零〇]+"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from chinese.cleaning import clean_document, ends_truncated, heading_level
+from chinese.cleaning import CONTROL_CHARACTERS, clean_document_counting_repeats, ends_truncated, heading_level
 from chinese.script import detect_script, suspect_conversions
 
 from .metadata import DocumentMetadata, extract_metadata
@@ -17,6 +17,8 @@ from .readers import SkippedFile, kind_of, read_text
 from .report import Flag
 
 AUTO_SCRIPT = "auto"
+# A page header repeated above a title is one repeat; many mean a broken or padded file.
+REPEATS_WORTH_A_WARNING = 3
 
 
 @dataclass
@@ -36,7 +38,9 @@ _BLANK = re.compile(r"(?<![A-Za-z0-9_])_+(?![A-Za-z0-9_])")
 def prepare_document(path, data, script=AUTO_SCRIPT):
     """Read, clean and describe one file; raises SkippedFile or UnreadableFile."""
     kind = kind_of(path)
-    paragraphs = clean_document(read_text(path, data))
+    text = read_text(path, data)
+    controls = len(CONTROL_CHARACTERS.findall(text))
+    paragraphs, repeats = clean_document_counting_repeats(text)
     if not paragraphs:
         raise SkippedFile("清理后没有正文（只有网站附加内容或空白）。")
     metadata = extract_metadata(paragraphs, path)
@@ -53,6 +57,13 @@ def prepare_document(path, data, script=AUTO_SCRIPT):
     blanks = len(_BLANK.findall(text))
     if blanks:
         flags.append(Flag("blanks", f"有 {blanks} 处下划线空白（如“_月_日”），原文可能缺字。"))
+    if controls:
+        flags.append(Flag("control_characters", f"有 {controls} 个控制字符（如 NUL 空字节）已删除，原文件可能已损坏，请核对正文。"))
+    if repeats >= REPEATS_WORTH_A_WARNING:
+        flags.append(Flag(
+            "repeated_paragraphs",
+            f"有 {repeats} 个与上一段完全相同的段落已合并（共剩 {len(paragraphs)} 段），原文件可能有误，请核对正文。",
+        ))
     if not metadata.title_from_text:
         flags.append(Flag("title_from_file_name", "正文中没有标题，已用文件名作标题。"))
     return PreparedDocument(kind, detected, detected if script == AUTO_SCRIPT else script, metadata, flags)

@@ -110,7 +110,13 @@ def extract_metadata(paragraphs, path):
             title, body = title + body[0], body[1:]
 
     tail = list(reversed(paragraphs[-_TAIL_PARAGRAPHS:]))
-    signed = next((found for found in map(document_date, tail + body[:3]) if found), None)
+    signed = next((found for found in map(document_date, tail) if found), None)
+    # A speech's date under its title: taken as 成文日期 (unless the closing line gives another
+    # date), the line leaves the body: the item shows the date in its own field.
+    position = next((position for position, paragraph in enumerate(body[:3]) if document_date(paragraph)), None)
+    if position is not None and signed in (None, document_date(body[position])):
+        signed = document_date(body[position])
+        body = body[:position] + body[position + 1 :]
     return DocumentMetadata(
         title=title[:255], title_from_text=title_from_text, document_number=number, document_date=signed, body=body
     )

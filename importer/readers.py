@@ -1,6 +1,7 @@
 """Finding the files to import and reading their text: plain text, HTML and Word (.docx)."""
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -79,10 +80,18 @@ def decode(data):
     for mark, encoding in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             try:
-                return data.decode(encoding)
+                text = data.decode(encoding)
             except UnicodeDecodeError:
                 raise UnreadableFile(f"文件声明为 {encoding} 编码，但内容无法按此编码读取。") from None
+            if not plausible_chinese(text):
+                raise UnreadableFile(
+                    f"文件声明为 {encoding} 编码，但按此编码读出的文字不像中文（多为生僻字，如“{_sample(text)}”），"
+                    "可能是编码有误；请另存为 UTF-8 后导入。"
+                )
+            return text
     if b"\x00" in data[:8192]:
+        if _utf16_without_mark(data):
+            raise UnreadableFile(_UTF16_ADVICE)
         raise SkippedFile("二进制文件，不是文本。")
     try:
         return data.decode("utf-8")
@@ -90,8 +99,77 @@ def decode(data):
         pass
     best = charset_normalizer.from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
     if best is None:
+        if _utf16_without_mark(data):
+            raise UnreadableFile(_UTF16_ADVICE)
         raise UnreadableFile("无法识别文件的文字编码（支持 UTF-8、GBK/GB18030、Big5）。")
-    return str(best)
+    text = str(best)
+    if not plausible_chinese(text):
+        # A guess that gives rare characters one after another ("最牡慢敧…") is a wrong guess:
+        # the file would become a draft of garbage.
+        if _utf16_without_mark(data):
+            raise UnreadableFile(_UTF16_ADVICE)
+        raise UnreadableFile(
+            f"按 {best.encoding} 编码读出的文字不像中文（多为生僻字，如“{_sample(text)}”），"
+            "可能是编码识别错误；请另存为 UTF-8 后导入。"
+        )
+    return text
+
+
+_UTF16_ADVICE = "文件似乎是没有字节顺序标记（BOM）的 UTF-16 编码，无法可靠识别；请另存为 UTF-8 后导入。"
+_HAN_CHARACTER = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _common(character):
+    """In the character sets of everyday Chinese: GB2312 (Simplified) or Big5 (Traditional)."""
+    for encoding in ("gb2312", "big5"):
+        try:
+            character.encode(encoding)
+            return True
+        except UnicodeEncodeError:
+            pass
+    return False
+
+
+def plausible_chinese(text, sample=16000):
+    """Whether decoded text reads as Chinese (or plain Latin text): few odd characters.
+
+    Real documents, Simplified or Traditional, have 99 % or more of their Han characters in
+    GB2312 or Big5, and the rest is ASCII, CJK and general punctuation. Bytes decoded with
+    the wrong encoding give the rare characters of the outer ranges and characters of other
+    scripts ("最牡慢敧朠牡慢敧਍…" is English text read as UTF-16).
+    """
+    characters = [character for character in text[:sample] if not character.isspace()]
+    if len(characters) < 8:
+        return True
+    odd = sum(1 for character in characters if not _expected(character))
+    return odd / len(characters) < 0.1
+
+
+def _expected(character):
+    code = ord(character)
+    if code < 0x250 or 0x2000 <= code <= 0x206F or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF:
+        return True  # Latin, general, CJK and full-width punctuation
+    if 0x2460 <= code <= 0x24FF or 0x2500 <= code <= 0x25FF or 0x2160 <= code <= 0x217F:
+        return True  # ①, box drawing and shapes, Roman numerals
+    return bool(_HAN_CHARACTER.match(character)) and _common(character)
+
+
+def _sample(text):
+    return "".join(_HAN_CHARACTER.findall(text[:400])[:8])
+
+
+def _utf16_without_mark(data):
+    """Does ``data`` read as UTF-16 (either byte order) giving plausible text with line breaks or Chinese?"""
+    if len(data) < 4 or len(data) % 2:
+        return False
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[:65536].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _HAN_CHARACTER.search(text) and plausible_chinese(text) and "\x00" not in text:
+            return True
+    return False
 
 
 _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"

@@ -193,7 +193,7 @@ class ImportTests(ImportTestCase):
         notice = self.items().get(title="关于召开民主生活会的通知")
         self.assertEqual(body_paragraphs(notice), ["各支部：“三会一课”按时召开。", "请准时参加。"])
         speech = self.items().get(title="在党务公开工作会议上的讲话")
-        self.assertEqual(body_paragraphs(speech), ["（2023年7月2日）", "同志们：", "黨務公开是常态。"])
+        self.assertEqual(body_paragraphs(speech), ["同志们：", "黨務公开是常态。"])  # the date line is the 成文日期, not body
         self.assertEqual(speech.document_date, d("2023-07-02"))
 
     def test_catalogue_entry_stage_and_scope(self):

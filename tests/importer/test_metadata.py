@@ -62,7 +62,14 @@ def test_speech_with_its_date_under_the_title():
     paragraphs = ["在全镇党务公开工作会议上的讲话", "（2023年7月2日）", "同志们：", "今天召开会议。"]
     metadata = extract_metadata(paragraphs, Path("讲话.txt"))
     assert (metadata.title, metadata.document_date, metadata.document_number) == (paragraphs[0], date(2023, 7, 2), "")
-    assert metadata.body == paragraphs[1:]
+    assert metadata.body == paragraphs[2:]  # taken as 成文日期, the date line leaves the body (issue 14)
+
+
+def test_a_date_under_the_title_that_is_not_the_signing_date_stays():
+    paragraphs = ["在全镇党务公开工作会议上的讲话", "（2023年7月2日）", "同志们：", "今天召开会议。", "中共城关镇委员会", "2023年7月9日"]
+    metadata = extract_metadata(paragraphs, Path("讲话.txt"))
+    assert metadata.document_date == date(2023, 7, 9)
+    assert "（2023年7月2日）" in metadata.body
 
 
 def test_text_without_a_title_line_takes_the_file_name():

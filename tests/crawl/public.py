@@ -27,8 +27,6 @@ API_SEEDS = [
     "/api/v2/search/?" + urlencode({"q": "党员"}),
     "/api/v2/search/?" + urlencode({"q": "黨員", "locale": "zh-hant"}),
     "/api/v2/pages/",
-    "/api/v2/pages/find/?html_path=/zh-hans/",
-    "/api/v2/pages/find/?html_path=/zh-hant/",
     "/api/v2/documents/",
     "/api/v2/images/",
     "/api/docs/",
@@ -84,8 +82,14 @@ def public_seeds(c):
         seeds.append(f"/{language}/search/?" + urlencode({"q": words[0], "page": 99}))  # beyond the last
         seeds.append(f"/{language}/search/suggest/?" + urlencode({"q": words[0][:1]}))
     seeds += API_SEEDS
-    seeds.append(f"/api/v2/documents/find/?id={c.doc.pk}")
-    seeds.append(f"/api/v2/images/find/?id={c.image.pk}")
+    # The Wagtail API's find views: a public item by its path (both scripts), a public file by id.
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    seeds += [f"/api/v2/pages/find/?html_path={c.pending.url}", f"/api/v2/pages/find/?html_path={c.pending.get_translation(c.portal_hant.locale).url}"]
+    document = get_document_model().objects.exclude(pk__in=[c.doc.pk, c.draft_doc.pk]).order_by("pk").first()
+    image = get_image_model().objects.exclude(pk=c.image.pk).order_by("pk").first()
+    seeds += [f"/api/v2/documents/find/?id={document.pk}", f"/api/v2/images/find/?id={image.pk}"]
     # Old links to a catalogue entry by its id (of either script): they redirect.
     entry = CatalogueEntry.objects.filter(locale=Locale.get_default(), unit__isnull=True).order_by("pk").first()
     portal = c.portal

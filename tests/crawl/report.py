@@ -33,6 +33,9 @@ def write_report(name, result, extra=()):
                 continue
             seen.add(marker)
             lines.append("  " + finding.line())
+    refused = [visit for visit in result.visits if 400 <= visit.status < 500]
+    lines.append(f"\n## 4xx answers ({len(refused)}: refusals, POST-only views, seeds that must not be found)")
+    lines += [f"  {visit.status} {visit.role} {visit.url}" for visit in refused[:80]]
     slow = sorted(result.visits, key=lambda visit: -visit.seconds)[:15]
     lines.append("\n## slowest requests")
     lines += [f"  {visit.seconds:.2f} s {visit.role} {visit.url} ({visit.status})" for visit in slow]

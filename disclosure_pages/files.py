@@ -256,7 +256,7 @@ def referenced_files(page, field_names=("body",)):
     found = []
     for name in field_names:
         field = page._meta.get_field(name)
-        for model, object_id, _, content_path in field.extract_references(getattr(page, name)):
+        for model, object_id, _field, content_path in field.extract_references(getattr(page, name)):
             if issubclass(model, models) and str(object_id).isdigit():
                 found.append((content_path, model, int(object_id)))
     return found

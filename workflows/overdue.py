@@ -10,7 +10,6 @@ from django.http import Http404
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from disclosure_pages.models import UnitPage
 
 from .boundary import may_read
 from .overview import county_of_user, county_overview
@@ -36,7 +35,10 @@ class CountyOverdueView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request)
 
     def get_page_title(self):
-        return f"{KINDS[self.kind]}：{self.section.unit.display_name}（含下级单位）"
+        county = county_of_user(self.request.user)
+        # The county's own row counts the county unit alone; a township's row its villages too.
+        below = "" if county is not None and self.section.unit.pk == county.pk else "（含下级单位）"
+        return f"{KINDS[self.kind]}：{self.section.unit.display_name}{below}"
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]

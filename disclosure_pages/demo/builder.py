@@ -25,6 +25,8 @@ from ..models import (
     PortalPage,
     PortalSettings,
     PowerListPage,
+    PublishedAttachment,
+    ShownImage,
     UnitPage,
 )
 from ..public_urls import site_address
@@ -564,6 +566,9 @@ class DemoBuilder:
         candidates = list(
             DisclosureItemPage.objects.child_of(township)
             .filter(scope=Scope.PUBLIC, stage=Stage.OTHER, previous_stage=None, next_stages=None)
+            # Not the items that show the unit's demo files: those are for trying attachment access.
+            .exclude(pk__in=PublishedAttachment.objects.values("item_id"))
+            .exclude(pk__in=ShownImage.objects.values("page_id"))
             .select_related("catalogue_entry")
             .order_by("publish_date", "pk")
         )
@@ -578,7 +583,7 @@ class DemoBuilder:
         reason = c.WITHDRAWAL_REASONS.get(kind_of(withdrawn)) or c.WITHDRAWAL_REASON_OF_ENTRY.format(
             entry=withdrawn.catalogue_entry.name if withdrawn.catalogue_entry else withdrawn.title
         )
-        chosen = [(withdrawn, (Takedown.WITHDRAWN, reason)), (removed, c.DEMO_TAKEDOWNS[1])]
+        chosen = [(withdrawn, (Takedown.WITHDRAWN, reason)), (removed, (Takedown.REMOVED, c.removal_reason(removed.title)))]
         for item, (kind, reason) in chosen:
             item.takedown, item.takedown_reason = kind, reason
             item.takedown_date = min(self.today, item.publish_date + datetime.timedelta(days=30))

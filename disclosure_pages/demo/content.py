@@ -6,7 +6,6 @@ registration numbers do not belong to any real county or person.
 
 from dataclasses import dataclass, field
 
-from ..choices import Takedown
 
 # ---------------------------------------------------------------------------------------
 # The county and its portal
@@ -276,11 +275,6 @@ MALE_GIVEN = "建国华明军强伟志刚洪林春海涛杰宏文斌平光荣德
 FEMALE_GIVEN = "丽芳秀兰红燕梅雪婷静玉珍琼彩娟晓艳敏丹萍凤英霞娇莲琴慧芝桂菊"
 
 # The demo's two taken-down items (withdrawn, removed) and why.
-DEMO_TAKEDOWNS = [
-    (Takedown.WITHDRAWN, "该通知所列活动安排已调整，以后续发布的通知为准。"),
-    (Takedown.REMOVED, "公示内容中误含党员个人联系方式，依规撤除。"),
-]
-
 # A withdrawal's reason fits what was withdrawn: by the kind of item (its entry's writer).
 WITHDRAWAL_REASONS = {
     "theme_day": "本月主题党日活动的时间和地点已调整，以后续发布的通知为准。",
@@ -297,9 +291,20 @@ WITHDRAWAL_REASONS = {
     "collective_finance": "财务收支数据经核对需要更正，以后续发布的更正公示为准。",
 }
 # Otherwise the reason names the item's own catalogue entry.
-WITHDRAWAL_REASON_OF_ENTRY = "该事项所公开的“{entry}”情况已发生变化，内容不再适用，以后续发布的事项为准。"
-# A removal's reason suits a notice that lists people (名单、公示).
-REMOVAL_TITLE_WORDS = ("公示", "名单", "情况")
+WITHDRAWAL_REASON_OF_ENTRY = "本事项公开的“{entry}”已有变动，内容不再适用，以后续发布的事项为准。"
+WITHDRAWAL_REASONS.update({
+    "org_overview": "党组织设置和党员队伍情况已有变动，以后续发布的统计数据为准。",
+    "leadership_duties": "领导班子成员分工已作调整，以后续发布的分工为准。",
+    "member_evaluation": "民主评议结果经复核需要更正，以后续发布的结果为准。",
+})
+# A removal's reason: personal details published by mistake, in what the item is (公示, 通报 …).
+REMOVAL_TITLE_WORDS = ("公示", "名单")
+REMOVAL_REASON = "{kind}中误含党员个人联系方式等个人信息，依规撤除。"
+
+
+def removal_reason(title):
+    kind = next((word for word in ("公示", "通报", "名单", "决定") if word in title), "公开")
+    return REMOVAL_REASON.format(kind=f"{kind}内容")
 
 DEMO_LOGINS = [
     # username, password, full name, role description

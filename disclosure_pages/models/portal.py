@@ -86,6 +86,7 @@ class PortalPage(RoutablePageMixin, Page):
                 "page_heading": entry.name,
                 # The query (a unit's code, a page number) means the same in both scripts.
                 "keep_query_on_switch": True,
+                "switch_requires": [entry] + ([unit_filter] if unit_filter else []),
             },
         )
 

@@ -40,7 +40,7 @@ def other_script_link(context):
     if page is not None:
         locale = Locale.objects.filter(language_code=other_code).first()
         translation = page.get_translation_or_none(locale) if locale else None
-        if translation is not None and translation.live:
+        if translation is not None and translation.live and _variants_exist(context.get("switch_requires", ()), locale):
             url = translation.url
             # A route below the page (units/, catalogue/3/, print/) exists in both scripts.
             page_url = page.url
@@ -51,6 +51,18 @@ def other_script_link(context):
                 elif request.GET.get("page"):
                     url += "?page=" + request.GET["page"]
     return {"url": url, "label": label, "code": other_code, "current": request.path if request else None, "language": language}
+
+
+def _variants_exist(objects, locale):
+    """Whether everything a route shows (``switch_requires``: a catalogue entry, the unit it is
+    filtered to) has its variant in ``locale`` yet: the demo's fill in after the pages' do."""
+    for obj in objects:
+        variants = type(obj)._default_manager.filter(translation_key=obj.translation_key, locale=locale)
+        if hasattr(variants, "live"):
+            variants = variants.live()
+        if not variants.exists():
+            return False
+    return True
 
 
 @register.filter

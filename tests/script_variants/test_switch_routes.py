@@ -111,3 +111,19 @@ class SwitchOnEveryRouteTests(TestCase):
             make_item(self.t.township, f"城关镇发展党员公示{count}", catalogue_entry=self.entry)
         content = self.client.get(reload(self.t.township).url).content.decode()
         self.assertIn(f"catalogue/{self.entry.translation_key}/?unit={self.t.township.code}", content)
+
+
+class SwitchBeforeTheVariantExistsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.t = build_tree()
+        make_item(cls.t.township, "城关镇发展党员公示", catalogue_entry=cls.t.entries["发展党员"])
+
+    def test_an_entry_without_its_variant_yet_offers_no_switch(self):
+        # The demo's Traditional entries are made in the background after `make run` starts.
+        hant = Locale.objects.get(language_code="zh-hant")
+        entry = CatalogueEntry.objects.create(area=self.t.areas["组织建设"], name="新设目录", timing="standing")
+        CatalogueEntry.objects.filter(translation_key=entry.translation_key, locale=hant).delete()
+        content = self.client.get(f"{reload(self.t.portal).url}catalogue/{entry.translation_key}/").content.decode()
+        self.assertIsNone(SWITCH.search(content))
+        self.assertIn("script-switch is-unavailable", content)

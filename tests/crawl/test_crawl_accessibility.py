@@ -38,9 +38,16 @@ ADMIN_ACCEPTED = {
 }
 
 
-def accepted(violation):
+# The same, on public pages: Swagger UI's markup on the API docs page (for app developers).
+PUBLIC_ACCEPTED = {
+    ("nested-interactive", 'class="opblock-summary-control"'): "Swagger UI (drf-spectacular-sidecar) puts each operation's "
+    "path and copy button inside its expand/collapse <button>; its markup is rendered by its own script",
+}
+
+
+def accepted(violation, accepted_rules=ADMIN_ACCEPTED):
     rule, _impact, nodes = violation
-    return all(any(rule == key[0] and key[1] in html for key in ADMIN_ACCEPTED) for _target, html, _summary in nodes)
+    return all(any(rule == key[0] and key[1] in html for key in accepted_rules) for _target, html, _summary in nodes)
 
 
 @pytest.fixture
@@ -106,7 +113,7 @@ def test_every_kind_of_public_page_passes_axe(live_server, browser, county):
             contexts[role] = browser_context(browser, live_server, county.roles[role]).new_page()
         page = contexts[role]
         page.goto(live_server.url + url)
-        found = violations(axe, page)
+        found = [violation for violation in violations(axe, page) if not accepted(violation, PUBLIC_ACCEPTED)]
         if found:
             failures[f"{role} {url}"] = found
     # The signed-out page: the member presses 退出登录 in the header, in each script.

@@ -290,6 +290,10 @@ def fill(route, param, c, bundle):
         return "placeholder"
     if param == "filename":
         return bundle.document.filename
+    if param == "kind" and route.name == "workflows_county_overdue":
+        return "approvals"  # 县级督办: the items behind a count
+    if param == "section_id":
+        return c.a.pk  # A's section: its overdue items are the secrets
     raise Unfillable(f"no rule for parameter {param!r} of {route.label}")
 
 

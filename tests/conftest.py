@@ -1,8 +1,16 @@
 """Test-wide setup: a writable place for the file SQLite DB, a throwaway MEDIA_ROOT, a clean cache."""
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# next to one unless told it is safe (the test thread is still one synchronous thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_configure(config):
@@ -56,3 +64,20 @@ def _public_base_url_of_live_server(request):
 
     with override_settings(PUBLIC_BASE_URL=request.getfixturevalue("live_server").url):
         yield
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one for the whole run: a second sync Playwright
+    cannot start while one is running (the browser tests and the crawl's axe checks share it)."""
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()

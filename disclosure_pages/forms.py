@@ -43,7 +43,12 @@ class DisclosureItemForm(WagtailAdminPageForm):
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "新事项留空即可：保存时按索引号生成网址（如 2026-00001），简体、繁体版本相同。"
         if self.instance.unit_id and "catalogue_entry" in self.fields:
-            self.fields["catalogue_entry"].queryset = self.instance.unit.catalogue_entries()
+            unit = self.instance.unit
+            entry = self.fields["catalogue_entry"]
+            entry.queryset = unit.catalogue_entries()
+            entry.error_messages["invalid_choice"] = _("所选目录条目不在本单位的公开目录中，请从本单位的目录中选择。")
+            # The chooser opens on this unit's entries, in the editor's script.
+            entry.widget.unit = unit
         self._withhold_unseen_choices()
 
     def _withhold_unseen_choices(self):

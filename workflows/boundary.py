@@ -15,11 +15,14 @@ Wagtail's own listings (explorer, search, reports, the admin API, the audit log)
 the registered policy; the hooks below add the chooser and the explorer.
 """
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.forms.choosers import BaseFilterForm, LocaleFilterMixin
 from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views.chooser import BrowseView, page_models_from_string
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
@@ -33,6 +36,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
 )
 from wagtail.snippets.views.snippets import HistoryView, UsageView
+from wagtail.snippets.widgets import AdminSnippetChooser
 from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.snippets_api import SnippetViewSet as LocalizeSnippetsAPIViewSet
 
@@ -302,17 +306,64 @@ class VisibleSnippetsAPIViewSet(LocalizeSnippetsAPIViewSet):
 # -- the catalogue entry chooser and views ---------------------------------------------------
 
 
+class EntryFilterForm(LocaleFilterMixin, BaseFilterForm):
+    """Finds an entry by any part of its name or number, typed in either script.
+
+    A catalogue is a few dozen entries and Chinese names are not split into words, so a
+    substring match serves better than the search index (光伏 finds 东关村自设光伏收益分配).
+    """
+
+    q = forms.CharField(
+        label=gettext_lazy("Search term"),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Search")}),
+        required=False,
+    )
+
+    def filter(self, objects):
+        from chinese.conversion import convert
+
+        objects = super().filter(objects)
+        query = self.cleaned_data.get("q", "").strip()
+        if query:
+            match = Q()
+            for text in {query, convert(query, "s2tw"), convert(query, "t2s")}:
+                match |= Q(name__icontains=text) | Q(code__icontains=text)
+            objects = objects.filter(match)
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
 class VisibleEntriesMixin:
+    """The entries the user may see; with ``?unit=<id>`` (the item editor's chooser) only those that unit discloses under.
+
+    A unit's entries are its catalogue's county entries and its own, in its script: what the
+    item model accepts (``DisclosureItemPage._clean_catalogue_entry``), so every row offered
+    can be chosen.
+    """
+
     def get_object_list(self):
-        return visible_catalogue_entries(self.request.user, super().get_object_list())
+        entries = visible_catalogue_entries(self.request.user, super().get_object_list())
+        unit = self.chosen_for_unit()
+        if unit is None:
+            return entries
+        valid = unit.catalogue_entries().filter(locale_id=unit.locale_id).values_list("pk", flat=True)
+        return entries.filter(pk__in=valid)
+
+    def chosen_for_unit(self):
+        from disclosure_pages.models import UnitPage
+
+        unit_id = self.request.GET.get("unit", "")
+        if not unit_id.isdigit() or not may_read(self.request.user, int(unit_id)):
+            return None
+        return UnitPage.objects.filter(pk=int(unit_id)).first()
 
 
 class EntryChooseView(VisibleEntriesMixin, ChooseView):
-    pass
+    filter_form_class = EntryFilterForm
 
 
 class EntryChooseResultsView(VisibleEntriesMixin, ChooseResultsView):
-    pass
+    filter_form_class = EntryFilterForm
 
 
 class EntryChosenView(SnippetChosenView):
@@ -325,9 +376,23 @@ class EntryChosenMultipleView(SnippetChosenMultipleView):
         return visible_catalogue_entries(self.request.user, super().get_objects(pks))
 
 
+class UnitCatalogueEntryChooser(AdminSnippetChooser):
+    """The item editor's entry chooser: opened for the item's unit and in its script (set ``unit``)."""
+
+    unit = None
+
+    def get_chooser_modal_url(self):
+        url = super().get_chooser_modal_url()
+        if self.unit is None:
+            return url
+        return f"{url}?unit={self.unit.pk}&locale={self.unit.locale.language_code}"
+
+
 class CatalogueEntryChooserViewSet(SnippetChooserViewSet):
     """The catalogue entry chooser offers the county's shared entries and the user's units' own."""
 
+    base_widget_class = UnitCatalogueEntryChooser
+    preserve_url_parameters = ["multiple", "unit"]
     choose_view_class = EntryChooseView
     choose_results_view_class = EntryChooseResultsView
     chosen_view_class = EntryChosenView

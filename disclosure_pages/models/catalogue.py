@@ -89,7 +89,13 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("unit"),
         FieldPanel("sort_order"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("unit")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        # Listings narrow by unit and script (locale) before searching.
+        index.FilterField("unit"),
+        index.FilterField("locale"),
+    ]
     base_form_class = CatalogueEntryForm
 
     class Meta(TranslatableMixin.Meta):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
@@ -11,7 +12,7 @@ class ApiConfig(AppConfig):
 
     name = "api"
     label = "disclosure_api"
-    verbose_name = "开放接口"
+    verbose_name = _("开放接口")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -1,5 +1,6 @@
 """What the API keeps of its own: members' tokens, the content version, tombstones, images in use."""
 
+from django.utils.translation import gettext_lazy as _
 import hashlib
 import secrets
 
@@ -25,17 +26,17 @@ class MemberToken(models.Model):
     shows everything to anyone.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_tokens", verbose_name="用户")
-    name = models.CharField("名称", max_length=100, blank=True, help_text="例如：手机应用、服务中心一体机")
-    prefix = models.CharField("前缀", max_length=8, editable=False, help_text="用于辨认令牌，不是令牌本身")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=100, blank=True, help_text=_("例如：手机应用、服务中心一体机"))
+    prefix = models.CharField(_("前缀"), max_length=8, editable=False, help_text=_("用于辨认令牌，不是令牌本身"))
     key_digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "访问令牌"
-        verbose_name_plural = "访问令牌"
+        verbose_name = _("访问令牌")
+        verbose_name_plural = _("访问令牌")
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
@@ -122,7 +123,7 @@ class Tombstone(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = "删除记录"
+        verbose_name = _("删除记录")
 
     @staticmethod
     def audience_text(keys):

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DisclosurePagesConfig(AppConfig):
     """Units, the disclosure catalogue, disclosure items and the public portal."""
 
     name = "disclosure_pages"
-    verbose_name = "党务公开"
+    verbose_name = _("党务公开")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -1,5 +1,6 @@
 """StreamField blocks of disclosure items and power lists."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -42,29 +43,29 @@ class DataTableBlock(TableBlock):
 class AttachmentBlock(blocks.StructBlock):
     """An attached document; it is served only to those who may see the item."""
 
-    document = DocumentChooserBlock(label="文件")
-    title = blocks.CharBlock(label="显示名称", required=False, help_text="留空则使用文件标题")
+    document = DocumentChooserBlock(label=_("文件"))
+    title = blocks.CharBlock(label=_("显示名称"), required=False, help_text=_("留空则使用文件标题"))
 
     class Meta:
         icon = "doc-full"
-        label = "附件"
+        label = _("附件")
         template = "blocks/attachment_block.html"
 
 
 class FigureBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label="图片")
-    alt = blocks.CharBlock(label="替代文字", help_text="为读屏软件描述图片内容")
-    caption = blocks.CharBlock(label="图片说明", required=False)
+    image = ImageChooserBlock(label=_("图片"))
+    alt = blocks.CharBlock(label=_("替代文字"), help_text=_("为读屏软件描述图片内容"))
+    caption = blocks.CharBlock(label=_("图片说明"), required=False)
 
     class Meta:
         icon = "image"
-        label = "图片"
+        label = _("图片")
         template = "blocks/figure_block.html"
 
 
 class ItemBodyBlock(blocks.StreamBlock):
-    rich_text = blocks.RichTextBlock(label="正文", features=RICH_TEXT_FEATURES, template="blocks/rich_text_block.html")
-    table = DataTableBlock(label="表格", table_options=TABLE_OPTIONS, template="blocks/table_block.html")
+    rich_text = blocks.RichTextBlock(label=_("正文"), features=RICH_TEXT_FEATURES, template="blocks/rich_text_block.html")
+    table = DataTableBlock(label=_("表格"), table_options=TABLE_OPTIONS, template="blocks/table_block.html")
     attachment = AttachmentBlock()
     image = FigureBlock()
 
@@ -77,9 +78,9 @@ class PowerValue(blocks.StructValue):
 class PowerBlock(blocks.StructBlock):
     """One power of a 权力清单: its basis, who holds it, how it is exercised, what results."""
 
-    name = blocks.CharBlock(label="权力名称")
+    name = blocks.CharBlock(label=_("权力名称"))
     category = blocks.ChoiceBlock(
-        label="权力类别",
+        label=_("权力类别"),
         choices=[
             ("decision", "决策权"),
             ("personnel", "人事权"),
@@ -90,14 +91,14 @@ class PowerBlock(blocks.StructBlock):
             ("other", "其他"),
         ],
     )
-    basis = blocks.TextBlock(label="行使依据")
-    responsible_post = blocks.CharBlock(label="责任岗位")
-    steps = blocks.ListBlock(blocks.CharBlock(label="步骤"), label="运行流程")
-    results = blocks.TextBlock(label="结果公开", help_text="行使结果如何公开、向谁公开")
-    flowchart = ImageChooserBlock(label="流程图", required=False)
+    basis = blocks.TextBlock(label=_("行使依据"))
+    responsible_post = blocks.CharBlock(label=_("责任岗位"))
+    steps = blocks.ListBlock(blocks.CharBlock(label=_("步骤")), label=_("运行流程"))
+    results = blocks.TextBlock(label=_("结果公开"), help_text=_("行使结果如何公开、向谁公开"))
+    flowchart = ImageChooserBlock(label=_("流程图"), required=False)
 
     class Meta:
         icon = "list-ol"
-        label = "权力事项"
+        label = _("权力事项")
         template = "blocks/power_block.html"
         value_class = PowerValue

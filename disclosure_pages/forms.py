@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
@@ -17,15 +17,15 @@ class DisclosureItemForm(WagtailAdminPageForm):
     """
 
     change_kind = forms.ChoiceField(
-        label="本次修改",
-        choices=[(MINOR, "一般修改（错别字、格式等），不对外说明"), (SUBSTANTIVE, "实质性修改，发布时向公众说明")],
+        label=_("本次修改"),
+        choices=[(MINOR, _("一般修改（错别字、格式等），不对外说明")), (SUBSTANTIVE, _("实质性修改，发布时向公众说明"))],
         initial=MINOR,
         required=False,
         widget=forms.RadioSelect,
     )
     change_note = forms.CharField(
-        label="更新说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="例如：更正第三季度党费收缴金额。首次发布无需填写。",
+        label=_("更新说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：更正第三季度党费收缴金额。首次发布无需填写。"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -41,7 +41,7 @@ class DisclosureItemForm(WagtailAdminPageForm):
         if self.instance.pk is None and "slug" in self.fields:
             # A new item's URL comes from its index number, given as it is first saved.
             self.fields["slug"].required = False
-            self.fields["slug"].help_text = "新事项留空即可：保存时按索引号生成网址（如 2026-00001），简体、繁体版本相同。"
+            self.fields["slug"].help_text = _("新事项留空即可：保存时按索引号生成网址（如 2026-00001），简体、繁体版本相同。")
         if self.instance.unit_id and "catalogue_entry" in self.fields:
             unit = self.instance.unit
             entry = self.fields["catalogue_entry"]

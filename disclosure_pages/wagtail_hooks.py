@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -70,7 +71,7 @@ def refuse_move_onto_a_taken_document_number(request, page, destination):
 class CatalogueViewSet(SnippetViewSet):
     model = Catalogue
     icon = "list-ul"
-    menu_label = "目录大纲"
+    menu_label = _("目录大纲")
     list_display = ["name", "shape", "locale"]
 
 
@@ -105,7 +106,7 @@ class CatalogueEntryDeleteView(InstancePermissionMixin, DeleteView):
 class CatalogueEntryViewSet(SnippetViewSet):
     model = CatalogueEntry
     icon = "tag"
-    menu_label = "目录条目"
+    menu_label = _("目录条目")
     index_view_class = CatalogueEntryIndexView
     edit_view_class = CatalogueEntryEditView
     delete_view_class = CatalogueEntryDeleteView
@@ -117,9 +118,9 @@ class CatalogueEntryViewSet(SnippetViewSet):
         "name",
         "code",
         "area",
-        Column("timing_display", label="公开时限"),
+        Column("timing_display", label=_("公开时限")),
         "default_scope",
-        BooleanColumn("mandatory", label="必须公开"),
+        BooleanColumn("mandatory", label=_("必须公开")),
         "unit",
     ]
     list_filter = ["area__catalogue", "timing", "default_scope", "mandatory"]
@@ -133,7 +134,7 @@ class CatalogueGroup(SnippetViewSetGroup):
 
     items = (CatalogueViewSet, CatalogueEntryViewSet)
     menu_icon = "list-ul"
-    menu_label = "公开目录"
+    menu_label = _("公开目录")
     menu_name = "catalogue"
 
 

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScriptVariantsConfig(AppConfig):
     """The other-script variant (简体/繁體) of every page, kept in step by OpenCC."""
 
     name = "script_variants"
-    verbose_name = "简繁版本"
+    verbose_name = _("简繁版本")
 
     def ready(self):
         from . import signals  # noqa: F401

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
@@ -6,7 +7,7 @@ class SearchConfig(AppConfig):
 
     name = "search"
     label = "disclosure_search"
-    verbose_name = "全文检索"
+    verbose_name = _("全文检索")
 
     def ready(self):
         from wagtail.models import Page

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkflowsConfig(AppConfig):
     """Two-tier approval of disclosure items: 本单位审核 and, when needed, 县级审核."""
 
     name = "workflows"
-    verbose_name = "审核流程"
+    verbose_name = _("审核流程")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

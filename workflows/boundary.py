@@ -20,9 +20,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm, LocaleFilterMixin
+from wagtail.admin.ui.tables import LocaleColumn
 from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views.chooser import BrowseView, page_models_from_string
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
@@ -319,6 +321,15 @@ class EntryFilterForm(LocaleFilterMixin, BaseFilterForm):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "locale" in self.fields:
+            if self.data.get("unit"):
+                # Opened for a unit: its entries are in its script, there is nothing to choose.
+                del self.fields["locale"]
+            else:
+                self.fields["locale"].label = gettext_lazy("语言区域")
+
     def filter(self, objects):
         from chinese.conversion import convert
 
@@ -343,12 +354,21 @@ class VisibleEntriesMixin:
 
     def get_object_list(self):
         entries = visible_catalogue_entries(self.request.user, super().get_object_list())
-        unit = self.chosen_for_unit()
+        unit = self.chosen_for_unit
         if unit is None:
             return entries
         valid = unit.catalogue_entries().filter(locale_id=unit.locale_id).values_list("pk", flat=True)
         return entries.filter(pk__in=valid)
 
+    @property
+    def columns(self):
+        columns = super().columns
+        if self.chosen_for_unit is not None:
+            # All in the unit's script: a column saying so on every row says nothing.
+            columns = [column for column in columns if not isinstance(column, LocaleColumn)]
+        return columns
+
+    @cached_property
     def chosen_for_unit(self):
         from disclosure_pages.models import UnitPage
 
@@ -377,7 +397,7 @@ class EntryChosenMultipleView(SnippetChosenMultipleView):
 
 
 class UnitCatalogueEntryChooser(AdminSnippetChooser):
-    """The item editor's entry chooser: opened for the item's unit and in its script (set ``unit``)."""
+    """The item editor's entry chooser: opened for the item's unit (set ``unit``), whose entries are in its script."""
 
     unit = None
 
@@ -385,7 +405,7 @@ class UnitCatalogueEntryChooser(AdminSnippetChooser):
         url = super().get_chooser_modal_url()
         if self.unit is None:
             return url
-        return f"{url}?unit={self.unit.pk}&locale={self.unit.locale.language_code}"
+        return f"{url}?unit={self.unit.pk}"
 
 
 class CatalogueEntryChooserViewSet(SnippetChooserViewSet):

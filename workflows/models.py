@@ -111,8 +111,8 @@ def restart_if_changed(page, user=None):
 class ReviewRecord(models.Model):
     """What every review decision records besides Wagtail's status, approver, time and comment."""
 
-    confidentiality_confirmed = models.BooleanField("已完成保密审查", default=False)
-    self_approved = models.BooleanField("超级管理员审核本人提交的事项", default=False)
+    confidentiality_confirmed = models.BooleanField(_("已完成保密审查"), default=False)
+    self_approved = models.BooleanField(_("超级管理员审核本人提交的事项"), default=False)
 
     class Meta:
         abstract = True
@@ -275,8 +275,8 @@ class UnitApprovalTask(DisclosureReviewTask):
     action_forms = {"approve": ApproveForm, "refer_up": ReferUpForm, "reject": RejectForm}
 
     class Meta:
-        verbose_name = "本单位审核"
-        verbose_name_plural = "本单位审核"
+        verbose_name = _("本单位审核")
+        verbose_name_plural = _("本单位审核")
 
     @classmethod
     def get_task_state_class(cls):
@@ -314,11 +314,11 @@ class UnitApprovalTask(DisclosureReviewTask):
 class UnitApprovalTaskState(ReviewRecord, TaskState):
     """The unit tier's decision on one revision."""
 
-    referred_to_county = models.BooleanField("提请县级审核", default=False)
+    referred_to_county = models.BooleanField(_("提请县级审核"), default=False)
 
     class Meta:
-        verbose_name = "本单位审核记录"
-        verbose_name_plural = "本单位审核记录"
+        verbose_name = _("本单位审核记录")
+        verbose_name_plural = _("本单位审核记录")
 
     def extra_log_data(self):
         return {**super().extra_log_data(), "referred_to_county": self.referred_to_county}
@@ -330,8 +330,8 @@ class CountyReviewTask(DisclosureReviewTask):
     tier_name = gettext_noop("县级审核")
 
     class Meta:
-        verbose_name = "县级审核"
-        verbose_name_plural = "县级审核"
+        verbose_name = _("县级审核")
+        verbose_name_plural = _("县级审核")
 
     @classmethod
     def get_task_state_class(cls):
@@ -384,8 +384,8 @@ class CountyReviewTask(DisclosureReviewTask):
 class CountyReviewTaskState(ReviewRecord, TaskState):
     """The county tier's decision (or skip) on one revision."""
 
-    required_because = models.CharField("县级审核原因", max_length=300, blank=True)
+    required_because = models.CharField(_("县级审核原因"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "县级审核记录"
-        verbose_name_plural = "县级审核记录"
+        verbose_name = _("县级审核记录")
+        verbose_name_plural = _("县级审核记录")

@@ -7,6 +7,7 @@ the units under it), tier, person and period. Each user sees the entries of the 
 they may see (Wagtail's ``viewable_by_user`` and the unit-scoped permission policy).
 """
 
+from django.utils.translation import gettext_lazy as _
 import datetime
 
 import django_filters
@@ -57,11 +58,11 @@ def note_of(entry):
 
 class ReviewAuditFilterSet(WagtailFilterSet):
     unit = django_filters.ModelChoiceFilter(
-        label="单位（含下级单位）", queryset=UnitPage.objects.order_by("path"), method="filter_unit"
+        label=_("单位（含下级单位）"), queryset=UnitPage.objects.order_by("path"), method="filter_unit"
     )
-    tier = django_filters.ChoiceFilter(label="审核环节", choices=TIERS, method="filter_tier", widget=forms.RadioSelect, empty_label="全部")
-    user = django_filters.ModelChoiceFilter(label="操作人", queryset=get_user_model().objects.filter(is_active=True), field_name="user")
-    timestamp = django_filters.DateFromToRangeFilter(label="时间", widget=DateRangePickerWidget)
+    tier = django_filters.ChoiceFilter(label=_("审核环节"), choices=TIERS, method="filter_tier", widget=forms.RadioSelect, empty_label="全部")
+    user = django_filters.ModelChoiceFilter(label=_("操作人"), queryset=get_user_model().objects.filter(is_active=True), field_name="user")
+    timestamp = django_filters.DateFromToRangeFilter(label=_("时间"), widget=DateRangePickerWidget)
 
     class Meta:
         model = PageLogEntry

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
@@ -20,9 +20,9 @@ from ..membership import all_members_group
 class ValidityMixin(models.Model):
     """有效性: valid, expired or repealed, with effective and expiry dates."""
 
-    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, default=Validity.VALID)
-    effective_date = models.DateField("生效日期", null=True, blank=True)
-    expiry_date = models.DateField("失效日期", null=True, blank=True)
+    validity = models.CharField(_("有效性"), max_length=10, choices=Validity.choices, default=Validity.VALID)
+    effective_date = models.DateField(_("生效日期"), null=True, blank=True)
+    expiry_date = models.DateField(_("失效日期"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -54,13 +54,13 @@ class AudienceScopeMixin(models.Model):
     is never live without its restriction. Drafts only change it when they are published.
     """
 
-    scope = models.CharField("公开范围", max_length=10, choices=Scope.choices, default=Scope.PUBLIC)
+    scope = models.CharField(_("公开范围"), max_length=10, choices=Scope.choices, default=Scope.PUBLIC)
     named_units = ParentalManyToManyField(
-        "disclosure_pages.UnitPage", blank=True, related_name="+", verbose_name="指定组织（其党员可见）"
+        "disclosure_pages.UnitPage", blank=True, related_name="+", verbose_name=_("指定组织（其党员可见）")
     )
-    named_groups = ParentalManyToManyField(Group, blank=True, related_name="+", verbose_name="指定用户组")
+    named_groups = ParentalManyToManyField(Group, blank=True, related_name="+", verbose_name=_("指定用户组"))
     named_people = ParentalManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name="指定人员"
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("指定人员")
     )
     # Holds the named people of this item: Wagtail restrictions are bound to groups only.
     audience_group = models.OneToOneField(
@@ -179,7 +179,7 @@ class IndexNumberSequence(models.Model):
 class IndexNumberMixin(models.Model):
     """索引号: ``<unit code>/<year>-<5-digit sequence>``, given once and never changed."""
 
-    index_number = models.CharField("索引号", max_length=64, blank=True, editable=False)
+    index_number = models.CharField(_("索引号"), max_length=64, blank=True, editable=False)
 
     exclude_fields_in_copy = ["index_number"]
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -16,15 +16,15 @@ from ..forms import CatalogueEntryForm
 class Catalogue(TranslatableMixin, ClusterableModel):
     """A catalogue outline issued by the county; units derive theirs from it."""
 
-    name = models.CharField("名称", max_length=100)
-    shape = models.CharField("结构", max_length=20, choices=CatalogueShape.choices, default=CatalogueShape.FIVE_AREAS)
-    description = models.TextField("说明", blank=True)
+    name = models.CharField(_("名称"), max_length=100)
+    shape = models.CharField(_("结构"), max_length=20, choices=CatalogueShape.choices, default=CatalogueShape.FIVE_AREAS)
+    description = models.TextField(_("说明"), blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("shape"), FieldPanel("description"), InlinePanel("areas", label="板块")]
+    panels = [FieldPanel("name"), FieldPanel("shape"), FieldPanel("description"), InlinePanel("areas", label=_("板块"))]
 
     class Meta(TranslatableMixin.Meta):
-        verbose_name = "公开目录"
-        verbose_name_plural = "公开目录"
+        verbose_name = _("公开目录")
+        verbose_name_plural = _("公开目录")
 
     def __str__(self):
         return self.name
@@ -33,14 +33,14 @@ class Catalogue(TranslatableMixin, ClusterableModel):
 class CatalogueArea(TranslatableMixin, Orderable):
     """An area of a catalogue (e.g. 组织建设, or the seven mandatory entries of 7+X)."""
 
-    catalogue = ParentalKey(Catalogue, on_delete=models.CASCADE, related_name="areas", verbose_name="所属目录")
-    name = models.CharField("板块名称", max_length=100)
+    catalogue = ParentalKey(Catalogue, on_delete=models.CASCADE, related_name="areas", verbose_name=_("所属目录"))
+    name = models.CharField(_("板块名称"), max_length=100)
 
     panels = [FieldPanel("name")]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
-        verbose_name = "目录板块"
-        verbose_name_plural = "目录板块"
+        verbose_name = _("目录板块")
+        verbose_name_plural = _("目录板块")
 
     def __str__(self):
         return self.name
@@ -53,25 +53,25 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
     belongs to the county outline and applies to every unit using the catalogue.
     """
 
-    area = models.ForeignKey(CatalogueArea, on_delete=models.CASCADE, related_name="entries", verbose_name="所属板块")
+    area = models.ForeignKey(CatalogueArea, on_delete=models.CASCADE, related_name="entries", verbose_name=_("所属板块"))
     unit = models.ForeignKey(
         "disclosure_pages.UnitPage",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="local_entries",
-        verbose_name="本单位自设（留空为县级目录）",
+        verbose_name=_("本单位自设（留空为县级目录）"),
     )
-    code = models.CharField("编号", max_length=20, blank=True)
-    name = models.CharField("目录名称", max_length=120)
-    description = models.TextField("公开内容说明", blank=True)
-    default_scope = models.CharField("默认公开范围", max_length=10, choices=Scope.choices, default=Scope.PUBLIC)
-    timing = models.CharField("公开时限", max_length=10, choices=TimingKind.choices, default=TimingKind.AD_HOC)
-    period = models.CharField("公开周期", max_length=10, choices=Period.choices, blank=True)
-    deadline_days = models.PositiveSmallIntegerField("公开期限（事项发生后天数）", null=True, blank=True)
-    mandatory = models.BooleanField("必须公开（7+X 中的“7”）", default=False)
-    responsible = models.CharField("责任部门/责任人", max_length=100, blank=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
+    code = models.CharField(_("编号"), max_length=20, blank=True)
+    name = models.CharField(_("目录名称"), max_length=120)
+    description = models.TextField(_("公开内容说明"), blank=True)
+    default_scope = models.CharField(_("默认公开范围"), max_length=10, choices=Scope.choices, default=Scope.PUBLIC)
+    timing = models.CharField(_("公开时限"), max_length=10, choices=TimingKind.choices, default=TimingKind.AD_HOC)
+    period = models.CharField(_("公开周期"), max_length=10, choices=Period.choices, blank=True)
+    deadline_days = models.PositiveSmallIntegerField(_("公开期限（事项发生后天数）"), null=True, blank=True)
+    mandatory = models.BooleanField(_("必须公开（7+X 中的“7”）"), default=False)
+    responsible = models.CharField(_("责任部门/责任人"), max_length=100, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     panels = [
         FieldPanel("area"),
@@ -84,7 +84,7 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
                 FieldPanel("mandatory"),
                 FieldPanel("responsible"),
             ],
-            heading="公开要求",
+            heading=_("公开要求"),
         ),
         FieldPanel("unit"),
         FieldPanel("sort_order"),
@@ -99,8 +99,8 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
     base_form_class = CatalogueEntryForm
 
     class Meta(TranslatableMixin.Meta):
-        verbose_name = "目录条目"
-        verbose_name_plural = "目录条目"
+        verbose_name = _("目录条目")
+        verbose_name_plural = _("目录条目")
         ordering = ["area__sort_order", "sort_order", "pk"]
 
     def __str__(self):

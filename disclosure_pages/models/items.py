@@ -5,7 +5,7 @@ from django.db import models, transaction
 from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -51,32 +51,32 @@ class DisclosureItemPage(
 ):
     """A disclosure item published by a unit under an entry of its catalogue."""
 
-    summary = models.TextField("摘要", blank=True, max_length=500)
-    body = StreamField(ItemBodyBlock(), verbose_name="正文", blank=True)
+    summary = models.TextField(_("摘要"), blank=True, max_length=500)
+    body = StreamField(ItemBodyBlock(), verbose_name=_("正文"), blank=True)
     catalogue_entry = models.ForeignKey(
-        "disclosure_pages.CatalogueEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name="所属目录"
+        "disclosure_pages.CatalogueEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name=_("所属目录")
     )
     unit = models.ForeignKey(
-        "disclosure_pages.UnitPage", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name="发布机构"
+        "disclosure_pages.UnitPage", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name=_("发布机构")
     )
-    document_number = models.CharField("文号", max_length=64, blank=True)
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
     document_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    document_date = models.DateField("成文日期", null=True, blank=True)
-    publish_date = models.DateField("发布日期", null=True, blank=True, help_text="留空则为首次发布当天")
-    stage = models.CharField("公开阶段", max_length=10, choices=Stage.choices, default=Stage.OTHER)
+    document_date = models.DateField(_("成文日期"), null=True, blank=True)
+    publish_date = models.DateField(_("发布日期"), null=True, blank=True, help_text=_("留空则为首次发布当天"))
+    stage = models.CharField(_("公开阶段"), max_length=10, choices=Stage.choices, default=Stage.OTHER)
     previous_stage = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_stages", verbose_name="上一阶段事项"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_stages", verbose_name=_("上一阶段事项")
     )
-    importance = models.CharField("事项类别", max_length=10, choices=Importance.choices, default=Importance.GENERAL)
-    comment_deadline = models.DateField("意见征集截止日期", null=True, blank=True, help_text="预公开事项征求意见的截止日期")
+    importance = models.CharField(_("事项类别"), max_length=10, choices=Importance.choices, default=Importance.GENERAL)
+    comment_deadline = models.DateField(_("意见征集截止日期"), null=True, blank=True, help_text=_("预公开事项征求意见的截止日期"))
     # Taking a public item down (撤回/撤除) is requested in the admin and takes effect when the
     # review approves it, like any other change: these fields are published with the revision.
-    takedown = models.CharField("撤回/撤除", max_length=10, choices=Takedown.choices, default=Takedown.NONE)
-    takedown_reason = models.TextField("撤回/撤除原因", max_length=500, blank=True)
-    takedown_date = models.DateField("撤回/撤除日期", null=True, blank=True, help_text="审核通过、生效的日期")
+    takedown = models.CharField(_("撤回/撤除"), max_length=10, choices=Takedown.choices, default=Takedown.NONE)
+    takedown_reason = models.TextField(_("撤回/撤除原因"), max_length=500, blank=True)
+    takedown_date = models.DateField(_("撤回/撤除日期"), null=True, blank=True, help_text=_("审核通过、生效的日期"))
     replacement = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="替代事项",
-        help_text="撤除后，原网址跳转到本单位的这一事项",
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("替代事项"),
+        help_text=_("撤除后，原网址跳转到本单位的这一事项"),
     )
 
     parent_page_types = ["disclosure_pages.UnitPage"]
@@ -104,7 +104,7 @@ class DisclosureItemPage(
                 FieldPanel("named_groups"),
                 FieldPanel("named_people"),
             ],
-            heading="公开范围",
+            heading=_("公开范围"),
         ),
         MultiFieldPanel(
             [
@@ -112,15 +112,15 @@ class DisclosureItemPage(
                 FieldPanel("previous_stage"),
                 FieldPanel("comment_deadline"),
             ],
-            heading="阶段与类别",
+            heading=_("阶段与类别"),
         ),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("validity"), FieldPanel("effective_date"), FieldPanel("expiry_date")])],
-            heading="有效性",
+            heading=_("有效性"),
         ),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("change_kind"), FieldPanel("change_note")], heading="修改说明"),
-        InlinePanel("change_notes", heading="更新记录", label="更新说明", help_text="已公开的更新说明；更正历史记录时使用。"),
+        MultiFieldPanel([FieldPanel("change_kind"), FieldPanel("change_note")], heading=_("修改说明")),
+        InlinePanel("change_notes", heading=_("更新记录"), label=_("更新说明"), help_text=_("已公开的更新说明；更正历史记录时使用。")),
         # Shown, never edited here: a takedown is requested with its own form and reviewed.
         MultiFieldPanel(
             [
@@ -128,7 +128,7 @@ class DisclosureItemPage(
                 ShownFieldPanel("takedown_reason"),
                 ShownFieldPanel("replacement"),
             ],
-            heading="撤回/撤除（须申请并经审核）",
+            heading=_("撤回/撤除（须申请并经审核）"),
         ),
     ]
     search_fields = Page.search_fields + [
@@ -141,8 +141,8 @@ class DisclosureItemPage(
     ]
 
     class Meta:
-        verbose_name = "公开事项"
-        verbose_name_plural = "公开事项"
+        verbose_name = _("公开事项")
+        verbose_name_plural = _("公开事项")
         constraints = [
             models.UniqueConstraint(
                 fields=["index_number", "unit"], condition=~models.Q(index_number=""), name="unique_index_number_per_unit"
@@ -469,13 +469,13 @@ class ItemChangeNote(Orderable):
     """A dated public note saying what changed when an item was substantively republished."""
 
     item = ParentalKey(DisclosureItemPage, on_delete=models.CASCADE, related_name="change_notes")
-    date = models.DateField("日期", default=timezone.localdate)
-    note = models.CharField("更新说明", max_length=300)
+    date = models.DateField(_("日期"), default=timezone.localdate)
+    note = models.CharField(_("更新说明"), max_length=300)
 
     panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("note")])]
 
     class Meta(Orderable.Meta):
-        verbose_name = "更新说明"
+        verbose_name = _("更新说明")
 
 
 class PublishedAttachment(models.Model):

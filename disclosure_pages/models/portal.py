@@ -1,7 +1,7 @@
 """The county portal (home page) and the site settings shown in its header and footer."""
 
 from django.db import models
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -17,8 +17,8 @@ from .catalogue import CatalogueEntry
 class PortalPage(RoutablePageMixin, Page):
     """The county's disclosure portal: latest items of all units, the unit tree, the catalogue."""
 
-    introduction = models.TextField("导语", blank=True)
-    latest_count = models.PositiveSmallIntegerField("首页显示最新事项条数", default=12)
+    introduction = models.TextField(_("导语"), blank=True)
+    latest_count = models.PositiveSmallIntegerField(_("首页显示最新事项条数"), default=12)
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["disclosure_pages.UnitPage"]
@@ -28,7 +28,7 @@ class PortalPage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("latest_count")]
 
     class Meta:
-        verbose_name = "门户首页"
+        verbose_name = _("门户首页")
 
     def get_context(self, request, *args, **kwargs):
         from ..listings import latest_items, unit_tree
@@ -172,21 +172,21 @@ class PortalPage(RoutablePageMixin, Page):
 class PortalSettings(BaseSiteSetting):
     """The site's organiser and registration numbers, shown in every page's footer."""
 
-    site_name = models.CharField("网站名称", max_length=60, default="阳光党务")
-    organiser = models.CharField("主办单位", max_length=100, blank=True)
-    operator = models.CharField("承办单位", max_length=100, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
-    postcode = models.CharField("邮编", max_length=10, blank=True)
-    phone = models.CharField("联系电话", max_length=40, blank=True)
-    icp_number = models.CharField("ICP备案号", max_length=60, blank=True, help_text="例如：某ICP备12345678号-1")
-    police_number = models.CharField("公安机关备案号", max_length=60, blank=True, help_text="例如：某公网安备 12345678901234号")
-    website_code = models.CharField("网站标识码", max_length=20, blank=True)
+    site_name = models.CharField(_("网站名称"), max_length=60, default="阳光党务")
+    organiser = models.CharField(_("主办单位"), max_length=100, blank=True)
+    operator = models.CharField(_("承办单位"), max_length=100, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮编"), max_length=10, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    icp_number = models.CharField(_("ICP备案号"), max_length=60, blank=True, help_text=_("例如：某ICP备12345678号-1"))
+    police_number = models.CharField(_("公安机关备案号"), max_length=60, blank=True, help_text=_("例如：某公网安备 12345678901234号"))
+    website_code = models.CharField(_("网站标识码"), max_length=20, blank=True)
 
     panels = [
-        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("organiser"), FieldPanel("operator")], heading="网站"),
-        MultiFieldPanel([FieldPanel("address"), FieldPanel("postcode"), FieldPanel("phone")], heading="联系方式"),
-        MultiFieldPanel([FieldPanel("icp_number"), FieldPanel("police_number"), FieldPanel("website_code")], heading="备案信息"),
+        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("organiser"), FieldPanel("operator")], heading=_("网站")),
+        MultiFieldPanel([FieldPanel("address"), FieldPanel("postcode"), FieldPanel("phone")], heading=_("联系方式")),
+        MultiFieldPanel([FieldPanel("icp_number"), FieldPanel("police_number"), FieldPanel("website_code")], heading=_("备案信息")),
     ]
 
     class Meta:
-        verbose_name = "门户设置"
+        verbose_name = _("门户设置")

@@ -1,5 +1,6 @@
 """Power lists (权力清单): each power of a unit with its basis, post, procedure and results."""
 
+from django.utils.translation import gettext_lazy as _
 from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel
@@ -15,8 +16,8 @@ from ..permissions import PolicyCheckedPermissionsMixin
 class PowerListPage(PolicyCheckedPermissionsMixin, Page):
     """A unit's published list of powers (清权、确权、晒权)."""
 
-    introduction = models.TextField("说明", blank=True)
-    powers = StreamField([("power", PowerBlock())], verbose_name="权力事项", blank=True)
+    introduction = models.TextField(_("说明"), blank=True)
+    powers = StreamField([("power", PowerBlock())], verbose_name=_("权力事项"), blank=True)
 
     parent_page_types = ["disclosure_pages.UnitPage"]
     subpage_types = []
@@ -27,8 +28,8 @@ class PowerListPage(PolicyCheckedPermissionsMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("introduction"), index.SearchField("powers")]
 
     class Meta:
-        verbose_name = "权力清单"
-        verbose_name_plural = "权力清单"
+        verbose_name = _("权力清单")
+        verbose_name_plural = _("权力清单")
 
     def clean(self):
         from ..files import clean_page_files

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -20,32 +20,32 @@ unit_code_validator = RegexValidator(r"^[A-Za-z0-9-]{2,32}$", "单位编码只�
 class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
     """A party organisation that publishes disclosure items; units nest as the county's tree."""
 
-    short_name = models.CharField("简称", max_length=40, blank=True)
-    unit_type = models.CharField("单位类型", max_length=20, choices=UnitType.choices)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    unit_type = models.CharField(_("单位类型"), max_length=20, choices=UnitType.choices)
     code = models.CharField(
-        "单位编码", max_length=32, validators=[unit_code_validator], help_text="稳定不变的编码，用于索引号，例如 CGZ 或 CGZ-DQC。"
+        _("单位编码"), max_length=32, validators=[unit_code_validator], help_text=_("稳定不变的编码，用于索引号，例如 CGZ 或 CGZ-DQC。")
     )
     introduction = RichTextField("单位简介", blank=True, features=["bold", "italic", "ol", "ul", "link"])
-    address = models.CharField("办公地址", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=40, blank=True)
-    contact_person = models.CharField("联系人", max_length=40, blank=True)
-    email = models.EmailField("电子邮箱", blank=True)
-    office_hours = models.CharField("办公时间", max_length=100, blank=True)
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_person = models.CharField(_("联系人"), max_length=40, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    office_hours = models.CharField(_("办公时间"), max_length=100, blank=True)
     catalogue = models.ForeignKey(
-        "disclosure_pages.Catalogue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="采用的公开目录"
+        "disclosure_pages.Catalogue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("采用的公开目录")
     )
-    officers_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="公开专员组")
-    leading_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="领导小组（审核人）")
-    members_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="本单位党员")
-    supervisors_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="监督员")
+    officers_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("公开专员组"))
+    leading_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("领导小组（审核人）"))
+    members_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("本单位党员"))
+    supervisors_group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("监督员"))
     # The unit's documents and images (``files.py``), created with the unit; a county also has
     # the collection it shares with all its units. Collections are never deleted with a unit:
     # deleting a collection deletes its files.
     files_collection = models.ForeignKey(
-        Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name="本单位文件库"
+        Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name=_("本单位文件库")
     )
     shared_files_collection = models.ForeignKey(
-        Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name="县级共享文件库"
+        Collection, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", verbose_name=_("县级共享文件库")
     )
 
     parent_page_types = ["disclosure_pages.PortalPage", "disclosure_pages.UnitPage"]
@@ -62,7 +62,7 @@ class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
                 FieldRowPanel([FieldPanel("email"), FieldPanel("office_hours")]),
                 FieldPanel("address"),
             ],
-            heading="联系方式",
+            heading=_("联系方式"),
         ),
         MultiFieldPanel(
             [
@@ -71,14 +71,14 @@ class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
                 FieldPanel("members_group", read_only=True),
                 FieldPanel("supervisors_group", read_only=True),
             ],
-            heading="用户组（创建单位时自动生成）",
+            heading=_("用户组（创建单位时自动生成）"),
         ),
     ]
     search_fields = Page.search_fields + [index.SearchField("short_name"), index.FilterField("code")]
 
     class Meta:
-        verbose_name = "单位"
-        verbose_name_plural = "单位"
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
 
     @property
     def display_name(self):

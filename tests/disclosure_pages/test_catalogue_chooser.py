@@ -70,7 +70,8 @@ class CatalogueChooserTests(TestCase):
         for response in (self.client.get(edit_url(self.item)), self.client.get(add_url(reload(self.t.village1)))):
             url = self.chooser_url_in(response)
             self.assertIn(f"unit={self.t.village1.pk}", url)
-            self.assertIn("locale=zh-hans", url)
+        chooser = self.client.get(url)
+        self.assertNotIn('name="locale"', json.loads(chooser.content)["html"])  # the unit's script, no choice
 
     def test_the_chooser_lists_exactly_the_villages_entries(self):
         village = self.t.village1

@@ -165,3 +165,33 @@ class AdminLanguageTests(ReviewTestCase):
             catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});", response.content.decode(), re.S).group(1))
             self.assertEqual(catalogue["Autosave in progress…"], phrase)
             self.assertNotIn("Write something or type", json.dumps(catalogue, ensure_ascii=False).split(":")[-1])
+
+
+class FieldLabelsInTraditionalTests(ReviewTestCase):
+    """Field labels, panel headings, help texts and the catalogue admin, written in Simplified, reach a 繁體 user converted."""
+
+    LABELS = {
+        "editor": ["所属目录", "公开阶段", "事项类别", "意见征集截止日期", "撤回/撤除（须申请并经审核）", "更新记录", "更新说明"],
+        "catalogue entries": ["目录条目", "公开时限"],
+    }
+
+    def screens(self):
+        yield "editor", self.client.get(add_url(self.t.township))
+        yield "catalogue entries", self.client.get(reverse("wagtailsnippets_disclosure_pages_catalogueentry:list"))
+
+    def test_labels_follow_the_admin_language(self):
+        from chinese.conversion import convert
+
+        for language in ("zh-hans", "zh-hant"):
+            profile = UserProfile.get_for_user(self.p["officer"])
+            profile.preferred_language = language
+            profile.save()
+            self.client.force_login(self.p["officer"])
+            for screen, response in self.screens():
+                text = visible_text(response)
+                for label in self.LABELS[screen]:
+                    shown, other = (label, convert(label, "s2tw")) if language == "zh-hans" else (convert(label, "s2tw"), label)
+                    self.assertNotEqual(shown, other, label)  # each label differs between the scripts
+                    with self.subTest(screen=screen, language=language, label=label):
+                        self.assertIn(shown, text)
+                        self.assertNotIn(other, text)

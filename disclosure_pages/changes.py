@@ -45,6 +45,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from .choices import Takedown
+from .visibility import audience_keys_for, group_key
 
 # Sent with ``changes`` (a tuple of ItemChange) and ``pages`` ({page id: DisclosureItemPage}).
 item_changes = Signal()
@@ -88,8 +89,6 @@ class ItemState:
 
     @classmethod
     def of(cls, page, audience, people):
-        from .visibility import group_key
-
         own_group = group_key(page.audience_group_id) if page.audience_group_id else None
         return cls(
             live=page.live,
@@ -181,8 +180,6 @@ def _people_of(page_ids):
 def states_of(pages):
     """``{page id: ItemState}`` of saved ``pages`` as the database holds them now (their view
     restrictions and named people are read; the fields are the objects')."""
-    from .visibility import audience_keys_for
-
     pages = list(pages)
     if not pages:
         return {}

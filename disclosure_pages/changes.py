@@ -1,17 +1,18 @@
 """The item change feed: what changed about a disclosure item, said once, by the domain.
 
 Every write that changes an item — its full save (creating, publishing, unpublishing,
-moving, taking down), its deletion, the scope it passes to its other-script variants, and
-the bulk writers that bypass ``save()`` — sends ``item_changes`` inside the transaction that
-made the change, with the item's state before and after. Consumers (search, the API, the
-variant sync; participation, supervision and alerts later) subscribe to it; this app never
-imports them.
+moving, taking down), its deletion, the scope it passes to its other-script variants, the
+audience a new or moved unit gives its unit-scoped items, and the bulk writers that bypass
+``save()`` — sends ``item_changes`` inside the transaction that made the change, with the
+item's state before and after. (A draft saved as a revision changes nothing live: it is not
+said.) Consumers (search, the API, the variant sync; participation, supervision and alerts
+later) subscribe to it; this app never imports them.
 
 Subscribing
 -----------
 A receiver is called with ``changes``, a tuple of ``ItemChange`` (one for a save, many for a
-bulk write), and ``pages``, the saved ``DisclosureItemPage`` objects by id where the sender
-has them in memory (empty for bulk writes; use it only to spare a query)::
+bulk write, in order), and ``pages``, the ``DisclosureItemPage`` objects by id that the
+sender holds in memory (use them only to spare a query; a durable consumer has the ids)::
 
     from django.dispatch import receiver
     from disclosure_pages.changes import ChangeKind, item_changes
@@ -20,7 +21,7 @@ has them in memory (empty for bulk writes; use it only to spare a query)::
     def on_item_changes(sender, changes, **kwargs):
         for change in changes:
             if ChangeKind.PUBLISHED in change.kinds:
-                ...  # change.after.audience: who may read it now
+                ...  # change.after.audience and .people: who may read it now
 
 The receiver runs in the writer's transaction: what it writes to the database commits or
 rolls back with the change, and an exception aborts the write. Work outside the database (a

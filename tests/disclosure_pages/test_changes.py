@@ -12,13 +12,13 @@ from wagtail.models import Page
 
 from api.models import ContentVersion, Tombstone
 from disclosure_pages.changes import ChangeKind, DurableSubscription, ItemChange, ItemState, item_changes
-from disclosure_pages.choices import Scope, Takedown
+from disclosure_pages.choices import Scope, Takedown, UnitType
 from disclosure_pages.demo.bulk_items import BulkItemWriter
 from disclosure_pages.models import DisclosureItemPage, PendingItemChange
 from disclosure_pages.visibility import PUBLIC, group_key
 from search.models import PendingIndexUpdate, SearchDocument
 from search.updates import apply_due_updates
-from tests.factories import build_tree, d, edit_and_publish, make_item, make_user, reload
+from tests.factories import build_tree, d, edit_and_publish, make_item, make_unit, make_user, reload
 
 
 @contextmanager
@@ -118,6 +118,14 @@ class ChangeKindTests(TestCase):
             (change.after.scope, change.after.audience),
             (Scope.UNIT_MEMBERS, members_keys(township, self.tree.village1, self.tree.village2)),
         )
+
+    def test_a_new_unit_joins_the_audience_of_its_ancestors_unit_scoped_items(self):
+        item = make_item(self.tree.township, "城关镇党委民主生活会整改清单", scope=Scope.UNIT_MEMBERS)
+        with heard() as changes:
+            village = make_unit(self.tree.township, "南关村党支部", "QX-CGZ-NGC", UnitType.VILLAGE)
+        change = self.the_change(changes, item)
+        self.assertEqual(change.kinds, {ChangeKind.AUDIENCE_CHANGED})
+        self.assertEqual(set(change.after.audience) - set(change.before.audience), {group_key(village.members_group_id)})
 
     def test_named_people_are_people_not_a_group(self):
         first, second = make_user("named-one"), make_user("named-two")

@@ -67,7 +67,11 @@ class ChangeKind(enum.StrEnum):
     REINSTATED = "reinstated"  # a takedown lifted
 
 
-TAKEDOWN_KINDS = {Takedown.WITHDRAWN: ChangeKind.WITHDRAWN, Takedown.REMOVED: ChangeKind.REMOVED, Takedown.NONE: ChangeKind.REINSTATED}
+TAKEDOWN_KINDS = {
+    Takedown.WITHDRAWN: ChangeKind.WITHDRAWN,
+    Takedown.REMOVED: ChangeKind.REMOVED,
+    Takedown.NONE: ChangeKind.REINSTATED,
+}
 
 
 @dataclass(frozen=True)
@@ -173,7 +177,8 @@ def _people_of(page_ids):
 
     through = DisclosureItemPage._meta.get_field("named_people").remote_field.through
     people = {pk: [] for pk in page_ids}
-    for page_id, user_id in through.objects.filter(disclosureitempage_id__in=page_ids).values_list("disclosureitempage_id", "user_id"):
+    rows = through.objects.filter(disclosureitempage_id__in=page_ids).values_list("disclosureitempage_id", "user_id")
+    for page_id, user_id in rows:
         people[page_id].append(user_id)
     return people
 
@@ -200,7 +205,9 @@ def stored_states(page_ids):
 
 
 def change_of(page, before, after):
-    return ItemChange(page_id=page.pk, translation_key=page.translation_key, locale_id=page.locale_id, before=before, after=after)
+    return ItemChange(
+        page_id=page.pk, translation_key=page.translation_key, locale_id=page.locale_id, before=before, after=after
+    )
 
 
 def announce(changes, pages=()):
@@ -229,10 +236,8 @@ class audience_updates:
         if exc_type is not None:
             return
         after = states_of(self.items)
-        announce(
-            (change_of(item, self.before[item.pk], after[item.pk]) for item in self.items if after[item.pk] != self.before[item.pk]),
-            self.items,
-        )
+        changed = [item for item in self.items if after[item.pk] != self.before[item.pk]]
+        announce((change_of(item, self.before[item.pk], after[item.pk]) for item in changed), changed)
 
 
 # -- durable delivery (consumers that work later) -------------------------------------------

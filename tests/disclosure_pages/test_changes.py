@@ -140,7 +140,12 @@ class ChangeKindTests(TestCase):
 
     def test_withdrawn_removed_and_reinstated(self):
         item = make_item(self.tree.township, "城关镇关于开展主题党日活动的通知")
-        for takedown, kind in ((Takedown.WITHDRAWN, ChangeKind.WITHDRAWN), (Takedown.REMOVED, ChangeKind.REMOVED), (Takedown.NONE, ChangeKind.REINSTATED)):
+        steps = [
+            (Takedown.WITHDRAWN, ChangeKind.WITHDRAWN),
+            (Takedown.REMOVED, ChangeKind.REMOVED),
+            (Takedown.NONE, ChangeKind.REINSTATED),
+        ]
+        for takedown, kind in steps:
             with self.subTest(takedown=takedown), heard() as changes:
                 before = reload(item).takedown
                 edit_and_publish(item, takedown=takedown, takedown_reason="活动取消" if takedown != Takedown.NONE else "")
@@ -195,7 +200,9 @@ class DurableDeliveryTests(TestCase):
         pending = self.alerts.pending()
         wanted = [change for change in changes if change.kinds & self.wanted]
         self.assertEqual([change for _, change in pending], wanted)
-        self.assertEqual([change.kinds for change in of_page(wanted, item)], [{ChangeKind.PUBLISHED, ChangeKind.REVISED}, {ChangeKind.DELETED}])
+        self.assertEqual(
+            [change.kinds for change in of_page(wanted, item)], [{ChangeKind.PUBLISHED, ChangeKind.REVISED}, {ChangeKind.DELETED}]
+        )
         self.alerts.done([pending[0][0]])
         self.assertEqual(self.alerts.pending(), pending[1:])
 
@@ -258,10 +265,13 @@ class BulkParityTests(TestCase):
                 write(unit, bulk_specs(self.tree))
             apply_due_updates()
             path_of = dict(Page.objects.values_list("pk", "path"))
-            fields = [field.name for field in SearchDocument._meta.concrete_fields if field.name not in ("page_id", "indexed_at", "change")]
+            ignored = ("page_id", "indexed_at", "change")
+            fields = [field.name for field in SearchDocument._meta.concrete_fields if field.name not in ignored]
             outcome = {
                 "changes": sorted((path_of[change.page_id], change.kinds, change.before, change.after) for change in changes),
-                "documents": {path_of[row.pop("page_id")]: row for row in SearchDocument.objects.values("page_id", *fields)},
+                "documents": {
+                    path_of[row.pop("page_id")]: row for row in SearchDocument.objects.values("page_id", *fields)
+                },
                 "tombstones": list(Tombstone.objects.values_list("page_id", "reason")),
                 "version_turned": ContentVersion.current().number > version,
                 "variants": DisclosureItemPage.objects.exclude(locale=unit.locale).count(),

@@ -1,10 +1,12 @@
-"""What the API learns from the domain's and Wagtail's signals (the domain never calls the API).
+"""What the API learns from the domain's change feed and Wagtail's signals (the domain never calls the API).
 
 - The content version goes up whenever anything the API shows may have changed, so ETags
-  and cached responses turn over (``api.caching``).
-- Tombstones are written when a live item leaves an audience: deleted, unpublished,
-  removed (撤除), or its scope narrowed; ``updated_since`` syncs hand them out, each only to
-  readers of the audience that could read the item just before (``Tombstone.audience``).
+  and cached responses turn over (``api.caching``): items by the feed
+  (``disclosure_pages.changes``), every other model by its saves and deletions.
+- Tombstones are written when the feed says a live item left an audience: deleted,
+  unpublished, removed (撤除), or its scope narrowed; ``updated_since`` syncs hand them out,
+  each only to readers of the audience that could read the item just before
+  (``Tombstone.audience``).
 - The images a page's live version shows are recorded on each full save, as the domain
   records attachments, so the images endpoint lists only images of pages a reader may view.
 """
@@ -12,16 +14,15 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Locale, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished
 
+from disclosure_pages.changes import item_changes
 from disclosure_pages.choices import Scope, Takedown
 from disclosure_pages.demo.builder import demo_county_built
 from disclosure_pages.models import (
@@ -33,17 +34,17 @@ from disclosure_pages.models import (
     PortalSettings,
     PublishedAttachment,
 )
-from disclosure_pages.visibility import PUBLIC, audience_keys, audience_keys_for, group_key
+from disclosure_pages.visibility import PUBLIC
 
 from .models import ContentVersion, PublishedImage, Tombstone, person_key
 
 def shown_models():
-    """Models whose rows a response may show; a draft saved on a page counts too, which
-    costs only a cache turnover."""
+    """Models whose rows a response may show, but items, whose changes the feed says; a
+    draft saved on a page counts too, which costs only a cache turnover."""
     from wagtail.models import get_page_models
 
     return [
-        *get_page_models(),
+        *(model for model in get_page_models() if not issubclass(model, DisclosureItemPage)),
         PageViewRestriction,
         Catalogue,
         CatalogueArea,
@@ -88,29 +89,38 @@ def demo_built(sender, **kwargs):
     ContentVersion.bump()
 
 
-# -- tombstones ---------------------------------------------------------------------------
+# -- what the domain's change feed says ----------------------------------------------------
 
 
-def _states(translation_key):
-    """``{pk: (live, scope, takedown, audience)}`` of the item's pages in every script, the
-    audience being the keys of who may read the page now (``audience_keys``)."""
-    pages = list(DisclosureItemPage.objects.filter(translation_key=translation_key).only(
-        "pk", "path", "depth", "live", "scope", "takedown", "audience_group_id"
-    ))
-    audiences = audience_keys_for(pages)
-    return {page.pk: (page.live, page.scope, page.takedown, _with_people(page, audiences[page.pk])) for page in pages}
+@receiver(item_changes, dispatch_uid="api-item-changes")
+def items_changed(sender, changes, **kwargs):
+    """Every item change turns the version over; one that takes a live item from readers
+    leaves a tombstone for them."""
+    ContentVersion.bump()
+    buried = [(change, reason) for change in changes if (reason := tombstone_reason(change))]
+    if not buried:
+        return
+    languages = dict(Locale.objects.values_list("pk", "language_code"))
+    for change, reason in buried:
+        before = change.before
+        audience = [*before.audience, *(person_key(pk) for pk in before.people)]
+        _bury(change.page_id, change.translation_key, languages.get(change.locale_id, ""), reason, audience)
 
 
-def _audience(page):
-    return _with_people(page, audience_keys(page))
-
-
-def _with_people(page, keys):
-    """The keys, with an item's own named-people group (deleted with the item) as its people."""
-    if not page.audience_group_id or group_key(page.audience_group_id) not in keys:
-        return keys
-    people = Group.objects.filter(pk=page.audience_group_id).values_list("user", flat=True)
-    return [key for key in keys if key != group_key(page.audience_group_id)] + [person_key(pk) for pk in people if pk]
+def tombstone_reason(change):
+    """Why the readers who had the item must drop it, or None when none must."""
+    before, after = change.before, change.after
+    if before is None or not before.live or before.takedown == Takedown.REMOVED:
+        return None  # nobody had it
+    if after is None:
+        return Tombstone.DELETED
+    if not after.live:
+        return Tombstone.UNPUBLISHED
+    if after.takedown == Takedown.REMOVED:
+        return Tombstone.REMOVED
+    if after.scope != before.scope and after.scope != Scope.PUBLIC:
+        return Tombstone.RESTRICTED
+    return None
 
 
 def _bury(page_id, translation_key, language_code, reason, audience):
@@ -128,58 +138,6 @@ def _bury(page_id, translation_key, language_code, reason, audience):
             "at": now,
         },
     )
-
-
-@receiver(pre_save, sender=DisclosureItemPage)
-def remember_audience(sender, instance, raw=False, update_fields=None, **kwargs):
-    """Before a full save of a stored item (what publishing does), note who could read it
-    and its variants: the scope follows to the variants within the same save."""
-    if raw or update_fields is not None or instance.pk is None:
-        return
-    instance._api_states_before = _states(instance.translation_key)
-
-
-@receiver(page_published, sender=DisclosureItemPage)
-def bury_what_left(sender, instance, **kwargs):
-    before = getattr(instance, "_api_states_before", None)
-    if before is None:
-        return
-    del instance._api_states_before
-    languages = dict(Locale.objects.values_list("pk", "language_code"))
-    for page in DisclosureItemPage.objects.filter(pk__in=before).only("pk", "translation_key", "locale_id", "live", "scope", "takedown"):
-        was_live, old_scope, old_takedown, audience = before[page.pk]
-        if not was_live or old_takedown == Takedown.REMOVED:
-            continue  # nobody had it
-        if not page.live:
-            reason = Tombstone.UNPUBLISHED
-        elif page.takedown == Takedown.REMOVED:
-            reason = Tombstone.REMOVED
-        elif page.scope != old_scope and page.scope != Scope.PUBLIC:
-            reason = Tombstone.RESTRICTED
-        else:
-            continue
-        _bury(page.pk, page.translation_key, languages[page.locale_id], reason, audience)
-
-
-@receiver(page_unpublished, sender=DisclosureItemPage)
-def bury_unpublished(sender, instance, **kwargs):
-    # Sent only when a live item was unpublished; its restriction is still in place. Wagtail
-    # also sends it when deleting a page, unpublishing it in memory only (the row is still
-    # live): then the deletion's tombstone says it.
-    if DisclosureItemPage.objects.filter(pk=instance.pk, live=True).exists():
-        return
-    if instance.takedown == Takedown.REMOVED:
-        return  # nobody had it
-    _bury(instance.pk, instance.translation_key, instance.locale.language_code, Tombstone.UNPUBLISHED, _audience(instance))
-
-
-@receiver(pre_delete, sender=DisclosureItemPage)
-def bury_deleted(sender, instance, **kwargs):
-    if not instance.live or instance.takedown == Takedown.REMOVED:
-        return
-    # Before any row goes (Django sends every pre_delete first): the restrictions still say who had it.
-    language_code = Locale.objects.filter(pk=instance.locale_id).values_list("language_code", flat=True).first() or ""
-    _bury(instance.pk, instance.translation_key, language_code, Tombstone.DELETED, _audience(instance))
 
 
 # -- images of live pages -----------------------------------------------------------------

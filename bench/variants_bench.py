@@ -87,8 +87,9 @@ def main():
         from wagtail.signals import page_published
 
         from chinese.conversion import convert
+        from disclosure_pages.changes import item_changes
         from disclosure_pages.models import DisclosureItemPage, UnitPage
-        from script_variants.signals import publish_variant
+        from script_variants.signals import follow_item
         from script_variants.sync import sync_variant
 
         call_command("migrate", verbosity=0, interactive=False)
@@ -110,13 +111,13 @@ def main():
         def variant_sync_off():
             """The source's publish without the variant sync (the receiver that makes it); the
             page it publishes is kept: the receiver syncs that object (``published.pop()``)."""
-            page_published.disconnect(publish_variant)
+            item_changes.disconnect(dispatch_uid="script_variants_item_changes")
             page_published.connect(remember, weak=False)
             try:
                 yield
             finally:
                 page_published.disconnect(remember)
-                page_published.connect(publish_variant)
+                item_changes.connect(follow_item, dispatch_uid="script_variants_item_changes")
 
         counted, counts = [], []  # counting queries (not timing) while ``counted`` is not empty
 

@@ -3,11 +3,12 @@
 from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import PageViewRestriction
 from wagtail.signals import post_page_move
 
+from .changes import announce, audience_updates, change_of, states_of
 from .choices import Scope
 from .membership import ALL_MEMBERS_GROUP_NAME, all_members_group, sync_all_members
 from .models import DisclosureItemPage, UnitPage
@@ -33,7 +34,9 @@ def _items_scoped_to_units(units):
 def unit_created(sender, instance, created, raw=False, **kwargs):
     if not created or raw or instance.members_group is None:
         return
-    _add_group_to_items(instance.members_group, _items_scoped_to_units(UnitPage.objects.ancestor_of(instance)))
+    items = _items_scoped_to_units(UnitPage.objects.ancestor_of(instance))
+    with audience_updates(items.defer_streamfields()):
+        _add_group_to_items(instance.members_group, items)
 
 
 @receiver(post_page_move)
@@ -50,8 +53,10 @@ def page_moved_handler(sender, instance, parent_page_before, parent_page_after, 
             Q(pk__in=UnitPage.objects.ancestor_of(parent_page_before, inclusive=True).values("pk"))
             | Q(pk__in=UnitPage.objects.ancestor_of(parent_page_after, inclusive=True).values("pk"))
         )
-        for item in _items_scoped_to_units(affected):
-            item.apply_scope()
+        items = list(_items_scoped_to_units(affected).defer_streamfields())
+        with audience_updates(items):
+            for item in items:
+                item.apply_scope()
 
 
 @receiver(post_delete, sender=UnitPage)
@@ -86,6 +91,13 @@ def membership_changed(sender, instance, action, reverse, pk_set, **kwargs):
             return
         user_ids = {instance.pk}
     sync_all_members(user_ids)
+
+
+@receiver(pre_delete, sender=DisclosureItemPage)
+def item_deleting(sender, instance, **kwargs):
+    # Before any row goes (Django sends every pre_delete first): the view restrictions and
+    # the item's own group still say who had it.
+    announce([change_of(instance, states_of([instance])[instance.pk], None)], [instance])
 
 
 @receiver(post_delete, sender=DisclosureItemPage)

@@ -20,7 +20,8 @@ and then publishes it (three full saves of the page). Instead (see ``_sync_page`
 - the page is saved once: one revision, published from the object it was saved from
   (``PublishVariantRevisionAction``), whose full save validates it and writes the content;
   what that save would redo for a variant is skipped where it is provably redundant (see
-  ``_save_revision``, ``_variant_slug`` and ``scope_copied_from_source``).
+  ``_save_revision`` and ``_variant_slug``; the item's save sends no scope back to its
+  source, as the scope it was given is its stored one already).
 
 Snippets (catalogues, entries) change rarely and are still saved by
 ``create_or_update_translation`` after the same bookkeeping.
@@ -266,21 +267,13 @@ def _sync_page(instance, original, variant, source, source_locale, target, segme
         # Items derive their view restriction from their scope on every full save (in the
         # same transaction as the live row); other pages copy their source's.
         source.sync_view_restrictions(instance, variant)
-    # Marks for this save only (removed after it): an item's audience (scope) was just
-    # copied from the source, whose own save sent it to its translations, so the variant's
-    # save has nothing to send back (eight queries); and the page_published receiver need
-    # not ask whether the page it is told about is a variant.
-    variant.scope_copied_from_source = variant.published_by_variant_sync = True
-    try:
-        if instance.live:
-            revision = _save_revision(variant, user)
-            PublishVariantRevisionAction(revision, variant, user=user).execute()
-        else:
-            # A source that is not live leaves a draft, as create_or_update_translation(publish=False) does.
-            variant.save()
-            revision = variant.save_revision(user=user)
-    finally:
-        del variant.scope_copied_from_source, variant.published_by_variant_sync
+    if instance.live:
+        revision = _save_revision(variant, user)
+        PublishVariantRevisionAction(revision, variant, user=user).execute()
+    else:
+        # A source that is not live leaves a draft, as create_or_update_translation(publish=False) does.
+        variant.save()
+        revision = variant.save_revision(user=user)
     TranslationLog.objects.create(source=source, locale=target, revision=revision)
     return variant
 

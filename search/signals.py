@@ -4,9 +4,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
 
-from disclosure_pages.models import UnitPage
+from disclosure_pages.changes import item_changes
+from disclosure_pages.models import DisclosureItemPage, UnitPage
 
-from .updates import record
+from .updates import record, record_item_changes
 
 
 def _with_descendants(page):
@@ -41,6 +42,7 @@ def restriction_groups_changed(sender, instance, action, **kwargs):
 
 def connect():
     _connect_page_model(Page)
+    item_changes.connect(record_item_changes, dispatch_uid="search_item_changes")
     post_page_move.connect(page_moved, dispatch_uid="search_page_moved")
     post_save.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_saved")
     post_delete.connect(restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_deleted")
@@ -50,6 +52,8 @@ def connect():
 
 
 def _connect_page_model(model):
+    if issubclass(model, DisclosureItemPage):
+        return  # items: by the change feed
     post_save.connect(page_saved, sender=model, dispatch_uid=f"search_page_saved_{model._meta.label}")
     post_delete.connect(page_deleted, sender=model, dispatch_uid=f"search_page_deleted_{model._meta.label}")
     for subclass in model.__subclasses__():

@@ -1,8 +1,9 @@
 """Keeping the search backends in step with the pages: an outbox drained by a background task.
 
-Every change that can alter what a search finds (a page saved, published, unpublished,
-moved or deleted; a view restriction added, changed or removed; a unit renamed) records one
-``PendingIndexUpdate`` per backend and page in the same transaction. After the commit a
+Every change that can alter what a search finds (an item's change, as the domain's change
+feed says it: ``disclosure_pages.changes``; another page saved, moved or deleted; a view
+restriction added, changed or removed; a unit renamed) records one ``PendingIndexUpdate``
+per backend and page in the same transaction. After the commit a
 django-tasks task applies the due rows: it re-reads each page and indexes it (or removes it)
 on that backend. A backend that fails keeps its rows with a later ``next_attempt_at`` and
 they are applied when it answers again: an engine that is down delays search updates, never
@@ -55,6 +56,11 @@ def record(page_ids):
             changes=F("changes") + 1, next_attempt_at=None
         )
     transaction.on_commit(schedule)
+
+
+def record_item_changes(sender, changes, **kwargs):
+    """The receiver of the item change feed: every changed item is indexed again (a deleted one removed)."""
+    record(change.page_id for change in changes)
 
 
 def schedule():

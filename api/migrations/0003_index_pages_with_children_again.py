@@ -1,9 +1,5 @@
-"""Recreate the index of pages with children where a later Wagtail migration dropped it.
-
-On SQLite, Django alters a table by rebuilding it, which loses indexes it does not know
-about; 0002 ran before Wagtail's later migrations of ``wagtailcore_page``. This one runs
-after them all.
-"""
+"""Remade the index of pages with children after Wagtail's migrations; that index is the
+domain's now, made by ``disclosure_pages`` 0008."""
 
 from django.db import migrations
 
@@ -11,9 +7,4 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [("disclosure_api", "0002_index_pages_with_children"), ("wagtailcore", "0098_apitoken")]
 
-    operations = [
-        migrations.RunSQL(
-            "CREATE INDEX IF NOT EXISTS disclosure_api_pages_with_children ON wagtailcore_page (id) WHERE numchild > 0",
-            reverse_sql=migrations.RunSQL.noop,
-        )
-    ]
+    operations = []

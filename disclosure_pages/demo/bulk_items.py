@@ -21,9 +21,13 @@ Why bypassing the page API is safe here:
   record (the test checks that too), and they have no other-script variants yet;
 - like the page-by-page demo path, items get no revision: Wagtail's editor starts from the
   live page when a page has none, and the first edit saves the first revision. Nor is the
-  restriction's "created" entry written to the audit log: no one created it.
+  restriction's "created" entry written to the audit log: no one created it;
+- the item change feed (``disclosure_pages.changes``) hears of every item, created live, as
+  from its save: one batch per unit, so its consumers (the API's content version, the search
+  outbox) follow as they do page by page.
 
-The search and reference indexes are not touched; the caller rebuilds them.
+The reference index is not touched, nor the search index while ``index_updates_paused``;
+the caller rebuilds them.
 """
 
 from collections import defaultdict
@@ -35,6 +39,7 @@ from django.utils import timezone
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
 from ..bulk import bulk_add_children
+from ..changes import announce, change_of, states_of
 from ..choices import Scope
 from ..models import DisclosureItemPage, IndexNumberSequence, ItemChangeNote
 
@@ -76,6 +81,9 @@ class BulkItemWriter:
                 for restriction, (_, groups) in zip(restrictions, audiences, strict=True)
                 for group_id in groups
             )
+            # Said as each item's save says it, in one batch (search, the API and others follow it).
+            states = states_of(items)
+            announce((change_of(item, None, states[item.pk]) for item in items), items)
 
     def _number(self, unit, items):
         """Index numbers per year of the document, in creation order, as ``ensure_index_number`` gives them."""

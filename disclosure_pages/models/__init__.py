@@ -2,6 +2,7 @@
 
 from .behaviours import AudienceScopeMixin, IndexNumberMixin, IndexNumberSequence, ValidityMixin
 from .catalogue import Catalogue, CatalogueArea, CatalogueEntry
+from .changes import PendingItemChange
 from .items import DisclosureItemPage, ItemChangeNote, PublishedAttachment, ShownImage
 from .portal import PortalPage, PortalSettings
 from .power import PowerListPage
@@ -16,6 +17,7 @@ __all__ = [
     "IndexNumberMixin",
     "IndexNumberSequence",
     "ItemChangeNote",
+    "PendingItemChange",
     "PortalPage",
     "PortalSettings",
     "PowerListPage",

@@ -16,6 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import ItemBodyBlock
+from ..changes import ChangeKind, announce, audience_updates, change_of, states_of, stored_states
 from ..choices import Importance, Stage, Takedown
 from ..files import record_shown_images
 from ..forms import DisclosureItemCopyForm, DisclosureItemForm
@@ -246,6 +247,7 @@ class DisclosureItemPage(
         adding = self._state.adding
         with transaction.atomic():
             if full_save:
+                before = None if adding else stored_states([self.pk]).get(self.pk)
                 self._refresh_unit()
                 self.document_year = self.document_date.year if self.document_date else None
                 if self.live and not self.publish_date:
@@ -260,10 +262,13 @@ class DisclosureItemPage(
             if full_save:
                 if not (adding and self.is_public):  # a new page has no restriction to remove
                     self.apply_scope()
-                if has_translations is not False and not self.scope_copied_from_source:
-                    self.sync_scope_to_translations()
                 self.record_published_attachments(adding=adding)
                 record_shown_images(self, "body", adding=adding)
+                change = change_of(self, before, states_of([self])[self.pk])
+                # A variant saved with the scope its source just gave it has nothing to send back.
+                if has_translations is not False and (before is None or ChangeKind.AUDIENCE_CHANGED in change.kinds):
+                    self.sync_scope_to_translations()
+                announce([change], [self])
 
     def _slug_from_index_number(self):
         """A new item's URL is its index number's: ``…/cgz/2026-00001/``, short, readable and
@@ -285,29 +290,28 @@ class DisclosureItemPage(
         copied.specific.apply_scope()
         return copied
 
-    # Set on an instance whose scope was just copied from the item it translates (the
-    # other-script variant saved by script_variants): its save has nothing to send back.
-    scope_copied_from_source = False
-
     def sync_scope_to_translations(self):
         """The scope is one fact about an item, whatever the script: its variants follow at once."""
         others = DisclosureItemPage.objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
         if not others.exists():
             return  # the common case, checked cheaply: no variant yet
-        translations = list(others.defer_streamfields())
         names = ("named_units", "named_groups", "named_people")
         wanted = {name: {obj.pk for obj in getattr(self, name).all()} for name in names}
-        for translation in translations:
-            current = {name: set(getattr(translation, name).values_list("pk", flat=True)) for name in names}
-            if translation.scope == self.scope and current == wanted:
-                continue
-            DisclosureItemPage.objects.filter(pk=translation.pk).update(scope=self.scope)
-            translation.scope = self.scope
-            for name in names:
-                manager = getattr(translation, name)
-                manager.set(wanted[name])
-                manager.commit()
-            translation.apply_scope()
+        behind = [
+            translation
+            for translation in others.defer_streamfields()
+            if translation.scope != self.scope
+            or {name: set(getattr(translation, name).values_list("pk", flat=True)) for name in names} != wanted
+        ]
+        with audience_updates(behind):
+            for translation in behind:
+                DisclosureItemPage.objects.filter(pk=translation.pk).update(scope=self.scope)
+                translation.scope = self.scope
+                for name in names:
+                    manager = getattr(translation, name)
+                    manager.set(wanted[name])
+                    manager.commit()
+                translation.apply_scope()
 
     def _date_takedown(self):
         """The takedown date is the day it took effect; republishing the item keeps it."""

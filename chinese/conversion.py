@@ -1,13 +1,27 @@
-"""Phrase-level conversion between Simplified and Traditional Chinese with OpenCC.
+"""Conversion between Simplified and Traditional Chinese: the one layer every conversion goes through.
+
+Page and snippet variants (script_variants' translator), the interface catalogue
+(make_traditional_catalogue), search analysis (chinese.analysis), the importer's checks
+(chinese.script) and template text (portal_tags) all call ``convert``. It is OpenCC with:
+
+- the project's phrase dictionary (``phrases.tsv``, see ``chinese.dictionary``) loaded into
+  OpenCC's own dictionaries, for the words it gets wrong in party and government text
+  (资金发放 is 資金發放, not 資金髮放: OpenCC's longest match found 金发, blond hair);
+- names (``chinese.names``) converted as names, Simplified → Traditional: the names the system
+  knows (``KnownNames``: people, units) and surnames or place names recognised in the text
+  (余科长 keeps 余, 麦地冲村 is 麥地沖村).
 
 OpenCC converts by dictionary phrases first and characters last, so 头发 becomes 頭髮 while
-发展 becomes 發展, 干部 幹部 and 干预 干預: the errors of character-by-character
-converters (原那么, 效劳) do not happen. Latin text, digits, URLs and markup pass through.
+发展 becomes 發展, 干部 幹部 and 干预 干預. Latin text, digits, URLs and markup pass through.
 """
 
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import opencc
+
+from . import names as name_rules
+from .dictionary import opencc_config, project_dictionary
 
 # The conversions a deployment may choose: OpenCC's configuration names.
 PROFILES = {
@@ -20,10 +34,13 @@ PROFILES = {
     "hk2s": "Traditional (Hong Kong) → Simplified",
 }
 
-
 # The profile producing each script unless a deployment chooses another: Taiwan characters
 # without vocabulary changes (official wording stays), and plain Traditional → Simplified.
 DEFAULT_PROFILES = {"zh-hant": "s2tw", "zh-hans": "t2s"}
+
+# The regional step OpenCC applies after its standard Traditional characters, for phrases
+# placed around it (``phrases_inside=False``).
+_REGIONAL = {"s2tw": "t2tw", "s2twp": "t2tw", "s2hk": "t2hk"}
 
 
 def profile_for(language, overrides=None):
@@ -31,23 +48,134 @@ def profile_for(language, overrides=None):
     return {**DEFAULT_PROFILES, **(overrides or {})}[language]
 
 
-@cache
-def converter(profile):
-    """A cached OpenCC converter for ``profile`` (one of PROFILES)."""
+def _check(profile):
     if profile not in PROFILES:
         raise ValueError(f"Unknown OpenCC profile {profile!r}; choose one of {', '.join(PROFILES)}")
+
+
+@cache
+def converter(profile):
+    """OpenCC alone for ``profile`` (one of PROFILES): for script detection and as the baseline."""
+    _check(profile)
     return opencc.OpenCC(profile)
 
 
-def convert(text, profile):
-    """``text`` converted with the OpenCC ``profile``; empty text stays empty."""
-    if not text:
-        return text
-    return converter(profile).convert(text)
+def to_traditional_profile(profile):
+    return profile.startswith("s2")
 
 
-def to_traditional(text, profile="s2t"):
-    return convert(text, profile)
+@dataclass(frozen=True)
+class KnownNames:
+    """Names the system knows, Simplified: people (users, group members, contacts) and places (units)."""
+
+    people: frozenset = frozenset()
+    places: frozenset = frozenset()
+
+    def __bool__(self):
+        return bool(self.people or self.places)
+
+
+NO_NAMES = KnownNames()
+
+
+class Converter:
+    """OpenCC with the project's phrases and the names rules, for one profile.
+
+    ``phrases_inside`` chooses where the phrase dictionary goes: into OpenCC's dictionaries
+    (the default: measured faster, bench/conversion_bench.py), or matched in the text and
+    placed around OpenCC's conversion as names are.
+    """
+
+    def __init__(self, profile, dictionary=None, phrases_inside=True):
+        _check(profile)
+        self.profile = profile
+        self.to_traditional = to_traditional_profile(profile)
+        dictionary = dictionary or project_dictionary()
+        self.version = dictionary.version
+        pairs = dictionary.pairs(self.to_traditional)
+        self.opencc = opencc.OpenCC(opencc_config(profile, pairs)) if phrases_inside and pairs else converter(profile)
+        self.phrases = None if phrases_inside or not pairs else _phrases_around(profile, pairs)
+
+    def convert(self, text, names=NO_NAMES):
+        if not text:
+            return text
+        spans = self._spans(text, names)
+        converted = self.opencc.convert(text)
+        if not spans:
+            return converted
+        spans = _without_overlaps(spans)
+        if len(converted) == len(text):
+            # OpenCC kept every character in place (as it nearly always does): patch the spans.
+            pieces, position = [], 0
+            for span in spans:
+                pieces += [converted[position : span.start], span.converted]
+                position = span.end
+            return "".join(pieces) + converted[position:]
+        pieces, position = [], 0
+        for span in spans:
+            pieces += [self.opencc.convert(text[position : span.start]), span.converted]
+            position = span.end
+        return "".join(pieces) + self.opencc.convert(text[position:])
+
+    def _spans(self, text, names):
+        spans = []
+        if self.phrases is not None:
+            pattern, replacements = self.phrases
+            spans += [name_rules.Span(m.start(), m.end(), replacements[m.group()]) for m in pattern.finditer(text)]
+        if not self.to_traditional:
+            return spans
+        if names:
+            pattern, replacements = self._known(names)
+            if pattern is not None:
+                spans += [name_rules.Span(m.start(), m.end(), replacements[m.group()]) for m in pattern.finditer(text)]
+        return spans + name_rules.recognised_spans(text)
+
+    def _characters(self, text):
+        """``text`` converted character by character (one per line: no phrase across them)."""
+        converted = self.opencc.convert("\n".join(text)).split("\n")
+        return "".join(converted) if len(converted) == len(text) else self.opencc.convert(text)
+
+    @lru_cache(maxsize=8)
+    def _known(self, names):
+        """A pattern for the known names OpenCC alone would get wrong, and their conversions."""
+        replacements = {}
+        for person in names.people:
+            replacements[person] = name_rules.convert_person(person, self._characters)
+        for unit in names.places:
+            for place in name_rules.unit_stems(unit):
+                replacements[place] = name_rules.convert_place(place, self.opencc.convert)
+        needed = {name: value for name, value in replacements.items() if len(name) > 1 and value != self.opencc.convert(name)}
+        return name_rules.literal_pattern(needed), needed
+
+
+def _phrases_around(profile, pairs):
+    regional = opencc.OpenCC(_REGIONAL[profile]).convert if profile in _REGIONAL else (lambda text: text)
+    return name_rules.literal_pattern(pairs), {source: regional(target) for source, target in pairs.items()}
+
+
+def _without_overlaps(spans):
+    """The spans in order, the first (then the longest) winning where they overlap."""
+    chosen, end = [], 0
+    for span in sorted(spans, key=lambda span: (span.start, -(span.end - span.start))):
+        if span.start >= end:
+            chosen.append(span)
+            end = span.end
+    return chosen
+
+
+@cache
+def layer(profile):
+    """The project's converter for ``profile`` (cached)."""
+    return Converter(profile)
+
+
+def convert(text, profile, names=NO_NAMES):
+    """``text`` converted with ``profile``, the project's phrases and ``names``; empty text stays empty."""
+    return layer(profile).convert(text, names)
+
+
+def to_traditional(text, profile="s2t", names=NO_NAMES):
+    return convert(text, profile, names)
 
 
 def to_simplified(text, profile="t2s"):

@@ -1,0 +1,88 @@
+"""Names in Simplified text that must not convert as words: people's surnames, unit and place names.
+
+OpenCC converts by phrase and by character; it knows no names. Some surnames are also words
+with another Traditional form (余 餘, 于 於, 郁 鬱, 范 範, 姜 薑, 谷 穀), or fall into a phrase
+(沈海发: 沈海, the Shenyang–Haikou expressway, 瀋海), and 冲 in a village name is 沖 (a valley),
+not 衝. Found here, each as a ``Span`` (where, and what it converts to):
+
+- names the system knows (people, units), given by the caller: a person's name converts
+  character by character with the surname kept, a unit's or place's name by phrase with
+  冲 as 沖 and the surname of 于家庄 kept;
+- a surname before a title or 同志 (余科长, 于建国同志) or after a title (书记沈海发);
+- 冲 in a place name before 村, 组, 社区… (麦地冲村), and a surname before 家庄, 家村… (于家庄).
+
+A surname is read as one only where a name can start: after punctuation, after words that
+introduce a person (、和, 请, 由…) or after a title. Elsewhere the character may end a word
+(其余, 关于, 规范, 浓郁, 由于), which OpenCC converts by its dictionary.
+"""
+
+import re
+from dataclasses import dataclass
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+# Surnames whose character OpenCC (alone or in a phrase) may turn into another Traditional character.
+SURNAMES = "余于沈郁范姜谷"
+TITLES = (
+    "书记|科长|主任|局长|部长|县长|乡长|镇长|村长|区长|市长|处长|股长|所长|站长|队长|组长|委员|主席|"
+    "会计|老师|校长|院长|经理|支书|干事|专干|文书|大爷|大妈|大姐|大哥|师傅|医生|先生|女士|阿姨|同志(?!们)"
+)
+# Titles a name may follow (书记沈海发): all two characters, as a look-behind needs.
+TITLES_BEFORE = "书记|科长|主任|局长|部长|县长|乡长|镇长|村长|区长|处长|股长|所长|站长|队长|组长|委员|主席|会计|支书|干事|专干|文书"
+INTRODUCERS = "、和与及同跟给向找请让叫是派经陪"
+# These introduce a person too, but end words with 于 (由于, 对于, 在于…).
+INTRODUCERS_EXCEPT_于 = "由对在据把被将随"
+# A given name's characters: not an organisation's or a count's (于县委书记, 十余名同志).
+GIVEN = rf"(?:(?![县乡镇村委党局部市区省总支副组队站所处股科院校名人次个位户项件元万年天余多])[{HAN}])"
+NAME_START = rf"(?:(?<![{HAN}])|(?<=[{INTRODUCERS}])|(?<=[{INTRODUCERS_EXCEPT_于}])(?!于)|(?<={TITLES_BEFORE}))"
+
+SURNAME_BEFORE_TITLE = re.compile(rf"{NAME_START}[{SURNAMES}](?={GIVEN}{{0,2}}?副?(?:{TITLES}))")
+SURNAME_AFTER_TITLE = re.compile(rf"(?<={TITLES_BEFORE})[{SURNAMES}](?={GIVEN}{{1,2}}(?:[^{HAN}]|$|同志|等))")
+PLACE_SUFFIXES = "村民委员会|居民委员会|村委会|居委会|自然村|村民小组|小组|社区|村|组"
+PLACE_冲 = re.compile(rf"(?<=[{HAN}])冲(?={PLACE_SUFFIXES})")
+SURNAME_OF_PLACE = re.compile(rf"[{SURNAMES}](?=家(?:庄|村|营|湾|坝|寨|沟|坪|岭|铺|店|屯|洼|堡|集|巷|院|坡|冲))")
+UNIT_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "党总支", "党支部", "党委", "社区", "街道", "村", "镇", "乡")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    converted: str
+
+
+def recognised_spans(text):
+    """The surnames and place characters the rules find in ``text``, each kept or corrected."""
+    spans = [Span(m.start(), m.end(), m.group()) for rule in (SURNAME_BEFORE_TITLE, SURNAME_AFTER_TITLE, SURNAME_OF_PLACE) for m in rule.finditer(text)]
+    spans += [Span(m.start(), m.end(), "沖") for m in PLACE_冲.finditer(text)]
+    return spans
+
+
+def unit_stems(name):
+    """A unit's name and its stem without the kind of unit (麦地冲村 → 麦地冲), which texts use alone."""
+    for suffix in UNIT_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return (name, name[: -len(suffix)])
+    return (name,)
+
+
+def convert_person(name, convert_characters):
+    """A person's name character by character (no phrase across a name), its surname kept."""
+    converted = convert_characters(name)
+    return name[0] + converted[1:] if name[0] in SURNAMES else converted
+
+
+def convert_place(name, convert_phrase):
+    """A place's name by phrase, with 冲 as 沖 and the surname of 于家庄 kept."""
+    converted = convert_phrase(name)
+    if len(converted) != len(name):
+        return converted
+    kept = {span.start: span.converted for span in recognised_spans(name)}
+    kept.update((i, "沖") for i, character in enumerate(name) if character == "冲")
+    return "".join(kept.get(i, character) for i, character in enumerate(converted))
+
+
+def literal_pattern(words):
+    """One pattern matching any of ``words``, the longest where several start at one place; None for none."""
+    words = sorted(words, key=lambda word: (-len(word), word))
+    return re.compile("|".join(map(re.escape, words))) if words else None

@@ -1,8 +1,9 @@
-"""``manage.py make_traditional_catalogue``: the zh-hant message catalogues, converted by OpenCC.
+"""``manage.py make_traditional_catalogue``: the zh-hant message catalogues, converted as pages are.
 
 Template and code strings are written in Simplified Chinese, so the zh-hans catalogue needs no
 entry for them; the zh-hant one is generated: ``makemessages`` collects the strings (needs GNU
-gettext), OpenCC converts those not yet translated by hand, and the .mo is compiled with
+gettext), the conversion layer (OpenCC with the project's phrase dictionary, ``chinese.conversion``)
+converts those not yet translated by hand, and the .mo is compiled with
 polib. The result is committed, so running the site needs no gettext.
 
 Wagtail's own catalogues have gaps (English msgids with no Chinese, e.g. "Search all pages…",
@@ -24,9 +25,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from chinese.conversion import convert
+from chinese.dictionary import project_dictionary
 
-from ...machine_translator import profile_for
+from ...machine_translator import TRADITIONAL, convert_for, profile_for
 
 DOMAINS = ("django", "djangojs")
 CHINESE = re.compile(r"[\u3400-\u9fff]")
@@ -68,18 +69,18 @@ def converted_entry(source, profile, comment):
     )
     if source.msgid_plural:
         first = source.msgstr_plural.get(0) or next(iter(source.msgstr_plural.values()))
-        entry.msgstr_plural = {0: convert(first, profile)}
+        entry.msgstr_plural = {0: convert_for(first, TRADITIONAL, profile)}
     else:
-        entry.msgstr = convert(source.msgstr, profile)
+        entry.msgstr = convert_for(source.msgstr, TRADITIONAL, profile)
     return entry
 
 
 class Command(BaseCommand):
-    help = "用 OpenCC 生成繁体界面文字的翻译目录（locale/zh_Hant），并补全 Wagtail 缺译的条目。"
+    help = "用 OpenCC 和项目词典生成繁体界面文字的翻译目录（locale/zh_Hant），并补全 Wagtail 缺译的条目。"
 
     def handle(self, *args, **options):
         root = Path(settings.LOCALE_PATHS[0])
-        profile = profile_for("zh-hant")
+        profile = profile_for(TRADITIONAL)
         ignore = [".venv/*", "test-artifacts/*", "media/*", "static_collected/*", "node_modules/*"]
         call_command("makemessages", locale=["zh_Hant"], ignore_patterns=ignore, verbosity=0, no_obsolete=True)
         for domain in DOMAINS:
@@ -96,9 +97,9 @@ class Command(BaseCommand):
         for entry in catalogue:
             hand_written = entry.msgstr and "fuzzy" not in entry.flags
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: convert(entry.msgid_plural, profile)}  # Chinese has one plural form
+                entry.msgstr_plural = {0: convert_for(entry.msgid_plural, TRADITIONAL, profile)}  # Chinese has one plural form
             elif not hand_written:
-                entry.msgstr = convert(entry.msgid, profile)
+                entry.msgstr = convert_for(entry.msgid, TRADITIONAL, profile)
                 converted += 1
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
@@ -128,4 +129,4 @@ class Command(BaseCommand):
         catalogue.metadata.update(METADATA, Language="zh_Hant")
         catalogue.save(str(path))
         catalogue.save_as_mofile(str(path.with_suffix(".mo")))
-        self.stdout.write(f"{path}: {len(catalogue)} 条，OpenCC（{profile}）转换 {converted} 条，补全缺译 {filled} 条。")
+        self.stdout.write(f"{path}: {len(catalogue)} 条，OpenCC（{profile}）和项目词典 {project_dictionary().version} 版转换 {converted} 条，补全缺译 {filled} 条。")

@@ -1,0 +1,53 @@
+"""Issue 16 in the variants: they are converted by the project's layer, and re-converted when it changes."""
+
+from io import StringIO
+from unittest import mock
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail_localize.models import StringTranslation
+
+from chinese.conversion import converter
+from script_variants.machine_translator import OpenCCTranslator
+from tests.factories import make_item
+
+from .test_sync import VariantTestCase
+
+BODY = [("rich_text", "<p>惠民资金发放到户。余科长、支部书记沈海发同志和王金发到麦地冲村核实。</p>")]
+
+
+class ConversionLayerTests(VariantTestCase):
+
+    def setUp(self):
+        get_user_model().objects.create(username="wangjinfa", first_name="王金发")
+
+    def test_variants_have_the_project_phrases_and_keep_names(self):
+        item = make_item(self.t.township, "2026年第一季度惠民资金发放情况公示", body=BODY)
+        variant = self.variant(item)
+        self.assertEqual(variant.title, "2026年第一季度惠民資金發放情況公示")
+        html = self.client.get(variant.url).content.decode()
+        # 王金发 is a user of the system: his name is not 金髮 (blond hair).
+        self.assertIn("惠民資金發放到戶。余科長、支部書記沈海發同志和王金發到麥地沖村核實。", html)
+        translations = StringTranslation.objects.filter(locale=self.hant, translation_type="machine")
+        self.assertEqual(set(translations.values_list("tool_name", flat=True)), {OpenCCTranslator.display_name})
+
+    def test_reconvert_corrects_the_variants_an_older_dictionary_made(self):
+        # The variant as a translator without this dictionary made it: OpenCC alone.
+        opencc_alone = lambda text, language, profile=None: converter(profile or "s2tw").convert(text)  # noqa: E731
+        with mock.patch.object(OpenCCTranslator, "display_name", "OpenCC"), \
+                mock.patch("script_variants.machine_translator.convert_for", opencc_alone):
+            item = make_item(self.t.township, "惠民资金发放情况公示", body=BODY)
+        self.assertEqual(self.variant(item).title, "惠民資金髮放情況公示")
+        call_command("sync_variants", skip_index=True, stdout=StringIO())
+        self.assertEqual(self.variant(item).title, "惠民資金髮放情況公示")  # a plain re-sync keeps stored conversions
+        translations = StringTranslation.objects.filter(locale=self.hant, translation_type="machine")
+
+        out = StringIO()
+        call_command("sync_variants", reconvert=True, skip_index=True, stdout=out)
+        self.assertIn("重新转换后有 3 条文字不同", out.getvalue())  # the title, the summary, the paragraph
+        variant = self.variant(item)
+        self.assertEqual(variant.title, "惠民資金發放情況公示")
+        self.assertTrue(variant.live)
+        self.assertFalse(variant.has_unpublished_changes)
+        self.assertIn("惠民資金發放到戶。余科長", self.client.get(variant.url).content.decode())
+        self.assertEqual(set(translations.values_list("tool_name", flat=True)), {OpenCCTranslator.display_name})

@@ -32,15 +32,24 @@ TITLES_BEFORE = "书记|科长|主任|局长|部长|县长|乡长|镇长|村长|
 INTRODUCERS = "、和与及同跟给向找请让叫是派经陪"
 # These introduce a person too, but end words with 于 (由于, 对于, 在于…).
 INTRODUCERS_EXCEPT_于 = "由对在据把被将随"
-# A given name's characters: not an organisation's or a count's (于县委书记, 十余名同志).
-GIVEN = rf"(?:(?![县乡镇村委党局部市区省总支副组队站所处股科院校名人次个位户项件元万年天余多])[{HAN}])"
+# A given name's characters: not an organisation's, a count's or a word's (于县委书记, 十余名同志, 余下, 于各村).
+GIVEN = rf"(?:(?![县乡镇村委党局部市区省总支副组队站所处股科院校名人次个位户项件元万年天余多下额粮款各每全本该此其])[{HAN}])"
 NAME_START = rf"(?:(?<![{HAN}])|(?<=[{INTRODUCERS}])|(?<=[{INTRODUCERS_EXCEPT_于}])(?!于)|(?<={TITLES_BEFORE}))"
 
 SURNAME_BEFORE_TITLE = re.compile(rf"{NAME_START}[{SURNAMES}](?={GIVEN}{{0,2}}?副?(?:{TITLES}))")
-SURNAME_AFTER_TITLE = re.compile(rf"(?<={TITLES_BEFORE})[{SURNAMES}](?={GIVEN}{{1,2}}(?:[^{HAN}]|$|同志|等))")
+# After a title: a two-character given name is enough (书记余善雄因为…); 于 must end there, as in
+# 书记于建国， (书记于近日 is 於).
+SURNAME_AFTER_TITLE = re.compile(
+    rf"(?<={TITLES_BEFORE})(?:[{SURNAMES.replace('于', '')}](?={GIVEN}{{2}})|[{SURNAMES}](?={GIVEN}{{1,2}}(?:[^{HAN}]|$|同志|等)))"
+)
 PLACE_SUFFIXES = "村民委员会|居民委员会|村委会|居委会|自然村|村民小组|小组|社区|村|组"
 PLACE_冲 = re.compile(rf"(?<=[{HAN}])冲(?={PLACE_SUFFIXES})")
-SURNAME_OF_PLACE = re.compile(rf"[{SURNAMES}](?=家(?:庄|村|营|湾|坝|寨|沟|坪|岭|铺|店|屯|洼|堡|集|巷|院|坡|冲))")
+# A village named after a family: 于家庄, 余家湾; 余套村, 余营 where a name can start (于 before a
+# place is more often 於: 于河西村召开).
+SURNAME_OF_PLACE = re.compile(
+    rf"[{SURNAMES}](?=家(?:庄|村|营|湾|坝|寨|沟|坪|岭|铺|店|屯|洼|堡|集|巷|院|坡|冲))"
+    rf"|{NAME_START}[{SURNAMES.replace('于', '')}](?={GIVEN}{{1,2}}(?:村|社区|组)|[营庄寨屯堡](?:(?![{HAN}])|(?=[等和及村、])))"
+)
 UNIT_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "党总支", "党支部", "党委", "社区", "街道", "村", "镇", "乡")
 
 

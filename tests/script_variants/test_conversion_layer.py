@@ -3,12 +3,14 @@
 from io import StringIO
 from unittest import mock
 
+import polib
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail_localize.models import StringTranslation
 
 from chinese.conversion import converter
 from script_variants.machine_translator import OpenCCTranslator
+from script_variants.management.commands.make_traditional_catalogue import machine_made
 from tests.factories import make_item
 
 from .test_sync import VariantTestCase
@@ -51,3 +53,12 @@ class ConversionLayerTests(VariantTestCase):
         self.assertFalse(variant.has_unpublished_changes)
         self.assertIn("惠民資金發放到戶。余科長", self.client.get(variant.url).content.decode())
         self.assertEqual(set(translations.values_list("tool_name", flat=True)), {OpenCCTranslator.display_name})
+
+
+def test_the_interface_catalogue_converts_again_what_a_machine_converted_and_keeps_translations():
+    entry = polib.POEntry(msgid="惠民资金发放", msgstr="惠民資金髮放")  # OpenCC alone, before the dictionary
+    assert machine_made(entry, "s2tw")
+    entry.msgstr = "惠民資金發放"
+    assert machine_made(entry, "s2tw")
+    entry.msgstr = "惠民款項發放"  # a translator's wording
+    assert not machine_made(entry, "s2tw")

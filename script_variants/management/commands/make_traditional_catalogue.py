@@ -25,9 +25,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from chinese.conversion import convert, converter
 from chinese.dictionary import project_dictionary
 
-from ...machine_translator import TRADITIONAL, convert_for, profile_for
+from ...machine_translator import TRADITIONAL, profile_for
 
 DOMAINS = ("django", "djangojs")
 CHINESE = re.compile(r"[\u3400-\u9fff]")
@@ -37,6 +38,17 @@ METADATA = {
     "Content-Transfer-Encoding": "8bit",
     "Plural-Forms": "nplurals=1; plural=0;",
 }
+
+
+FROM_PROJECT = "由 locale/zh_Hans 转换（Wagtail 缺译）"
+FROM_APPS = "由应用的简体目录转换（繁体缺译）"
+GAP_COMMENTS = (FROM_PROJECT, FROM_APPS)
+
+
+def machine_made(entry, profile):
+    """Whether an entry's translation is its msgid converted (by OpenCC alone, as before the
+    project's dictionary, or by the layer), not a translator's: such entries are converted again."""
+    return entry.msgstr in (converter(profile).convert(entry.msgid), convert(entry.msgid, profile))
 
 
 def _key(entry):
@@ -69,9 +81,9 @@ def converted_entry(source, profile, comment):
     )
     if source.msgid_plural:
         first = source.msgstr_plural.get(0) or next(iter(source.msgstr_plural.values()))
-        entry.msgstr_plural = {0: convert_for(first, TRADITIONAL, profile)}
+        entry.msgstr_plural = {0: convert(first, profile)}
     else:
-        entry.msgstr = convert_for(source.msgstr, TRADITIONAL, profile)
+        entry.msgstr = convert(source.msgstr, profile)
     return entry
 
 
@@ -93,13 +105,16 @@ class Command(BaseCommand):
         # template): their translation comes from the apps or from locale/zh_Hans, below.
         for entry in [e for e in catalogue if not CHINESE.search(e.msgid)]:
             catalogue.remove(entry)
+        # The gaps' entries are made again below, converted with the current dictionary.
+        for entry in [e for e in catalogue if e.comment in GAP_COMMENTS]:
+            catalogue.remove(entry)
         converted = 0
         for entry in catalogue:
-            hand_written = entry.msgstr and "fuzzy" not in entry.flags
+            hand_written = entry.msgstr and "fuzzy" not in entry.flags and not machine_made(entry, profile)
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: convert_for(entry.msgid_plural, TRADITIONAL, profile)}  # Chinese has one plural form
+                entry.msgstr_plural = {0: convert(entry.msgid_plural, profile)}  # Chinese has one plural form
             elif not hand_written:
-                entry.msgstr = convert_for(entry.msgid, TRADITIONAL, profile)
+                entry.msgstr = convert(entry.msgid, profile)
                 converted += 1
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
@@ -115,12 +130,12 @@ class Command(BaseCommand):
             simplified.save_as_mofile(str(simplified_path.with_suffix(".mo")))
             for source in simplified:
                 if source.translated() and _key(source) not in present:
-                    catalogue.append(converted_entry(source, profile, "由 locale/zh_Hans 转换（Wagtail 缺译）"))
+                    catalogue.append(converted_entry(source, profile, FROM_PROJECT))
                     present.add(_key(source))
                     filled += 1
         for source in app_gaps(domain):
             if _key(source) not in present:
-                catalogue.append(converted_entry(source, profile, "由应用的简体目录转换（繁体缺译）"))
+                catalogue.append(converted_entry(source, profile, FROM_APPS))
                 present.add(_key(source))
                 filled += 1
 

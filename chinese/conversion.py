@@ -9,7 +9,8 @@ Page and snippet variants (script_variants' translator), the interface catalogue
   (资金发放 is 資金發放, not 資金髮放: OpenCC's longest match found 金发, blond hair);
 - names (``chinese.names``) converted as names, Simplified → Traditional: the names the system
   knows (``KnownNames``: people, units) and surnames or place names recognised in the text
-  (余科长 keeps 余, 麦地冲村 is 麥地沖村).
+  (余科长 keeps 余, 麦地冲村 is 麥地沖村);
+- the county's own phrase pairs (``Overrides``), which win over all of these.
 
 OpenCC converts by dictionary phrases first and characters last, so 头发 becomes 頭髮 while
 发展 becomes 發展, 干部 幹部 and 干预 干預. Latin text, digits, URLs and markup pass through.
@@ -78,6 +79,17 @@ class KnownNames:
 NO_NAMES = KnownNames()
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """Phrase pairs a county keeps for one direction (source phrase, what it converts to):
+    they win over OpenCC, the project's dictionary and the names, and are written as given."""
+
+    pairs: frozenset = frozenset()
+
+
+NO_OVERRIDES = Overrides()
+
+
 class Converter:
     """OpenCC with the project's phrases and the names rules, for one profile.
 
@@ -96,14 +108,15 @@ class Converter:
         self.opencc = opencc.OpenCC(opencc_config(profile, pairs)) if phrases_inside and pairs else converter(profile)
         self.phrases = None if phrases_inside or not pairs else _phrases_around(profile, pairs)
 
-    def convert(self, text, names=NO_NAMES):
+    def convert(self, text, names=NO_NAMES, overrides=NO_OVERRIDES):
         if not text:
             return text
-        spans = self._spans(text, names)
+        # The county's overrides win over the rules and the names wherever they overlap.
+        chosen = _spans_of(_overrides_pattern(overrides), text)
+        spans = _without_overlaps(chosen, self._spans(text, names))
         converted = self.opencc.convert(text)
         if not spans:
             return converted
-        spans = _without_overlaps(spans)
         if len(converted) == len(text):
             # OpenCC kept every character in place (as it nearly always does): patch the spans.
             pieces, position = [], 0
@@ -118,16 +131,11 @@ class Converter:
         return "".join(pieces) + self.opencc.convert(text[position:])
 
     def _spans(self, text, names):
-        spans = []
-        if self.phrases is not None:
-            pattern, replacements = self.phrases
-            spans += [name_rules.Span(m.start(), m.end(), replacements[m.group()]) for m in pattern.finditer(text)]
+        spans = _spans_of(self.phrases, text)
         if not self.to_traditional:
             return spans
         if names:
-            pattern, replacements = self._known(names)
-            if pattern is not None:
-                spans += [name_rules.Span(m.start(), m.end(), replacements[m.group()]) for m in pattern.finditer(text)]
+            spans += _spans_of(self._known(names), text)
         return spans + name_rules.recognised_spans(text)
 
     def _characters(self, text):
@@ -148,19 +156,35 @@ class Converter:
         return name_rules.literal_pattern(needed), needed
 
 
+def _spans_of(phrases, text):
+    """The spans of ``phrases`` (a pattern and the replacement of each match, or None) in ``text``."""
+    if phrases is None or phrases[0] is None:
+        return []
+    pattern, replacements = phrases
+    return [name_rules.Span(m.start(), m.end(), replacements[m.group()]) for m in pattern.finditer(text)]
+
+
+@lru_cache(maxsize=16)
+def _overrides_pattern(overrides):
+    replacements = dict(overrides.pairs)
+    return name_rules.literal_pattern(replacements), replacements
+
+
 def _phrases_around(profile, pairs):
     regional = opencc.OpenCC(_REGIONAL[profile]).convert if profile in _REGIONAL else (lambda text: text)
     return name_rules.literal_pattern(pairs), {source: regional(target) for source, target in pairs.items()}
 
 
-def _without_overlaps(spans):
-    """The spans in order, the first (then the longest) winning where they overlap."""
-    chosen, end = [], 0
+def _without_overlaps(preferred, spans):
+    """``preferred`` (not overlapping each other) and those of ``spans`` that overlap none of
+    them, in order; among ``spans`` the first (then the longest) wins where they overlap."""
+    taken = [(span.start, span.end) for span in preferred]
+    chosen, end = list(preferred), 0
     for span in sorted(spans, key=lambda span: (span.start, -(span.end - span.start))):
-        if span.start >= end:
+        if span.start >= end and not any(span.start < stop and start < span.end for start, stop in taken):
             chosen.append(span)
             end = span.end
-    return chosen
+    return sorted(chosen, key=lambda span: span.start)
 
 
 @cache
@@ -169,9 +193,10 @@ def layer(profile):
     return Converter(profile)
 
 
-def convert(text, profile, names=NO_NAMES):
-    """``text`` converted with ``profile``, the project's phrases and ``names``; empty text stays empty."""
-    return layer(profile).convert(text, names)
+def convert(text, profile, names=NO_NAMES, overrides=NO_OVERRIDES):
+    """``text`` converted with ``profile``, the project's phrases, ``names`` and the county's
+    ``overrides``; empty text stays empty."""
+    return layer(profile).convert(text, names, overrides)
 
 
 def to_traditional(text, profile="s2t", names=NO_NAMES):

@@ -1,7 +1,7 @@
 """The machine translator for wagtail-localize: Simplified ⇄ Traditional through the conversion layer.
 
-``chinese.conversion``: OpenCC with the project's phrase dictionary and the names the system
-knows. The translator's name carries the dictionary's version; wagtail-localize stores it with
+``chinese.conversion``: OpenCC with the project's phrase dictionary, the names the system
+knows and the county's conversion phrases (``ConversionOverride``). The translator's name carries the dictionary's version; wagtail-localize stores it with
 each converted string, so ``refresh_machine_translations`` finds what an older version made.
 """
 
@@ -15,6 +15,7 @@ from chinese.conversion import NO_NAMES, convert, to_traditional_profile
 from chinese.dictionary import project_dictionary
 
 from .names import known_names
+from .overrides import overrides_for
 
 SIMPLIFIED, TRADITIONAL = "zh-hans", "zh-hant"
 TOOL_PREFIX = "OpenCC"
@@ -26,9 +27,11 @@ def profile_for(target_language):
 
 
 def convert_for(text, target_language, profile=None):
-    """``text`` converted into ``target_language`` as variants are, with the names the system knows."""
+    """``text`` converted into ``target_language`` as variants are: with the names the system
+    knows and the county's conversion phrases."""
     profile = profile or profile_for(target_language)
-    return convert(text, profile, known_names() if to_traditional_profile(profile) else NO_NAMES)
+    to_traditional = to_traditional_profile(profile)
+    return convert(text, profile, known_names() if to_traditional else NO_NAMES, overrides_for(to_traditional))
 
 
 class OpenCCTranslator(BaseMachineTranslator):
@@ -50,23 +53,24 @@ class OpenCCTranslator(BaseMachineTranslator):
         return {string: StringValue(convert_for(string.data, language, profile)) for string in strings}
 
 
-def refresh_machine_translations():
-    """Convert every machine-converted string again (after a dictionary or a known name changed).
+def refresh_machine_translations(**filters):
+    """Convert the machine-converted strings (those ``filters`` select) again, after the
+    dictionary, a known name or a county phrase changed.
 
     A conversion that comes out the same is relabelled with the current dictionary; one that
     differs is deleted, so that the next sync of the variants using it converts it again and
     saves them (segment overrides made in wagtail-localize's editor are not machine
-    conversions and stay). Returns how many were deleted.
+    conversions and stay). Returns the ids of the source strings whose conversion changed.
     """
-    changed, relabelled = [], []
-    stale = StringTranslation.objects.filter(
-        translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE, tool_name__startswith=TOOL_PREFIX
+    changed, relabelled = {}, []
+    machine = StringTranslation.objects.filter(
+        translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE, tool_name__startswith=TOOL_PREFIX, **filters
     ).select_related("translation_of", "locale")
-    for translation in stale.iterator():
+    for translation in machine.iterator():
         if convert_for(translation.translation_of.data, translation.locale.language_code.lower()) != translation.data:
-            changed.append(translation.pk)
+            changed[translation.pk] = translation.translation_of_id
         elif translation.tool_name != OpenCCTranslator.display_name:
             relabelled.append(translation.pk)
     StringTranslation.objects.filter(pk__in=relabelled).update(tool_name=OpenCCTranslator.display_name)
     StringTranslation.objects.filter(pk__in=changed).delete()
-    return len(changed)
+    return set(changed.values())

@@ -6,11 +6,13 @@ from unittest import mock
 import polib
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from wagtail_localize.models import StringTranslation
 
 from chinese.conversion import converter
 from script_variants.machine_translator import OpenCCTranslator
 from script_variants.management.commands.make_traditional_catalogue import machine_made
+from script_variants.models import ConversionOverride
 from tests.factories import make_item
 
 from .test_sync import VariantTestCase
@@ -62,3 +64,53 @@ def test_the_interface_catalogue_converts_again_what_a_machine_converted_and_kee
     assert machine_made(entry, "s2tw")
     entry.msgstr = "惠民款項發放"  # a translator's wording
     assert not machine_made(entry, "s2tw")
+
+
+class CountyOverrideTests(VariantTestCase):
+    """The county office's phrase pairs (设置 → 简繁转换词语) reach the affected variants when saved."""
+
+    def setUp(self):
+        self.admin = get_user_model().objects.create_superuser("county-admin", password="x")
+        self.client.force_login(self.admin)
+
+    def save_override(self, **fields):
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("wagtailsnippets_script_variants_conversionoverride:add"), {
+                "direction": "s2t", "note": "", **fields,
+            })
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+
+    def test_saving_a_phrase_pair_changes_the_pages_that_contain_it_and_only_those(self):
+        item = make_item(self.t.township, "惠民资金发放情况公示", body=BODY)
+        other = make_item(self.t.township, "党费收缴情况", body=[("rich_text", "<p>党费按月收缴。</p>")])
+        other_revision = self.variant(other).latest_revision_id
+        self.assertEqual(self.variant(item).title, "惠民資金發放情況公示")
+
+        self.save_override(source="资金发放", converted="資金撥付", note="县里的用语")
+        variant = self.variant(item)
+        self.assertEqual(variant.title, "惠民資金撥付情況公示")
+        self.assertIn("惠民資金撥付到戶", self.client.get(variant.url).content.decode())
+        self.assertTrue(variant.live and not variant.has_unpublished_changes)
+        self.assertEqual(self.variant(other).latest_revision_id, other_revision)  # not re-published
+
+        # Edited to another phrase: the pages with the old phrase go back to the layer's conversion.
+        override = ConversionOverride.objects.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("wagtailsnippets_script_variants_conversionoverride:edit", args=[override.pk]), {
+                "direction": "s2t", "source": "党费按月", "converted": "黨費逐月", "note": "",
+            })
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.variant(item).title, "惠民資金發放情況公示")
+        self.assertIn("黨費逐月收繳", self.client.get(self.variant(other).url).content.decode())
+
+    def test_a_phrase_pair_wins_over_the_name_rules(self):
+        self.save_override(source="余科长", converted="餘科長")
+        item = make_item(self.t.township, "余科长讲话", body=BODY)
+        self.assertEqual(self.variant(item).title, "餘科長講話")
+
+    def test_a_single_character_is_refused(self):
+        response = self.client.post(reverse("wagtailsnippets_script_variants_conversionoverride:add"), {
+            "direction": "s2t", "source": "发", "converted": "發", "note": "",
+        })
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(ConversionOverride.objects.exists())

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         target = other_locale(locale)
         if options["reconvert"]:
             changed = refresh_machine_translations()
-            self.stdout.write(f"重新转换后有 {changed} 条文字不同，含有这些文字的版本将更新。")
+            self.stdout.write(f"重新转换后有 {len(changed)} 条文字不同，含有这些文字的版本将更新。")
         objects = list(CatalogueEntry.objects.filter(locale=locale).order_by("pk"))
         objects += [
             page

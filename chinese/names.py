@@ -8,7 +8,8 @@ not 衝. Found here, each as a ``Span`` (where, and what it converts to):
 - names the system knows (people, units), given by the caller: a person's name converts
   character by character with the surname kept, a unit's or place's name by phrase with
   冲 as 沖 and the surname of 于家庄 kept;
-- a surname before a title or 同志 (余科长, 于建国同志) or after a title (书记沈海发);
+- a surname before a title or 同志 (余科长, 于建国同志), after a title (书记沈海发) or in a list
+  of names (余兴、孙芝婷);
 - 冲 in a place name before 村, 组, 社区… (麦地冲村), and a surname before 家庄, 家村… (于家庄).
 
 A surname is read as one only where a name can start: after punctuation, after words that
@@ -29,7 +30,7 @@ TITLES = (
 )
 # Titles a name may follow (书记沈海发): all two characters, as a look-behind needs.
 TITLES_BEFORE = "书记|科长|主任|局长|部长|县长|乡长|镇长|村长|区长|处长|股长|所长|站长|队长|组长|委员|主席|会计|支书|干事|专干|文书"
-INTRODUCERS = "、和与及同跟给向找请让叫是派经陪"
+INTRODUCERS = "、和与及同跟给向找请让叫是派经陪举命"
 # These introduce a person too, but end words with 于 (由于, 对于, 在于…).
 INTRODUCERS_EXCEPT_于 = "由对在据把被将随"
 # A given name's characters: not an organisation's, a count's or a word's (于县委书记, 十余名同志, 余下, 于各村).
@@ -41,6 +42,20 @@ SURNAME_BEFORE_TITLE = re.compile(rf"{NAME_START}[{SURNAMES}](?={GIVEN}{{0,2}}?�
 # 书记于建国， (书记于近日 is 於).
 SURNAME_AFTER_TITLE = re.compile(
     rf"(?<={TITLES_BEFORE})(?:[{SURNAMES.replace('于', '')}](?={GIVEN}{{2}})|[{SURNAMES}](?={GIVEN}{{1,2}}(?:[^{HAN}]|$|同志|等)))"
+)
+# Common surnames, to tell a list of names (余兴、孙芝婷、…) from a list of words.
+COMMON_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤普毕施鲁"
+)
+_OTHER_SURNAMES = "".join(c for c in COMMON_SURNAMES if c not in SURNAMES)
+# A neighbour in the list is a name: a common surname, or one of SURNAMES before a given name.
+_HEAD = rf"(?:[{_OTHER_SURNAMES}][{HAN}]|[{SURNAMES}]{GIVEN})"
+NAME = rf"{_HEAD}[{HAN}]?(?![{HAN}])"
+AFTER_NAME = rf"(?:(?<=[^{HAN}]{_HEAD}、)|(?<=[^{HAN}]{_HEAD}[{HAN}]、))"
+# In a list separated by 、, next to another name: ：余兴、孙芝婷 and 沈松、沈海发。
+SURNAME_IN_NAME_LIST = re.compile(
+    rf"(?<![{HAN}])[{SURNAMES}](?={GIVEN}{{1,2}}、{NAME})|{AFTER_NAME}[{SURNAMES}](?={GIVEN}{{1,2}}(?![{HAN}]))"
 )
 PLACE_SUFFIXES = "村民委员会|居民委员会|村委会|居委会|自然村|村民小组|小组|社区|村|组"
 PLACE_冲 = re.compile(rf"(?<=[{HAN}])冲(?={PLACE_SUFFIXES})")
@@ -62,7 +77,8 @@ class Span:
 
 def recognised_spans(text):
     """The surnames and place characters the rules find in ``text``, each kept or corrected."""
-    spans = [Span(m.start(), m.end(), m.group()) for rule in (SURNAME_BEFORE_TITLE, SURNAME_AFTER_TITLE, SURNAME_OF_PLACE) for m in rule.finditer(text)]
+    rules = (SURNAME_BEFORE_TITLE, SURNAME_AFTER_TITLE, SURNAME_IN_NAME_LIST, SURNAME_OF_PLACE)
+    spans = [Span(m.start(), m.end(), m.group()) for rule in rules for m in rule.finditer(text)]
     spans += [Span(m.start(), m.end(), "沖") for m in PLACE_冲.finditer(text)]
     return spans
 

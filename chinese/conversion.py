@@ -143,17 +143,25 @@ class Converter:
         converted = self.opencc.convert("\n".join(text)).split("\n")
         return "".join(converted) if len(converted) == len(text) else self.opencc.convert(text)
 
-    @lru_cache(maxsize=8)
+    @lru_cache(maxsize=64)
     def _known(self, names):
         """A pattern for the known names OpenCC alone would get wrong, and their conversions."""
-        replacements = {}
-        for person in names.people:
-            replacements[person] = name_rules.convert_person(person, self._characters)
-        for unit in names.places:
-            for place in name_rules.unit_stems(unit):
-                replacements[place] = name_rules.convert_place(place, self.opencc.convert)
-        needed = {name: value for name, value in replacements.items() if len(name) > 1 and value != self.opencc.convert(name)}
+        needed = {}
+        for name, is_person in [*((person, True) for person in names.people),
+                                *((place, False) for unit in names.places for place in name_rules.unit_stems(unit))]:
+            converted = self._name(name, is_person)
+            if converted is not None:
+                needed[name] = converted
         return name_rules.literal_pattern(needed), needed
+
+    @lru_cache(maxsize=20000)
+    def _name(self, name, is_person):
+        """A name converted as a name, or None where OpenCC alone converts it so."""
+        if is_person:
+            converted = name_rules.convert_person(name, self._characters)
+        else:
+            converted = name_rules.convert_place(name, self.opencc.convert)
+        return converted if len(name) > 1 and converted != self.opencc.convert(name) else None
 
 
 def _spans_of(phrases, text):
@@ -197,6 +205,16 @@ def convert(text, profile, names=NO_NAMES, overrides=NO_OVERRIDES):
     """``text`` converted with ``profile``, the project's phrases, ``names`` and the county's
     ``overrides``; empty text stays empty."""
     return layer(profile).convert(text, names, overrides)
+
+
+def convert_all(texts, profile, names=NO_NAMES, overrides=NO_OVERRIDES):
+    """The texts of one document converted together: a name the rules find in one of them
+    (余琴桂 alone in a table cell) is a known name in all (由余琴桂以每年…竞得)."""
+    if to_traditional_profile(profile):
+        found = frozenset(name for text in texts if text for name in name_rules.recognised_names(text))
+        if found - names.people:
+            names = KnownNames(names.people | found, names.places)
+    return [convert(text, profile, names, overrides) for text in texts]
 
 
 def to_traditional(text, profile="s2t", names=NO_NAMES):

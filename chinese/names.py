@@ -8,8 +8,9 @@ not 衝. Found here, each as a ``Span`` (where, and what it converts to):
 - names the system knows (people, units), given by the caller: a person's name converts
   character by character with the surname kept, a unit's or place's name by phrase with
   冲 as 沖 and the surname of 于家庄 kept;
-- a surname before a title or 同志 (余科长, 于建国同志), after a title (书记沈海发) or in a list
-  of names (余兴、孙芝婷);
+- a surname before a title or 同志 (余科长, 于建国同志, 余敏丽：党支部书记), after a title
+  (书记沈海发), in a list of names (余兴、孙芝婷) or alone in a table cell (余琴桂); a name found
+  so is known in the rest of the document (``convert_all``);
 - 冲 in a place name before 村, 组, 社区… (麦地冲村), and a surname before 家庄, 家村… (于家庄).
 
 A surname is read as one only where a name can start: after punctuation, after words that
@@ -37,12 +38,20 @@ INTRODUCERS_EXCEPT_于 = "由对在据把被将随"
 GIVEN = rf"(?:(?![县乡镇村委党局部市区省总支副组队站所处股科院校名人次个位户项件元万年天余多下额粮款各每全本该此其])[{HAN}])"
 NAME_START = rf"(?:(?<![{HAN}])|(?<=[{INTRODUCERS}])|(?<=[{INTRODUCERS_EXCEPT_于}])(?!于)|(?<={TITLES_BEFORE}))"
 
-SURNAME_BEFORE_TITLE = re.compile(rf"{NAME_START}[{SURNAMES}](?={GIVEN}{{0,2}}?副?(?:{TITLES}))")
+# Each person rule captures the given name (the first group that matched), so that a name found
+# once is known in the rest of the document (``recognised_names``).
+SURNAME_BEFORE_TITLE = re.compile(
+    rf"{NAME_START}[{SURNAMES}](?=({GIVEN}{{0,2}}?)副?(?:{TITLES}))"
+    # 余敏丽：党支部书记、村委会主任
+    rf"|{NAME_START}[{SURNAMES}](?=({GIVEN}{{1,2}})[：:][^。；\n]{{0,8}}?(?:{TITLES}))"
+)
 # After a title: a two-character given name is enough (书记余善雄因为…); 于 must end there, as in
 # 书记于建国， (书记于近日 is 於).
 SURNAME_AFTER_TITLE = re.compile(
-    rf"(?<={TITLES_BEFORE})(?:[{SURNAMES.replace('于', '')}](?={GIVEN}{{2}})|[{SURNAMES}](?={GIVEN}{{1,2}}(?:[^{HAN}]|$|同志|等)))"
+    rf"(?<={TITLES_BEFORE})(?:[{SURNAMES.replace('于', '')}](?=({GIVEN}{{2}}))|[{SURNAMES}](?=({GIVEN}{{1,2}})(?:[^{HAN}]|$|同志|等)))"
 )
+# A table cell or line holding only a three-character name: 余琴桂.
+SURNAME_OF_LONE_NAME = re.compile(rf"^\s*[{SURNAMES}](?=({GIVEN}{{2}})\s*$)")
 # Common surnames, to tell a list of names (余兴、孙芝婷、…) from a list of words.
 COMMON_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -55,8 +64,9 @@ NAME = rf"{_HEAD}[{HAN}]?(?![{HAN}])"
 AFTER_NAME = rf"(?:(?<=[^{HAN}]{_HEAD}、)|(?<=[^{HAN}]{_HEAD}[{HAN}]、))"
 # In a list separated by 、, next to another name: ：余兴、孙芝婷 and 沈松、沈海发。
 SURNAME_IN_NAME_LIST = re.compile(
-    rf"(?<![{HAN}])[{SURNAMES}](?={GIVEN}{{1,2}}、{NAME})|{AFTER_NAME}[{SURNAMES}](?={GIVEN}{{1,2}}(?![{HAN}]))"
+    rf"(?<![{HAN}])[{SURNAMES}](?=({GIVEN}{{1,2}})、{NAME})|{AFTER_NAME}[{SURNAMES}](?=({GIVEN}{{1,2}})(?![{HAN}]))"
 )
+PERSON_RULES = (SURNAME_BEFORE_TITLE, SURNAME_AFTER_TITLE, SURNAME_IN_NAME_LIST, SURNAME_OF_LONE_NAME)
 PLACE_SUFFIXES = "村民委员会|居民委员会|村委会|居委会|自然村|村民小组|小组|社区|村|组"
 PLACE_冲 = re.compile(rf"(?<=[{HAN}])冲(?={PLACE_SUFFIXES})")
 # A village named after a family: 于家庄, 余家湾; 余套村, 余营 where a name can start (于 before a
@@ -77,10 +87,20 @@ class Span:
 
 def recognised_spans(text):
     """The surnames and place characters the rules find in ``text``, each kept or corrected."""
-    rules = (SURNAME_BEFORE_TITLE, SURNAME_AFTER_TITLE, SURNAME_IN_NAME_LIST, SURNAME_OF_PLACE)
-    spans = [Span(m.start(), m.end(), m.group()) for rule in rules for m in rule.finditer(text)]
+    spans = [Span(m.start(), m.end(), m.group()) for rule in (*PERSON_RULES, SURNAME_OF_PLACE) for m in rule.finditer(text)]
     spans += [Span(m.start(), m.end(), "沖") for m in PLACE_冲.finditer(text)]
     return spans
+
+
+def recognised_names(text):
+    """The full names (surname and given name) the person rules find in ``text``."""
+    names = set()
+    for rule in PERSON_RULES:
+        for match in rule.finditer(text):
+            given = next((group for group in match.groups() if group), "")
+            if given:
+                names.add(match.group() + given)
+    return names
 
 
 def unit_stems(name):

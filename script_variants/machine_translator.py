@@ -11,7 +11,7 @@ from wagtail_localize.models import StringTranslation
 from wagtail_localize.strings import StringValue
 
 from chinese import conversion
-from chinese.conversion import NO_NAMES, convert, to_traditional_profile
+from chinese.conversion import NO_NAMES, convert, convert_all, to_traditional_profile
 from chinese.dictionary import project_dictionary
 
 from .names import known_names
@@ -26,12 +26,16 @@ def profile_for(target_language):
     return conversion.profile_for(target_language, getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {}))
 
 
+def _names_and_overrides(profile):
+    to_traditional = to_traditional_profile(profile)
+    return known_names() if to_traditional else NO_NAMES, overrides_for(to_traditional)
+
+
 def convert_for(text, target_language, profile=None):
     """``text`` converted into ``target_language`` as variants are: with the names the system
     knows and the county's conversion phrases."""
     profile = profile or profile_for(target_language)
-    to_traditional = to_traditional_profile(profile)
-    return convert(text, profile, known_names() if to_traditional else NO_NAMES, overrides_for(to_traditional))
+    return convert(text, profile, *_names_and_overrides(profile))
 
 
 class OpenCCTranslator(BaseMachineTranslator):
@@ -48,9 +52,12 @@ class OpenCCTranslator(BaseMachineTranslator):
         return codes == {SIMPLIFIED, TRADITIONAL}
 
     def translate(self, source_locale, target_locale, strings):
+        """The strings of one page or snippet, converted together (a name found in one is known in all)."""
         language = target_locale.language_code.lower()
         profile = self.options.get("PROFILE") or profile_for(language)
-        return {string: StringValue(convert_for(string.data, language, profile)) for string in strings}
+        strings = list(strings)
+        converted = convert_all([string.data for string in strings], profile, *_names_and_overrides(profile))
+        return {string: StringValue(text) for string, text in zip(strings, converted)}
 
 
 def refresh_machine_translations(**filters):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chinese.conversion import PROFILES, KnownNames, convert, to_simplified, to_traditional
+from chinese.conversion import PROFILES, KnownNames, convert, convert_all, to_simplified, to_traditional
 from chinese.dictionary import parse, project_dictionary
 
 from .corpus import CORPUS
@@ -113,3 +113,9 @@ def test_a_malformed_dictionary_line_is_named():
         parse("# version: 1\n金发放\t金發放\n")
     with pytest.raises(ValueError, match="version"):
         parse("金发放\t金發放\tboth\twhy\n")
+
+
+def test_a_name_found_in_one_text_of_a_document_is_known_in_the_others():
+    cell, sentence = "余琴桂", "经公开竞价，余琴桂以每年16800元竞得。"
+    assert to_traditional(sentence, "s2tw") == "經公開競價，餘琴桂以每年16800元競得。"  # alone: no rule finds the name
+    assert convert_all([sentence, cell, "余额"], "s2tw") == ["經公開競價，余琴桂以每年16800元競得。", "余琴桂", "餘額"]

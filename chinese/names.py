@@ -85,21 +85,35 @@ class Span:
     converted: str
 
 
+# Every rule matches one of these characters (its look-behinds look before it): the rules are
+# tried only where one stands, which is several times faster than scanning with each rule.
+_CANDIDATES = re.compile(f"[{SURNAMES}冲]")
+
+
+def _matches(text, rules):
+    for candidate in _CANDIDATES.finditer(text):
+        for rule in rules:
+            match = rule.match(text, candidate.start())
+            if match:
+                yield match
+                break
+
+
 def recognised_spans(text):
     """The surnames and place characters the rules find in ``text``, each kept or corrected."""
-    spans = [Span(m.start(), m.end(), m.group()) for rule in (*PERSON_RULES, SURNAME_OF_PLACE) for m in rule.finditer(text)]
-    spans += [Span(m.start(), m.end(), "沖") for m in PLACE_冲.finditer(text)]
-    return spans
+    return [
+        Span(m.start(), m.end(), "沖" if m.group() == "冲" else m.group())
+        for m in _matches(text, (*PERSON_RULES, SURNAME_OF_PLACE, PLACE_冲))
+    ]
 
 
 def recognised_names(text):
     """The full names (surname and given name) the person rules find in ``text``."""
     names = set()
-    for rule in PERSON_RULES:
-        for match in rule.finditer(text):
-            given = next((group for group in match.groups() if group), "")
-            if given:
-                names.add(match.group() + given)
+    for match in _matches(text, PERSON_RULES):
+        given = next((group for group in match.groups() if group), "")
+        if given:
+            names.add(match.group() + given)
     return names
 
 

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from chinese.conversion import Converter, KnownNames, converter  # noqa: E402
 from chinese.dictionary import project_dictionary  # noqa: E402
 from tests.chinese.conversion_set import cases, failures  # noqa: E402
-from tests.chinese.corpus import CORPUS, CORPUS_FILES, read_corpus  # noqa: E402
+from tests.chinese.corpus import CORPUS_FILES, read_corpus  # noqa: E402
 from tests.crawl.conversions import bad_conversions  # noqa: E402
 
 ZHCONV = Path(tempfile.gettempdir()) / "sunshine-bench-zhconv-rs"

@@ -6,6 +6,7 @@ too, when it was edited) and re-syncs the variants whose text changed.
 """
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
@@ -53,7 +54,10 @@ def reconvert_phrases(direction, phrases):
     )
     synced = 0
     for source in sources:
-        instance = source.get_source_instance()
+        try:
+            instance = source.get_source_instance()
+        except ObjectDoesNotExist:  # deleted since: its variants went with it
+            continue
         if isinstance(instance, Page):
             if not instance.live:
                 continue

@@ -13,7 +13,7 @@ from chinese.conversion import converter
 from script_variants.machine_translator import OpenCCTranslator
 from script_variants.management.commands.make_traditional_catalogue import machine_made
 from script_variants.models import ConversionOverride
-from tests.factories import make_item
+from tests.factories import make_item, make_user
 
 from .test_sync import VariantTestCase
 
@@ -114,3 +114,12 @@ class CountyOverrideTests(VariantTestCase):
         })
         self.assertEqual(response.status_code, 200)
         self.assertFalse(ConversionOverride.objects.exists())
+
+
+class CountyOfficeTests(VariantTestCase):
+    def test_the_county_office_keeps_the_conversion_phrases_and_a_township_officer_does_not(self):
+        url = reverse("wagtailsnippets_script_variants_conversionoverride:add")
+        self.client.force_login(make_user("county-officer", self.t.county.officers_group))
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.client.force_login(make_user("township-officer", self.t.township.officers_group))
+        self.assertNotEqual(self.client.get(url).status_code, 200)

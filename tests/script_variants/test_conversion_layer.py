@@ -37,9 +37,9 @@ class ConversionLayerTests(VariantTestCase):
 
     def test_reconvert_corrects_the_variants_an_older_dictionary_made(self):
         # The variant as a translator without this dictionary made it: OpenCC alone.
-        opencc_alone = lambda text, language, profile=None: converter(profile or "s2tw").convert(text)  # noqa: E731
+        opencc_alone = lambda texts, profile, *context: [converter(profile).convert(text) for text in texts]  # noqa: E731
         with mock.patch.object(OpenCCTranslator, "display_name", "OpenCC"), \
-                mock.patch("script_variants.machine_translator.convert_for", opencc_alone):
+                mock.patch("script_variants.machine_translator.convert_all", opencc_alone):
             item = make_item(self.t.township, "惠民资金发放情况公示", body=BODY)
         self.assertEqual(self.variant(item).title, "惠民資金髮放情況公示")
         call_command("sync_variants", skip_index=True, stdout=StringIO())

@@ -66,6 +66,13 @@ bench-import: install
 bench-variants: install
 	$(PY) bench/variants_bench.py
 
+# Accuracy of OpenCC alone, zhconv-rs (installed by the bench into the temporary directory) and
+# the project's conversion layer on tests/chinese/conversion_set.tsv, and the time to convert
+# 3,000 characters; writes bench/results/conversion.json (targets: ≥ 99.5%, ≤ 5 ms).
+.PHONY: bench-conversion
+bench-conversion: install
+	$(PY) bench/conversion_bench.py
+
 # Builds N items (default 10,000; N=100000 for the targets) and measures index build, query
 # latency against stock Wagtail and relevance on both engines; writes bench/results/search*.json.
 .PHONY: bench-search

@@ -8,7 +8,7 @@ words such as 原那么 for 原则 or 效劳 for 服务, which are flagged here,
 import re
 from dataclasses import dataclass
 
-from .conversion import converter
+from .conversion import convert, converter
 
 SIMPLIFIED = "zh-hans"
 TRADITIONAL = "zh-hant"
@@ -17,7 +17,10 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _count_changed(counts, config):
-    """How many of the characters (with their counts) the conversion changes, each taken alone."""
+    """How many of the characters (with their counts) the conversion changes, each taken alone.
+
+    OpenCC's character tables alone (no project phrases, no names): this tells the scripts
+    apart, it converts nothing."""
     characters = list(counts)
     # One character per line, so OpenCC cannot read neighbours as a phrase.
     converted = converter(config).convert("\n".join(characters)).split("\n")
@@ -70,7 +73,7 @@ _SUSPECT_WORDS = [
 def suspect_conversions(text):
     """The suspect words in ``text`` (read in Simplified form), most frequent first."""
     if detect_script(text) == TRADITIONAL:
-        text = converter("t2s").convert(text)
+        text = convert(text, "t2s")
     found = []
     for pattern, likely in _SUSPECT_WORDS:
         matches = pattern.findall(text)

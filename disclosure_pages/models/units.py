@@ -143,10 +143,11 @@ class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
             self._grant_catalogue_permissions()
 
     def _grant_catalogue_permissions(self):
-        """The county office (the county unit's officers and leading group) edits the catalogue."""
+        """The county office (the county unit's officers and leading group) edits the catalogue
+        and the county's conversion phrases (简繁转换词语)."""
         catalogue_permissions = Permission.objects.filter(
-            content_type__app_label="disclosure_pages",
-            content_type__model__in=["catalogue", "catalogueentry"],
+            models.Q(content_type__app_label="disclosure_pages", content_type__model__in=["catalogue", "catalogueentry"])
+            | models.Q(content_type__app_label="script_variants", content_type__model="conversionoverride"),
             codename__regex=r"^(add|change|delete|view)_",
         )
         for group in (self.officers_group, self.leading_group):

@@ -8,6 +8,14 @@ def test_traditional_and_simplified_normalise_to_the_same_text():
     assert normalise("後來的頭髮") == "后来的头发"
 
 
+def test_taiwan_traditional_finds_simplified_text_through_the_project_dictionary():
+    """OpenCC's t2s keeps 著 (隨著 → 随著); the conversion layer reads it as the particle 着."""
+    text = "随着经济发展，本着实事求是的原则，着力解决群众反映的问题"
+    query = "隨著經濟發展，本著實事求是的原則，著力解決"
+    assert normalise(query) in normalise(text)
+    assert normalise_aligned(query) == normalise(query)
+
+
 def test_full_width_letters_and_digits_fold_to_half_width_lower_case():
     assert normalise("２０２３年ＡＢＣ") == "2023年abc"
     assert fold_width("（试行）") == "(试行)"

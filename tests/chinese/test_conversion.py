@@ -1,12 +1,11 @@
 """Phrase-level script conversion: the pitfalls of character-by-character converters."""
 
-from pathlib import Path
-
 import pytest
 
-from chinese.conversion import PROFILES, convert, to_simplified, to_traditional
+from chinese.conversion import PROFILES, KnownNames, convert, convert_all, to_simplified, to_traditional
+from chinese.dictionary import parse, project_dictionary
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from .corpus import CORPUS
 
 # (Simplified, Traditional as read in Taiwan, the default profile s2tw)
 PITFALLS = [
@@ -71,3 +70,52 @@ def test_corpus_round_trips_through_traditional(name):
     assert len(back) == len(text)
     assert differences / len(text) < 0.002
     assert "黨務公開" in to_traditional(text) or "黨務" in to_traditional(text)
+
+
+# Issue 16: what OpenCC alone gets wrong on the demo site, and the names the system knows.
+
+def test_the_demo_sites_errors_are_gone():
+    assert to_traditional("惠民资金发放情况", "s2tw") == "惠民資金發放情況"
+    assert to_traditional("支部书记余兴同志、委员沈海发同志", "s2tw") == "支部書記余興同志、委員沈海發同志"
+    assert to_traditional("麦地冲村和羊毛冲村", "s2tw") == "麥地沖村和羊毛沖村"
+
+
+def test_known_names_convert_as_names_in_any_sentence():
+    names = KnownNames(people=frozenset({"王金发", "余兴", "沈海发"}), places=frozenset({"麦地冲村", "城关镇"}))
+    text = "王金发、余兴和沈海发在麦地冲开会"
+    assert to_traditional(text, "s2tw") == "王金髮、餘興和瀋海發在麥地衝開會"  # OpenCC alone, no names known
+    assert to_traditional(text, "s2tw", names) == "王金發、余興和沈海發在麥地沖開會"
+
+
+def test_surname_rules_leave_words_that_end_in_the_surname_to_opencc():
+    assert to_traditional("其余科长由于工作原因，对于书记的意见，二十余名同志", "s2tw") == "其餘科長由於工作原因，對於書記的意見，二十餘名同志"
+
+
+def test_regional_profiles_keep_the_project_phrases():
+    assert to_traditional("退休金发放", "s2hk") == "退休金發放"
+    assert to_traditional("退休金发放", "s2t") == "退休金發放"
+    assert to_traditional("余科长", "s2twp") == "余科長"
+
+
+def test_every_dictionary_entry_says_why_and_reads_back():
+    dictionary = project_dictionary()
+    assert dictionary.version and len(dictionary.entries) >= 60
+    for entry in dictionary.entries:
+        assert entry.why
+        if entry.applies(True):
+            assert to_traditional(entry.simplified, "s2t") == entry.traditional
+        if entry.applies(False):
+            assert to_simplified(entry.traditional) == entry.simplified
+
+
+def test_a_malformed_dictionary_line_is_named():
+    with pytest.raises(ValueError, match="line 2"):
+        parse("# version: 1\n金发放\t金發放\n")
+    with pytest.raises(ValueError, match="version"):
+        parse("金发放\t金發放\tboth\twhy\n")
+
+
+def test_a_name_found_in_one_text_of_a_document_is_known_in_the_others():
+    cell, sentence = "余琴桂", "经公开竞价，余琴桂以每年16800元竞得。"
+    assert to_traditional(sentence, "s2tw") == "經公開競價，餘琴桂以每年16800元競得。"  # alone: no rule finds the name
+    assert convert_all([sentence, cell, "余额"], "s2tw") == ["經公開競價，余琴桂以每年16800元競得。", "余琴桂", "餘額"]

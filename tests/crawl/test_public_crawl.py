@@ -11,7 +11,6 @@ The axe checks of the same pages are in ``test_crawl_accessibility.py`` (a brows
 
 import time
 
-import pytest
 from django.apps import apps
 from django.test import TestCase, override_settings
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -69,7 +68,6 @@ class PublicCrawlTests(TestCase):
         found = self.result.of("broken-link")
         self.assertEqual(found, [], summary(found))
 
-    @pytest.mark.xfail(strict=True, reason="issue 16: OpenCC's longest match turns 资金发放 into 資金髮放 (金髮, golden hair)")
     def test_traditional_pages_have_no_known_bad_conversions(self):
         found = self.result.of("bad-conversion")
         self.assertEqual(found, [], summary(found))

@@ -157,6 +157,7 @@ PK_KINDS = [
     ("wagtailadmin_workflows:enable_task", "task"),
     ("wagtailadmin_workflows:", "workflow"),
     ("catalogueentry", "entry"),
+    ("conversionoverride", "conversion override"),
     ("_disclosure_pages_catalogue:", "catalogue"),
     ("wagtaillocales:", "locale"),
     ("wagtailsites:", "site"),
@@ -216,6 +217,10 @@ def _object_id(c, kind, bundle):
         return c.a.officers_group_id
     if kind == "settings":
         return PortalSettings.objects.values_list("pk", flat=True).first() or 1
+    if kind == "conversion override":
+        from script_variants.models import ConversionOverride
+
+        return ConversionOverride.objects.get_or_create(source="资金发放", defaults={"converted": "資金發放"})[0].pk
     raise Unfillable(kind)
 
 

@@ -1,8 +1,9 @@
-"""``manage.py make_traditional_catalogue``: the zh-hant message catalogues, converted by OpenCC.
+"""``manage.py make_traditional_catalogue``: the zh-hant message catalogues, converted as pages are.
 
 Template and code strings are written in Simplified Chinese, so the zh-hans catalogue needs no
 entry for them; the zh-hant one is generated: ``makemessages`` collects the strings (needs GNU
-gettext), OpenCC converts those not yet translated by hand, and the .mo is compiled with
+gettext), the conversion layer (OpenCC with the project's phrase dictionary, ``chinese.conversion``)
+converts those not yet translated by hand, and the .mo is compiled with
 polib. The result is committed, so running the site needs no gettext.
 
 Wagtail's own catalogues have gaps (English msgids with no Chinese, e.g. "Search all pages…",
@@ -24,9 +25,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from chinese.conversion import convert
+from chinese.conversion import convert, converter
+from chinese.dictionary import project_dictionary
 
-from ...machine_translator import profile_for
+from ...machine_translator import TRADITIONAL, profile_for
 
 DOMAINS = ("django", "djangojs")
 CHINESE = re.compile(r"[\u3400-\u9fff]")
@@ -36,6 +38,17 @@ METADATA = {
     "Content-Transfer-Encoding": "8bit",
     "Plural-Forms": "nplurals=1; plural=0;",
 }
+
+
+FROM_PROJECT = "由 locale/zh_Hans 转换（Wagtail 缺译）"
+FROM_APPS = "由应用的简体目录转换（繁体缺译）"
+GAP_COMMENTS = (FROM_PROJECT, FROM_APPS)
+
+
+def machine_made(entry, profile):
+    """Whether an entry's translation is its msgid converted (by OpenCC alone, as before the
+    project's dictionary, or by the layer), not a translator's: such entries are converted again."""
+    return entry.msgstr in (converter(profile).convert(entry.msgid), convert(entry.msgid, profile))
 
 
 def _key(entry):
@@ -75,11 +88,11 @@ def converted_entry(source, profile, comment):
 
 
 class Command(BaseCommand):
-    help = "用 OpenCC 生成繁体界面文字的翻译目录（locale/zh_Hant），并补全 Wagtail 缺译的条目。"
+    help = "用 OpenCC 和项目词典生成繁体界面文字的翻译目录（locale/zh_Hant），并补全 Wagtail 缺译的条目。"
 
     def handle(self, *args, **options):
         root = Path(settings.LOCALE_PATHS[0])
-        profile = profile_for("zh-hant")
+        profile = profile_for(TRADITIONAL)
         ignore = [".venv/*", "test-artifacts/*", "media/*", "static_collected/*", "node_modules/*"]
         call_command("makemessages", locale=["zh_Hant"], ignore_patterns=ignore, verbosity=0, no_obsolete=True)
         for domain in DOMAINS:
@@ -92,9 +105,12 @@ class Command(BaseCommand):
         # template): their translation comes from the apps or from locale/zh_Hans, below.
         for entry in [e for e in catalogue if not CHINESE.search(e.msgid)]:
             catalogue.remove(entry)
+        # The gaps' entries are made again below, converted with the current dictionary.
+        for entry in [e for e in catalogue if e.comment in GAP_COMMENTS]:
+            catalogue.remove(entry)
         converted = 0
         for entry in catalogue:
-            hand_written = entry.msgstr and "fuzzy" not in entry.flags
+            hand_written = entry.msgstr and "fuzzy" not in entry.flags and not machine_made(entry, profile)
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: convert(entry.msgid_plural, profile)}  # Chinese has one plural form
             elif not hand_written:
@@ -114,12 +130,12 @@ class Command(BaseCommand):
             simplified.save_as_mofile(str(simplified_path.with_suffix(".mo")))
             for source in simplified:
                 if source.translated() and _key(source) not in present:
-                    catalogue.append(converted_entry(source, profile, "由 locale/zh_Hans 转换（Wagtail 缺译）"))
+                    catalogue.append(converted_entry(source, profile, FROM_PROJECT))
                     present.add(_key(source))
                     filled += 1
         for source in app_gaps(domain):
             if _key(source) not in present:
-                catalogue.append(converted_entry(source, profile, "由应用的简体目录转换（繁体缺译）"))
+                catalogue.append(converted_entry(source, profile, FROM_APPS))
                 present.add(_key(source))
                 filled += 1
 
@@ -128,4 +144,4 @@ class Command(BaseCommand):
         catalogue.metadata.update(METADATA, Language="zh_Hant")
         catalogue.save(str(path))
         catalogue.save_as_mofile(str(path.with_suffix(".mo")))
-        self.stdout.write(f"{path}: {len(catalogue)} 条，OpenCC（{profile}）转换 {converted} 条，补全缺译 {filled} 条。")
+        self.stdout.write(f"{path}: {len(catalogue)} 条，OpenCC（{profile}）和项目词典 {project_dictionary().version} 版转换 {converted} 条，补全缺译 {filled} 条。")

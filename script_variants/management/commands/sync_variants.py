@@ -1,4 +1,9 @@
-"""``manage.py sync_variants``: create or update the other-script variant of every live page."""
+"""``manage.py sync_variants``: create or update the other-script variant of every live page.
+
+``--reconvert`` first converts every machine-converted string again with the current phrase
+dictionary and known names (after ``chinese/phrases.tsv`` changed, or a person or unit whose
+name was converted as words was added): the variants whose text changed are then saved.
+"""
 
 import time
 
@@ -8,6 +13,7 @@ from wagtail.models import Locale, Page
 from disclosure_pages.bulk import index_updates_paused, rebuild_indexes
 from disclosure_pages.models import CatalogueEntry
 
+from ...machine_translator import refresh_machine_translations
 from ...sync import is_variant, other_locale, sync_variant
 
 
@@ -17,6 +23,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--locale", default="zh-hans", help="源版本的语言（默认 zh-hans）")
         parser.add_argument("--missing-only", action="store_true", help="只为还没有另一字形版本的对象生成（供 make run 使用）")
+        parser.add_argument("--reconvert", action="store_true", help="先按当前词典和已知人名、单位名重新转换机器转换的文字，再更新受影响的版本")
         parser.add_argument("--skip-index", action="store_true", help="最后不重建搜索索引和引用索引")
 
     def handle(self, *args, **options):
@@ -24,6 +31,9 @@ class Command(BaseCommand):
         if locale is None:
             raise CommandError(f"没有语言“{options['locale']}”。")
         target = other_locale(locale)
+        if options["reconvert"]:
+            changed = refresh_machine_translations()
+            self.stdout.write(f"重新转换后有 {len(changed)} 条文字不同，含有这些文字的版本将更新。")
         objects = list(CatalogueEntry.objects.filter(locale=locale).order_by("pk"))
         objects += [
             page

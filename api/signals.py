@@ -23,7 +23,6 @@ from wagtail.models import Locale, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished
 
 from disclosure_pages.choices import Scope, Takedown
-from disclosure_pages.demo.builder import demo_county_built
 from disclosure_pages.models import (
     Catalogue,
     CatalogueArea,
@@ -80,12 +79,6 @@ def connect():
 def audience_changed(sender, action, **kwargs):
     if action.startswith("post_"):
         ContentVersion.bump()
-
-
-@receiver(demo_county_built)
-def demo_built(sender, **kwargs):
-    # The demo's bulk paths write rows without saving models one by one.
-    ContentVersion.bump()
 
 
 # -- tombstones ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
 from disclosure_pages.choices import Period, Scope, TimingKind, UnitType
-from disclosure_pages.demo.builder import ensure_wagtail_root
+from demo_county.builder import ensure_wagtail_root
 from disclosure_pages.models import Catalogue, CatalogueArea, CatalogueEntry, DisclosureItemPage, PortalPage, UnitPage
 from disclosure_pages.public_urls import site_address
 

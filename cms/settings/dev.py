@@ -6,3 +6,5 @@ from .env import env_bool, env_str
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-secret-key-do-not-use-in-production")
 SUNSHINE_DEMO_LOGINS = True
+# The fictional demo county (manage.py seed_demo); production leaves it out.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo_county"]  # noqa: F405

@@ -88,7 +88,7 @@ def qr_svg(data):
     return mark_safe(image.to_string(encoding="unicode"))
 
 
-@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+@register.inclusion_tag("disclosure_pages/includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, extra=None):
     page = context.get("page")
     ancestors = []

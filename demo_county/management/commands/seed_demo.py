@@ -1,11 +1,11 @@
-"""``manage.py seed_demo``: build the fictional 云溪县 demo county (see disclosure_pages.demo)."""
+"""``manage.py seed_demo``: build the fictional 云溪县 demo county (see demo_county)."""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ...demo.builder import DemoBuilder, DemoDataExists, Options
+from ...builder import DemoBuilder, DemoDataExists, Options
 
 
 class Command(BaseCommand):

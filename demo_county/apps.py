@@ -5,5 +5,4 @@ class DemoCountyConfig(AppConfig):
     """The fictional 云溪县 for development, screenshots, tests and benchmarks (``manage.py seed_demo``); production leaves it out."""
 
     name = "demo_county"
-    label = "sunshine_demo_county"
     verbose_name = "演示县"

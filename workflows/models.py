@@ -275,6 +275,7 @@ class UnitApprovalTask(DisclosureReviewTask):
     action_forms = {"approve": ApproveForm, "refer_up": ReferUpForm, "reject": RejectForm}
 
     class Meta:
+        db_table = "workflows_unitapprovaltask"
         verbose_name = "本单位审核"
         verbose_name_plural = "本单位审核"
 
@@ -317,6 +318,7 @@ class UnitApprovalTaskState(ReviewRecord, TaskState):
     referred_to_county = models.BooleanField("提请县级审核", default=False)
 
     class Meta:
+        db_table = "workflows_unitapprovaltaskstate"
         verbose_name = "本单位审核记录"
         verbose_name_plural = "本单位审核记录"
 
@@ -330,6 +332,7 @@ class CountyReviewTask(DisclosureReviewTask):
     tier_name = gettext_noop("县级审核")
 
     class Meta:
+        db_table = "workflows_countyreviewtask"
         verbose_name = "县级审核"
         verbose_name_plural = "县级审核"
 
@@ -387,5 +390,6 @@ class CountyReviewTaskState(ReviewRecord, TaskState):
     required_because = models.CharField("县级审核原因", max_length=300, blank=True)
 
     class Meta:
+        db_table = "workflows_countyreviewtaskstate"
         verbose_name = "县级审核记录"
         verbose_name_plural = "县级审核记录"

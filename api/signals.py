@@ -11,7 +11,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -34,6 +33,7 @@ from disclosure_pages.models import (
 )
 from disclosure_pages.visibility import PUBLIC, audience_keys, audience_keys_for, group_key
 
+from .conf import app_settings
 from .models import ContentVersion, PublishedImage, Tombstone, person_key
 
 def shown_models():
@@ -109,7 +109,7 @@ def _with_people(page, keys):
 def _bury(page_id, translation_key, language_code, reason, audience):
     """Record that readers holding one of the ``audience`` keys must drop the page."""
     now = timezone.now()
-    Tombstone.objects.filter(at__lt=now - timedelta(days=settings.SUNSHINE_API_TOMBSTONE_DAYS)).delete()
+    Tombstone.objects.filter(at__lt=now - timedelta(days=app_settings.SUNSHINE_API_TOMBSTONE_DAYS)).delete()
     Tombstone.objects.update_or_create(
         page_id=page_id,
         defaults={

@@ -33,6 +33,7 @@ from api.models import ContentVersion
 
 from . import content as c
 from .bulk_items import BulkItemWriter
+from .conf import app_settings
 from .content import UnitSpec
 from .files import attach_demo_files
 from .review import seed_review
@@ -132,7 +133,7 @@ class DemoBuilder:
                         attach_demo_files(tree, self.log)
             self.take_down_demo_items(tree)
             self.report.item_seconds = time.monotonic() - started
-        if settings.SUNSHINE_DEMO_LOGINS:
+        if app_settings.SUNSHINE_DEMO_LOGINS:
             self.report.logins = self.build_logins(tree)
         seed_review(self, tree)
         # The bulk paths write rows without saving models one by one: the API's cached answers turn over.
@@ -681,7 +682,7 @@ class DemoBuilder:
     # -- demo logins ------------------------------------------------------------------------
 
     def build_logins(self, tree):
-        """Users for trying the workflow; only with settings.SUNSHINE_DEMO_LOGINS (development)."""
+        """Users for trying the workflow; only with SUNSHINE_DEMO_LOGINS (development)."""
         county = next(page for spec, page in tree if spec.unit_type == UnitType.COUNTY)
         township = next((page for spec, page in tree if spec.unit_type == UnitType.TOWNSHIP), None)
         village = None

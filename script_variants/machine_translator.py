@@ -1,18 +1,18 @@
 """An OpenCC machine translator for wagtail-localize: Simplified ⇄ Traditional Chinese."""
 
-from django.conf import settings
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.strings import StringValue
 
 from chinese import conversion
 from chinese.conversion import convert
+from disclosure_pages.conf import app_settings
 
 SIMPLIFIED, TRADITIONAL = "zh-hans", "zh-hant"
 
 
 def profile_for(target_language):
     """The OpenCC profile producing ``target_language``, as ``SUNSHINE_SCRIPT_PROFILES`` chooses."""
-    return conversion.profile_for(target_language, getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {}))
+    return conversion.profile_for(target_language, app_settings.SUNSHINE_SCRIPT_PROFILES)
 
 
 class OpenCCTranslator(BaseMachineTranslator):

@@ -8,7 +8,6 @@ review happens, so a unit's people can change, and an item moved to another unit
 that unit's leading group, without touching the workflow.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import CharField, Q
@@ -23,6 +22,7 @@ from wagtail.signals import task_submitted
 
 from disclosure_pages.models import UnitPage
 
+from .conf import app_settings
 from .forms import ApproveForm, ReferUpForm, RejectForm
 from .rules import GENERAL_ITEM_SKIP, county_review_reasons, county_review_skip_reason
 from .units import county_unit, in_group, owning_unit
@@ -37,7 +37,7 @@ RESTARTED_COMMENT = "审核期间内容被修改，已重新开始审核"
 
 def self_approval_allowed(user):
     """Four-eyes (四眼原则) has one exception: superusers, when the setting says so."""
-    return bool(user.is_superuser and getattr(settings, "SUNSHINE_ALLOW_SUPERUSER_SELF_APPROVAL", False))
+    return bool(user.is_superuser and app_settings.SUNSHINE_ALLOW_SUPERUSER_SELF_APPROVAL)
 
 
 def submitted_version(obj):

@@ -3,13 +3,13 @@
 import qrcode
 import qrcode.image.svg
 from django import template
-from django.conf import settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page, Site
 
 from chinese.conversion import convert, profile_for
 
+from ..conf import app_settings
 from ..public_urls import public_url as _public_url
 
 register = template.Library()
@@ -72,7 +72,7 @@ def in_script(text):
     language = translation.get_language()
     if not text or language not in ("zh-hans", "zh-hant"):
         return text
-    return convert(text, profile_for(language, getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})))
+    return convert(text, profile_for(language, app_settings.SUNSHINE_SCRIPT_PROFILES))
 
 
 @register.filter

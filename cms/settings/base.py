@@ -93,10 +93,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # ---------------------------------------------------------------------------
-# Languages (Simplified and Traditional: required_settings); the admin's catalogue gaps
-# filled in locale/ (script_variants' make_traditional_catalogue).
+# Languages (Simplified and Traditional: required_settings). The admin's catalogues ship in
+# disclosure_pages/locale; named here for makemessages (script_variants' make_traditional_catalogue).
 # ---------------------------------------------------------------------------
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "disclosure_pages" / "locale"]
 
 # ---------------------------------------------------------------------------
 # Static and media files

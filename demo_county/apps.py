@@ -6,3 +6,4 @@ class DemoCountyConfig(AppConfig):
 
     name = "demo_county"
     verbose_name = "演示县"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "disclosure_search"
     verbose_name = "全文检索"
+    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from wagtail.models import Page

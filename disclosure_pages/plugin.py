@@ -72,8 +72,6 @@ REQUIRED_MIDDLEWARE = [
 CONTEXT_PROCESSORS = [
     "wagtail.contrib.settings.context_processors.settings",
     "disclosure_pages.context_processors.portal",
-    # Names the approval record template the item page includes (workflows).
-    "workflows.context_processors.approval_record",
 ]
 
 # The root urlconf's error views: JSON under /api/ (also when the database is down), Django's pages elsewhere.

@@ -158,3 +158,15 @@ def group_administrators():
     User = get_user_model()
     grant = Q(groups__permissions__codename="change_group", groups__permissions__content_type__app_label="auth")
     return list(User.objects.filter(Q(is_superuser=True) | grant, is_active=True).distinct().order_by("pk")[:5])
+
+
+class ApprovalRecordPanel(Component):
+    """The public item page's 审核记录: who approved the item at each tier, and when."""
+
+    template_name = "workflows/approval_record.html"
+
+    def __init__(self, page):
+        self.page = page
+
+    def get_context_data(self, parent_context=None):
+        return {"page": self.page}

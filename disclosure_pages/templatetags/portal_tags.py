@@ -9,6 +9,7 @@ from wagtail.models import Locale, Page, Site
 
 from chinese.conversion import convert, profile_for
 
+from .. import panels
 from ..conf import app_settings
 from ..public_urls import public_url as _public_url
 
@@ -95,3 +96,10 @@ def breadcrumbs(context, extra=None):
     if page is not None:
         ancestors = list(Page.objects.ancestor_of(page).filter(depth__gt=1).live().specific())
     return {"ancestors": ancestors, "page": page, "extra": extra}
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context, hook_name):
+    """The panels other apps register for this page under ``hook_name`` (``disclosure_pages.panels``), rendered."""
+    found = panels.page_panels(hook_name, context["page"], context.get("request"))
+    return mark_safe("".join(panel.render_html(context) for panel in found))  # noqa: S308 - components render templates

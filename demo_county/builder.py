@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
+from api.models import ContentVersion
 from disclosure_pages.bulk import index_updates_paused, queries_unrecorded, rebuild_indexes, refresh_planner_statistics
 from disclosure_pages.choices import Importance, Scope, Stage, Takedown, UnitType
 from disclosure_pages.models import (
@@ -29,7 +30,6 @@ from disclosure_pages.models import (
     UnitPage,
 )
 from disclosure_pages.public_urls import site_address
-from api.models import ContentVersion
 
 from . import content as c
 from .bulk_items import BulkItemWriter

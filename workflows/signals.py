@@ -1,4 +1,5 @@
-"""Every portal gets the review workflow as it is created (existing ones after ``migrate``); a takedown taking effect on publication is logged."""
+"""Every portal gets the review workflow as it is created (existing ones after ``migrate``); a takedown
+taking effect on publication is logged."""
 
 from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver

@@ -10,7 +10,6 @@ key: a publication anywhere turns every key over, and nothing stale is ever serv
 import hashlib
 from email.utils import parsedate_to_datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
@@ -19,6 +18,7 @@ from rest_framework.response import Response
 
 from disclosure_pages.listings import items_by_ids, sliced_with_total
 
+from .conf import app_settings
 from .models import ContentVersion
 
 # Longer lists are counted and sliced by the database for each page instead.
@@ -71,7 +71,7 @@ def validators(request, etag, changed_at):
     if request.user.is_authenticated:
         headers["Cache-Control"] = "private, no-cache"
     else:
-        headers["Cache-Control"] = f"public, max-age={settings.SUNSHINE_API_CACHE_MAX_AGE}"
+        headers["Cache-Control"] = f"public, max-age={app_settings.SUNSHINE_API_CACHE_MAX_AGE}"
     return headers
 
 
@@ -95,7 +95,7 @@ def conditional_response(request, build):
                 return data
             data = data.data
         body = JSONRenderer().render(data)
-        cache.set(key, body, settings.SUNSHINE_API_RESPONSE_CACHE_SECONDS)
+        cache.set(key, body, app_settings.SUNSHINE_API_RESPONSE_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json", headers=headers)
 
 
@@ -116,5 +116,5 @@ def listed_page(request, items, offset, limit):
         ids = list(items.values_list("pk", flat=True)[: LISTED_IDS_MAX + 1])
         if len(ids) > LISTED_IDS_MAX:
             return sliced_with_total(items, offset, offset + limit)
-        cache.set(key, ids, settings.SUNSHINE_API_RESPONSE_CACHE_SECONDS)
+        cache.set(key, ids, app_settings.SUNSHINE_API_RESPONSE_CACHE_SECONDS)
     return items_by_ids(items, ids[offset : offset + limit]), len(ids)

@@ -18,6 +18,7 @@ from disclosure_pages.listings import ItemFilters
 from disclosure_pages.models import CatalogueArea, CatalogueEntry, UnitPage
 from disclosure_pages.visibility import visible_pages
 
+from .conf import app_settings
 from .errors import ApiError, not_found
 
 MAX_ID = bounds.MAX_ID
@@ -103,7 +104,7 @@ class ItemListParams(LocaleParams):
         help_text="排序：publish_date 发布日期，updated 最近更新，document_date 成文日期，title 标题；前加 - 为倒序",
     )
     limit = serializers.IntegerField(
-        min_value=1, max_value=settings.SUNSHINE_API_MAX_PAGE_SIZE, default=20, help_text="每页条数"
+        min_value=1, max_value=app_settings.SUNSHINE_API_MAX_PAGE_SIZE, default=20, help_text="每页条数"
     )
     offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, default=0, help_text="跳过的条数")
 
@@ -195,4 +196,4 @@ def item_filters(params, reader):
 
 def tombstone_horizon():
     """Tombstones older than this are pruned: a sync from before it must start over."""
-    return timezone.now() - timedelta(days=settings.SUNSHINE_API_TOMBSTONE_DAYS)
+    return timezone.now() - timedelta(days=app_settings.SUNSHINE_API_TOMBSTONE_DAYS)

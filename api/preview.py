@@ -9,7 +9,6 @@ detail. The token opens nothing else: not another item, not a later revision, no
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.http import JsonResponse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from disclosure_pages.params import is_id
 from disclosure_pages.models import DisclosureItemPage
 from disclosure_pages.public_urls import public_url
 
+from .conf import app_settings
 from .errors import ApiError, keep_404s
 
 SALT = "api.preview"
@@ -32,7 +32,7 @@ def make_token(revision):
 def read_token(token):
     """``(revision, item)`` the token names, or an ApiError (expired, tampered with, or gone)."""
     try:
-        claims = signing.loads(token, salt=SALT, max_age=settings.SUNSHINE_API_PREVIEW_SECONDS)
+        claims = signing.loads(token, salt=SALT, max_age=app_settings.SUNSHINE_API_PREVIEW_SECONDS)
     except signing.SignatureExpired:
         raise ApiError("preview_expired", "预览令牌已过期，请在后台重新获取。", 401) from None
     except signing.BadSignature:
@@ -66,7 +66,7 @@ def issue_preview_token(request, page_id):
     if revision is None:
         return JsonResponse({"code": "preview_not_found", "message": "该事项还没有可预览的版本。"}, status=404)
     token = make_token(revision)
-    expires_at = timezone.now() + timedelta(seconds=settings.SUNSHINE_API_PREVIEW_SECONDS)
+    expires_at = timezone.now() + timedelta(seconds=app_settings.SUNSHINE_API_PREVIEW_SECONDS)
     url = public_url(f"/api/v2/preview/?token={token}")
     return JsonResponse(
         {"token": token, "revision": revision.pk, "expires_at": expires_at.isoformat(), "url": url},

@@ -6,7 +6,6 @@ the API's response cache: the search index follows the content through a backgro
 so a cached answer could outlive a change of an item's scope.
 """
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -18,6 +17,7 @@ from search.forms import MAX_QUERY_LENGTH, SORT_CHOICES, VALIDITY_CHOICES
 from search.service import SearchUnavailable, UnknownUnit, search
 
 from . import filters
+from .conf import app_settings
 from .errors import error_body, not_found
 from .serializers import ErrorSerializer
 from .views import ApiView, responses
@@ -117,7 +117,7 @@ class SearchView(ApiView):
             )
         private = request.user.is_authenticated
         return Response(data, headers={
-            "Cache-Control": "private, no-cache" if private else f"public, max-age={settings.SUNSHINE_API_CACHE_MAX_AGE}",
+            "Cache-Control": "private, no-cache" if private else f"public, max-age={app_settings.SUNSHINE_API_CACHE_MAX_AGE}",
             "Vary": "Authorization",
         })
 

@@ -13,7 +13,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -24,7 +23,6 @@ from wagtail.models import Locale, PageViewRestriction, Site
 
 from disclosure_pages.changes import item_changes
 from disclosure_pages.choices import Scope, Takedown
-from disclosure_pages.demo.builder import demo_county_built
 from disclosure_pages.models import (
     Catalogue,
     CatalogueArea,
@@ -36,6 +34,7 @@ from disclosure_pages.models import (
 )
 from disclosure_pages.visibility import PUBLIC
 
+from .conf import app_settings
 from .models import ContentVersion, PublishedImage, Tombstone, person_key
 
 def shown_models():
@@ -83,12 +82,6 @@ def audience_changed(sender, action, **kwargs):
         ContentVersion.bump()
 
 
-@receiver(demo_county_built)
-def demo_built(sender, **kwargs):
-    # The demo's bulk paths write rows without saving models one by one.
-    ContentVersion.bump()
-
-
 # -- what the domain's change feed says ----------------------------------------------------
 
 
@@ -126,7 +119,7 @@ def tombstone_reason(change):
 def _bury(page_id, translation_key, language_code, reason, audience):
     """Record that readers holding one of the ``audience`` keys must drop the page."""
     now = timezone.now()
-    Tombstone.objects.filter(at__lt=now - timedelta(days=settings.SUNSHINE_API_TOMBSTONE_DAYS)).delete()
+    Tombstone.objects.filter(at__lt=now - timedelta(days=app_settings.SUNSHINE_API_TOMBSTONE_DAYS)).delete()
     Tombstone.objects.update_or_create(
         page_id=page_id,
         defaults={

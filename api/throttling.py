@@ -10,9 +10,10 @@ on every request. The rates are read from settings on each request.
 import math
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
+
+from .conf import app_settings
 
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
 
@@ -28,7 +29,7 @@ def parse_rate(rate):
 class ClientRateThrottle(BaseThrottle):
     def allow_request(self, request, view):
         member = request.auth is not None
-        limit = parse_rate(settings.SUNSHINE_API_RATE_MEMBER if member else settings.SUNSHINE_API_RATE_ANON)
+        limit = parse_rate(app_settings.SUNSHINE_API_RATE_MEMBER if member else app_settings.SUNSHINE_API_RATE_ANON)
         if limit is None:
             return True
         allowed, period = limit

@@ -29,6 +29,7 @@ from disclosure_pages.visibility import ANONYMOUS, visible_pages
 from . import filters, serializers
 from .auth import MemberTokenAuthentication
 from .caching import conditional_response, listed_page
+from .conf import app_settings
 from .errors import exception_handler, keep_404s, not_found
 from .models import Tombstone
 from .preview import previewed_documents, read_token
@@ -310,7 +311,7 @@ class AttachmentView(ApiView):
             raise not_found("没有这个附件，或您无权下载。", "attachment_not_found")
         public = document_access(document, ANONYMOUS) == ALLOW
         headers = {
-            "Cache-Control": f"public, max-age={settings.SUNSHINE_API_CACHE_MAX_AGE}" if public else "private, no-cache",
+            "Cache-Control": f"public, max-age={app_settings.SUNSHINE_API_CACHE_MAX_AGE}" if public else "private, no-cache",
             "Vary": "Authorization",
         }
         if document.file_hash:

@@ -49,6 +49,7 @@ from disclosure_pages.visibility import visible_pages
 from . import filters
 from .auth import MemberTokenAuthentication
 from .caching import conditional_response
+from .conf import app_settings
 from .errors import ApiError, exception_handler, keep_404s, not_found
 from .models import PublishedImage
 from .throttling import ClientRateThrottle
@@ -75,7 +76,7 @@ def ordering_choices(names):
 
 
 class WagtailListParams(serializers.Serializer):
-    limit = serializers.IntegerField(min_value=0, max_value=settings.WAGTAILAPI_LIMIT_MAX, required=False, help_text="每页条数，默认 20")
+    limit = serializers.IntegerField(min_value=0, max_value=app_settings.WAGTAILAPI_LIMIT_MAX, required=False, help_text="每页条数，默认 20")
     offset = serializers.IntegerField(min_value=0, max_value=filters.MAX_OFFSET, required=False)
 
 

@@ -230,8 +230,9 @@ def seed(env, options, work):
     print(f"Seeding {options.items:,} items ({env['DATABASE_URL'].split(':')[0]}, files in {work}) …", flush=True)
     started = time.monotonic()
     run(["migrate", "--noinput", "-v0"], env)
+    # The demo county is not among production's apps.
     run(["seed_demo", "--bulk-items", str(options.items), "--townships", "12", "--villages-per-township", "17",
-         "--skip-index", "--quiet"], env, stdout=subprocess.DEVNULL)
+         "--skip-index", "--quiet"], {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}, stdout=subprocess.DEVNULL)
     seed_seconds = time.monotonic() - started
     print(f"Seeded in {seed_seconds:.0f} s; rebuilding the search index …", flush=True)
     started = time.monotonic()

@@ -10,7 +10,6 @@ failures within ``SUNSHINE_LOGIN_LOCKOUT_SECONDS`` that account or address waits
 import hashlib
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
@@ -20,8 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
-DEFAULT_ATTEMPTS = 5
-DEFAULT_LOCKOUT_SECONDS = 15 * 60
+from .conf import app_settings
+
 
 
 def portal_for(request):
@@ -64,8 +63,8 @@ def safe_next(request, target, user):
 
 def _limits():
     return (
-        getattr(settings, "SUNSHINE_LOGIN_ATTEMPTS", DEFAULT_ATTEMPTS),
-        getattr(settings, "SUNSHINE_LOGIN_LOCKOUT_SECONDS", DEFAULT_LOCKOUT_SECONDS),
+        app_settings.SUNSHINE_LOGIN_ATTEMPTS,
+        app_settings.SUNSHINE_LOGIN_LOCKOUT_SECONDS,
     )
 
 

@@ -77,7 +77,7 @@ def bulk_add_children(parent, pages):
     the tree position (materialised path, depth, the parent's ``numchild``), ``url_path``,
     ``draft_title`` and ``locale``. Nothing else runs: no ``save()``, no validation, no
     signals, no revision, no log entry. So the caller writes whatever the type's ``save()``
-    adds (see ``disclosure_pages.demo.bulk_items``), and must be the only writer under
+    adds (see ``demo_county.bulk_items``), and must be the only writer under
     ``parent``: the paths are counted on from its last child as it is now.
     """
     if not pages:

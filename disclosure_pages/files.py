@@ -21,7 +21,6 @@ the files their pages use out of the root collection, and puts the grants right 
 changing ``SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES`` too.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import FileSystemStorage
@@ -34,6 +33,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, Page, ReferenceIndex
 
 from .choices import UnitType
+from .conf import app_settings
 
 COUNTY_SUFFIX = "党务公开文件"
 SHARED_NAME = "县级共享文件"
@@ -128,7 +128,7 @@ def unit_grants(unit, manage_ids, choose_ids):
         county = county_of(unit)
         if county is not None:
             grant(staff, county.shared_files_collection_id, choose_ids)
-    if getattr(settings, "SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES", False) and unit.unit_type in VILLAGE_TYPES:
+    if app_settings.SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES and unit.unit_type in VILLAGE_TYPES:
         township = UnitPage.objects.parent_of(unit).filter(unit_type=UnitType.TOWNSHIP).first() if unit.path else None
         if township is not None and township.officers_group_id:
             grant([township.officers_group_id], unit.files_collection_id, manage_ids)

@@ -14,14 +14,14 @@ the admin's "view live" links agree with it.
 import logging
 from urllib.parse import urlsplit
 
-from django.conf import settings
+from .conf import app_settings
 
 logger = logging.getLogger(__name__)
 
 
 def public_base_url():
     """``scheme://host[:port]`` of the portal, without a trailing slash."""
-    base = (getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    base = (app_settings.PUBLIC_BASE_URL or "").rstrip("/")
     if base:
         return base
     from wagtail.models import Site
@@ -51,7 +51,7 @@ def public_url(location):
 
 def site_address(base_url=None):
     """(hostname, port) of the Wagtail Site for ``base_url`` (default: ``PUBLIC_BASE_URL``), or None."""
-    base = base_url if base_url is not None else getattr(settings, "PUBLIC_BASE_URL", "")
+    base = base_url if base_url is not None else app_settings.PUBLIC_BASE_URL
     if not base:
         return None
     parts = urlsplit(base)

@@ -15,7 +15,7 @@ before the work it guards:
   read.
 
 A refused file is reported as failed, with the reason in Chinese, and the batch goes on.
-Each limit is a setting; the defaults are generous for real documents (a 300-page Word
+Each limit is a setting (``conf.py``); the defaults are generous for real documents (a 300-page Word
 file's text is a few MB; its photos are stored, not compressed).
 """
 
@@ -23,25 +23,10 @@ import io
 import struct
 import zipfile
 
-from django.conf import settings
-
+from .conf import app_settings
 from .report import human_size
 
 MB = 1024 * 1024
-DEFAULTS = {
-    # Any file (.txt, .html, .docx), checked before it is read.
-    "SUNSHINE_IMPORT_MAX_FILE_BYTES": 20 * MB,
-    # A Word file's entries, unpacked, all together.
-    "SUNSHINE_IMPORT_MAX_UNCOMPRESSED_BYTES": 50 * MB,
-    # The main document part, unpacked: what is parsed, at about 25 times its size in memory
-    # for short paragraphs (16 MB ≈ 400 MB; the text of a 500-page document is a few MB).
-    "SUNSHINE_IMPORT_MAX_DOCUMENT_PART_BYTES": 16 * MB,
-    # Entries of a Word file's archive (a real one has 10–100, more with many pictures).
-    "SUNSHINE_IMPORT_MAX_ENTRIES": 1000,
-    # Unpacked size over packed size of any entry larger than RATIO_FLOOR unpacked (Word's
-    # XML packs 5–20 times; a zip bomb hundreds to millions of times).
-    "SUNSHINE_IMPORT_MAX_COMPRESSION_RATIO": 100,
-}
 # Small entries are not held to the ratio: a few kilobytes of repeated markup pack very well.
 RATIO_FLOOR = 1 * MB
 
@@ -51,7 +36,7 @@ class LimitExceeded(Exception):
 
 
 def limit(name):
-    return getattr(settings, name, DEFAULTS[name])
+    return getattr(app_settings, name)
 
 
 def check_file_size(path):

@@ -19,6 +19,7 @@ class ImportedDocument(models.Model):
     imported_at = models.DateTimeField(_("导入时间"), default=timezone.now)
 
     class Meta:
+        db_table = "importer_importeddocument"
         verbose_name = _("导入的文档")
         verbose_name_plural = _("导入的文档")
         constraints = [models.UniqueConstraint(fields=["unit", "source_path"], name="unique_imported_source_per_unit")]

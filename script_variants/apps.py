@@ -7,6 +7,7 @@ class ScriptVariantsConfig(AppConfig):
 
     name = "script_variants"
     verbose_name = _("简繁版本")
+    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from . import signals  # noqa: F401

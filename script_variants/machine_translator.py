@@ -5,7 +5,6 @@ knows and the county's conversion phrases (``ConversionOverride``). The translat
 each converted string, so ``refresh_machine_translations`` finds what an older version made.
 """
 
-from django.conf import settings
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.models import StringTranslation
 from wagtail_localize.strings import StringValue
@@ -13,6 +12,7 @@ from wagtail_localize.strings import StringValue
 from chinese import conversion
 from chinese.conversion import NO_NAMES, convert, convert_all, to_traditional_profile
 from chinese.dictionary import project_dictionary
+from disclosure_pages.conf import app_settings
 
 from .names import known_names
 from .overrides import overrides_for
@@ -23,7 +23,7 @@ TOOL_PREFIX = "OpenCC"
 
 def profile_for(target_language):
     """The OpenCC profile producing ``target_language``, as ``SUNSHINE_SCRIPT_PROFILES`` chooses."""
-    return conversion.profile_for(target_language, getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {}))
+    return conversion.profile_for(target_language, app_settings.SUNSHINE_SCRIPT_PROFILES)
 
 
 def _names_and_overrides(profile):

@@ -8,6 +8,7 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "disclosure_search"
     verbose_name = _("全文检索")
+    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from wagtail.models import Page

@@ -23,6 +23,7 @@ from disclosure_pages.choices import Scope, Stage
 from disclosure_pages.models import CatalogueArea, CatalogueEntry, PortalPage, UnitPage
 from disclosure_pages.visibility import user_audience_keys
 
+from .conf import app_settings
 from .forms import VALIDITY_CHOICES
 from .highlight import highlight, snippet
 from .models import IndexGeneration
@@ -104,8 +105,8 @@ class SearchPage:
 
 def configured_backends():
     """(primary, fallback) backend names: the fallback only when the primary is not the database."""
-    primary = getattr(settings, "SUNSHINE_SEARCH_BACKEND", "default")
-    fallback = getattr(settings, "SUNSHINE_SEARCH_FALLBACK_BACKEND", None)
+    primary = app_settings.SUNSHINE_SEARCH_BACKEND
+    fallback = app_settings.SUNSHINE_SEARCH_FALLBACK_BACKEND
     return primary, (fallback if fallback != primary else None)
 
 

@@ -20,8 +20,8 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
+from demo_county.builder import ensure_wagtail_root
 from disclosure_pages.choices import Period, Scope, TimingKind, UnitType
-from disclosure_pages.demo.builder import ensure_wagtail_root
 from disclosure_pages.models import Catalogue, CatalogueArea, CatalogueEntry, DisclosureItemPage, PortalPage, UnitPage
 from disclosure_pages.public_urls import site_address
 

@@ -6,6 +6,7 @@ class WorkflowsConfig(AppConfig):
     """Two-tier approval of disclosure items: 本单位审核 and, when needed, 县级审核."""
 
     name = "workflows"
+    label = "disclosure_workflows"
     verbose_name = _("审核流程")
     default_auto_field = "django.db.models.BigAutoField"
 

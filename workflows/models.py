@@ -8,7 +8,6 @@ review happens, so a unit's people can change, and an item moved to another unit
 that unit's leading group, without touching the workflow.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import CharField, Q
@@ -23,6 +22,7 @@ from wagtail.signals import task_submitted
 
 from disclosure_pages.models import UnitPage
 
+from .conf import app_settings
 from .forms import ApproveForm, ReferUpForm, RejectForm
 from .rules import GENERAL_ITEM_SKIP, county_review_reasons, county_review_skip_reason
 from .units import county_unit, in_group, owning_unit
@@ -37,7 +37,7 @@ RESTARTED_COMMENT = "审核期间内容被修改，已重新开始审核"
 
 def self_approval_allowed(user):
     """Four-eyes (四眼原则) has one exception: superusers, when the setting says so."""
-    return bool(user.is_superuser and getattr(settings, "SUNSHINE_ALLOW_SUPERUSER_SELF_APPROVAL", False))
+    return bool(user.is_superuser and app_settings.SUNSHINE_ALLOW_SUPERUSER_SELF_APPROVAL)
 
 
 def submitted_version(obj):
@@ -275,6 +275,7 @@ class UnitApprovalTask(DisclosureReviewTask):
     action_forms = {"approve": ApproveForm, "refer_up": ReferUpForm, "reject": RejectForm}
 
     class Meta:
+        db_table = "workflows_unitapprovaltask"
         verbose_name = _("本单位审核")
         verbose_name_plural = _("本单位审核")
 
@@ -317,6 +318,7 @@ class UnitApprovalTaskState(ReviewRecord, TaskState):
     referred_to_county = models.BooleanField(_("提请县级审核"), default=False)
 
     class Meta:
+        db_table = "workflows_unitapprovaltaskstate"
         verbose_name = _("本单位审核记录")
         verbose_name_plural = _("本单位审核记录")
 
@@ -330,6 +332,7 @@ class CountyReviewTask(DisclosureReviewTask):
     tier_name = gettext_noop("县级审核")
 
     class Meta:
+        db_table = "workflows_countyreviewtask"
         verbose_name = _("县级审核")
         verbose_name_plural = _("县级审核")
 
@@ -387,5 +390,6 @@ class CountyReviewTaskState(ReviewRecord, TaskState):
     required_because = models.CharField(_("县级审核原因"), max_length=300, blank=True)
 
     class Meta:
+        db_table = "workflows_countyreviewtaskstate"
         verbose_name = _("县级审核记录")
         verbose_name_plural = _("县级审核记录")

@@ -10,7 +10,6 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 from wagtail.models import Locale, TaskState
@@ -18,6 +17,7 @@ from wagtail.models import Locale, TaskState
 from disclosure_pages.choices import Period, TimingKind, UnitType
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
+from .conf import app_settings
 from .models import DisclosureReviewTask
 from .units import active_members
 
@@ -54,7 +54,7 @@ class SectionSummary:
 
 def county_overview(county, today=None):
     today = today or timezone.localdate()
-    limit = getattr(settings, "SUNSHINE_REVIEW_OVERDUE_DAYS", 3)
+    limit = app_settings.SUNSHINE_REVIEW_OVERDUE_DAYS
     units = list(UnitPage.objects.descendant_of(county, inclusive=True).filter(locale=Locale.get_default()).order_by("path"))
     sections = {county.pk: SectionSummary(county)}
     section_of = {}

@@ -1,12 +1,12 @@
 """Dashboard panels: 待我审核 for approvers and 我的提交 for officers (they replace Wagtail's two)."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from wagtail.admin.ui.components import Component
 from wagtail.models import TaskState, WorkflowState
 
+from .conf import app_settings
 from .models import DisclosureReviewTask
 from .takedowns import pending_takedown
 from .units import owning_unit
@@ -59,7 +59,7 @@ class AwaitingMyReviewPanel(HiddenWhenEmpty):
                 "requested_by": state.workflow_state.requested_by,
                 "started_at": state.started_at,
                 "age": age_label(state.started_at),
-                "overdue": waiting_days(state.started_at) >= getattr(settings, "SUNSHINE_REVIEW_OVERDUE_DAYS", 3),
+                "overdue": waiting_days(state.started_at) >= app_settings.SUNSHINE_REVIEW_OVERDUE_DAYS,
                 "required_because": getattr(state.specific, "required_because", ""),
                 "takedown": pending_takedown(page.specific),
             })
@@ -158,3 +158,15 @@ def group_administrators():
     User = get_user_model()
     grant = Q(groups__permissions__codename="change_group", groups__permissions__content_type__app_label="auth")
     return list(User.objects.filter(Q(is_superuser=True) | grant, is_active=True).distinct().order_by("pk")[:5])
+
+
+class ApprovalRecordPanel(Component):
+    """The public item page's 审核记录: who approved the item at each tier, and when."""
+
+    template_name = "workflows/approval_record.html"
+
+    def __init__(self, page):
+        self.page = page
+
+    def get_context_data(self, parent_context=None):
+        return {"page": self.page}

@@ -12,11 +12,12 @@ county that wants, say, every named-people item reviewed lists ``"named"`` in
 ``SUNSHINE_COUNTY_REVIEW_SCOPES``.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from disclosure_pages.choices import Importance, Scope
 from disclosure_pages.models import DisclosureItemPage
+
+from .conf import app_settings
 
 # The skip reason of an ordinary general item: the one case a unit may refer upward.
 GENERAL_ITEM_SKIP = gettext_noop("一般事项，由本单位领导小组审核即可")
@@ -32,9 +33,9 @@ def county_review_reasons(item, unit, county, referred=False):
     if item.importance == Importance.IMPORTANT:
         reasons.append("重要事项")
     entry = item.catalogue_entry if item.catalogue_entry_id else None
-    if entry is not None and entry.code and entry.code in getattr(settings, "SUNSHINE_COUNTY_REVIEW_ENTRY_CODES", ()):
+    if entry is not None and entry.code and entry.code in app_settings.SUNSHINE_COUNTY_REVIEW_ENTRY_CODES:
         reasons.append(f"目录条目“{entry.code} {entry.name}”须经县级审核")
-    if item.scope in getattr(settings, "SUNSHINE_COUNTY_REVIEW_SCOPES", ()):
+    if item.scope in app_settings.SUNSHINE_COUNTY_REVIEW_SCOPES:
         reasons.append(f"公开范围为“{Scope(item.scope).label}”")
     return reasons
 

@@ -1,13 +1,11 @@
-"""Every portal gets the review workflow as it is created (existing ones after ``migrate``); the demo gets
-review items; a takedown taking effect on publication is logged."""
+"""Every portal gets the review workflow as it is created (existing ones after ``migrate``); a takedown
+taking effect on publication is logged."""
 
-from django.db import transaction
 from django.db.models.signals import post_migrate, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published
 
-from disclosure_pages.demo.builder import demo_county_built
 from disclosure_pages.models import DisclosureItemPage, PortalPage
 
 from .models import restart_if_changed
@@ -29,18 +27,6 @@ def attach_workflow_to_existing_portals(sender, **kwargs):
 
 def connect_post_migrate(app_config):
     post_migrate.connect(attach_workflow_to_existing_portals, sender=app_config, dispatch_uid="workflows_attach_portals")
-
-
-@receiver(demo_county_built, dispatch_uid="workflows_review_demo")
-def add_review_demo(sender, builder, tree=(), **kwargs):
-    from .demo import seed_approval_records, seed_review_demo, seed_unit_people
-
-    with transaction.atomic():
-        people = seed_unit_people(builder, list(tree))
-        # The bulk seed (benchmarks) writes no revisions, so no approvals either.
-        approved = 0 if getattr(builder.options, "bulk_items", 0) else seed_approval_records(list(tree), people)
-    builder.log(f"演示：{len(people)} 个单位各有公开专员和两名领导小组成员；{approved} 条事项由本单位领导小组审核通过。")
-    seed_review_demo(log=builder.log)
 
 
 @receiver(pre_save, sender=DisclosureItemPage, dispatch_uid="workflows_takedown_before_save")

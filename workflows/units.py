@@ -7,11 +7,11 @@ manages and who merely sees a unit's section; the permission policy and the admi
 apply it (``policies.py``, ``wagtail_hooks.py``).
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from disclosure_pages.choices import UnitType
+from disclosure_pages.conf import app_settings
 from disclosure_pages.models import UnitPage
 
 VILLAGE_TYPES = (UnitType.VILLAGE, UnitType.COMMUNITY)
@@ -76,7 +76,7 @@ class UnitReach:
         own = list(UnitPage.objects.filter(Q(officers_group__in=group_ids) | Q(leading_group__in=group_ids)).order_by("path"))
         self.county_office = any(unit.unit_type == UnitType.COUNTY for unit in own)
         managed = {unit.pk: unit for unit in own}
-        if getattr(settings, "SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES", False):
+        if app_settings.SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES:
             for township in own:
                 if township.unit_type == UnitType.TOWNSHIP and township.officers_group_id in group_ids:
                     for village in UnitPage.objects.child_of(township).filter(unit_type__in=VILLAGE_TYPES):

@@ -15,7 +15,7 @@ from disclosure_pages.models import DisclosureItemPage
 
 from . import boundary  # noqa: F401 (the admin hooks that keep other units' pages out of sight)
 from . import guards
-from .panels import AwaitingMyReviewPanel, CountyOverviewPanel, MySubmissionsPanel
+from .panels import ApprovalRecordPanel, AwaitingMyReviewPanel, CountyOverviewPanel, MySubmissionsPanel
 from .takedowns import REQUESTED, TOOK_EFFECT, VERBS, pending_takedown
 from .units import may_see, reach_of
 
@@ -282,3 +282,11 @@ def review_actions_first(menu_items, request, context):
     rank = {name: position for position, name in enumerate(REVIEW_ACTION_ORDER)}
     review.sort(key=lambda item: rank.get(item.name, len(rank)))
     menu_items[:] = review + [item for item in menu_items if not isinstance(item, WorkflowMenuItem)]
+
+
+# -- the public item page ---------------------------------------------------------------
+
+
+@hooks.register("register_item_panel")
+def approval_record_panel(page, request):
+    return ApprovalRecordPanel(page)

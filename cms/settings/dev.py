@@ -5,4 +5,6 @@ from .env import env_bool, env_str
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-secret-key-do-not-use-in-production")
-SUNSHINE_DEMO_LOGINS = True
+SUNSHINE_DEMO_LOGINS = True  # the demo county's logins (demo_county/conf.py)
+# The fictional demo county (manage.py seed_demo); production leaves it out.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo_county"]  # noqa: F405

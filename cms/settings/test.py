@@ -3,9 +3,11 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MEDIA_ROOT  # noqa: F401
+from .base import DATABASES, INSTALLED_APPS, MEDIA_ROOT  # noqa: F401
 
 DEBUG = False
+# The fictional demo county: tests and benchmarks seed it.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo_county"]
 SECRET_KEY = "test-secret-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

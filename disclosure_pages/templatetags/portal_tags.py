@@ -3,13 +3,14 @@
 import qrcode
 import qrcode.image.svg
 from django import template
-from django.conf import settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Page, Site
 
 from chinese.conversion import convert, profile_for
 
+from .. import panels
+from ..conf import app_settings
 from ..public_urls import public_url as _public_url
 
 register = template.Library()
@@ -72,7 +73,7 @@ def in_script(text):
     language = translation.get_language()
     if not text or language not in ("zh-hans", "zh-hant"):
         return text
-    return convert(text, profile_for(language, getattr(settings, "SUNSHINE_SCRIPT_PROFILES", {})))
+    return convert(text, profile_for(language, app_settings.SUNSHINE_SCRIPT_PROFILES))
 
 
 @register.filter
@@ -88,10 +89,17 @@ def qr_svg(data):
     return mark_safe(image.to_string(encoding="unicode"))
 
 
-@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+@register.inclusion_tag("disclosure_pages/includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, extra=None):
     page = context.get("page")
     ancestors = []
     if page is not None:
         ancestors = list(Page.objects.ancestor_of(page).filter(depth__gt=1).live().specific())
     return {"ancestors": ancestors, "page": page, "extra": extra}
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context, hook_name):
+    """The panels other apps register for this page under ``hook_name`` (``disclosure_pages.panels``), rendered."""
+    found = panels.page_panels(hook_name, context["page"], context.get("request"))
+    return mark_safe("".join(panel.render_html(context) for panel in found))  # noqa: S308 - components render templates

@@ -28,6 +28,7 @@ class Migration(migrations.Migration):
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='disclosure_pages.unitpage', verbose_name='导入单位')),
             ],
             options={
+                'db_table': 'importer_importeddocument',
                 'verbose_name': '导入的文档',
                 'verbose_name_plural': '导入的文档',
                 'constraints': [models.UniqueConstraint(fields=('unit', 'source_path'), name='unique_imported_source_per_unit')],

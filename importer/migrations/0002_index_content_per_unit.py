@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('importer', '0001_initial'),
+        ('disclosure_importer', '0001_initial'),
     ]
 
     operations = [

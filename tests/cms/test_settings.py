@@ -16,14 +16,14 @@ SAFE = {
 }
 
 
-def load_production(**overrides):
+def load_production(code="import django; django.setup(); from django.conf import settings; print(settings.DEBUG)", **overrides):
     env = {key: value for key, value in os.environ.items() if key not in SAFE}
     env.update(SAFE)
     env.update(overrides)
     env = {key: value for key, value in env.items() if value is not None}
     env["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [sys.executable, "-c", code],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
 
@@ -51,3 +51,17 @@ def test_production_refuses_unsafe_defaults(overrides, message):
     result = load_production(**overrides)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_leaves_the_demo_county_out():
+    # No module of the demo generator is imported (api and workflows used to import it at startup).
+    # Every app ready and every URL module imported, as a server does before its first request.
+    code = (
+        "import sys, django; django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
+        "from django.conf import settings; "
+        "print('demo_county' in settings.INSTALLED_APPS, "
+        "sorted(m for m in sys.modules if {'demo', 'demo_county'} & set(m.split('.'))))"
+    )
+    result = load_production(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False []"

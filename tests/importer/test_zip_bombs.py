@@ -20,6 +20,7 @@ from unittest import mock
 from django.test import override_settings
 
 from importer import limits
+from importer.conf import app_settings
 from importer.models import ImportedDocument
 from tests.importer.test_import import ImportTestCase, run_import, run_import_report, word_file
 
@@ -149,7 +150,7 @@ class ZipBombTests(ImportTestCase):
     @override_settings(SUNSHINE_IMPORT_MAX_UNCOMPRESSED_BYTES=200 * MB, SUNSHINE_IMPORT_MAX_COMPRESSION_RATIO=10_000)
     def test_the_limits_are_settings(self):
         self.assertEqual(limits.limit("SUNSHINE_IMPORT_MAX_UNCOMPRESSED_BYTES"), 200 * MB)
-        self.assertEqual(limits.limit("SUNSHINE_IMPORT_MAX_ENTRIES"), limits.DEFAULTS["SUNSHINE_IMPORT_MAX_ENTRIES"])
+        self.assertEqual(limits.limit("SUNSHINE_IMPORT_MAX_ENTRIES"), app_settings.defaults["SUNSHINE_IMPORT_MAX_ENTRIES"])
         # Within raised limits a well-packed but real document imports.
         packed = rewrite_docx(self.template, self.folder / "填充.docx", extra=[("word/media/blank.bin", bytes(4 * MB))])
         self.assertEqual(run_import_report(self.folder, packed)["by_name"]["填充.docx"]["status"], "created")

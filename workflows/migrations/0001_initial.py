@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                 ('task_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.task')),
             ],
             options={
+                'db_table': 'workflows_countyreviewtask',
                 'verbose_name': '县级审核',
                 'verbose_name_plural': '县级审核',
             },
@@ -33,6 +34,7 @@ class Migration(migrations.Migration):
                 ('required_because', models.CharField(blank=True, max_length=300, verbose_name='县级审核原因')),
             ],
             options={
+                'db_table': 'workflows_countyreviewtaskstate',
                 'verbose_name': '县级审核记录',
                 'verbose_name_plural': '县级审核记录',
             },
@@ -44,6 +46,7 @@ class Migration(migrations.Migration):
                 ('task_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.task')),
             ],
             options={
+                'db_table': 'workflows_unitapprovaltask',
                 'verbose_name': '本单位审核',
                 'verbose_name_plural': '本单位审核',
             },
@@ -58,6 +61,7 @@ class Migration(migrations.Migration):
                 ('referred_to_county', models.BooleanField(default=False, verbose_name='提请县级审核')),
             ],
             options={
+                'db_table': 'workflows_unitapprovaltaskstate',
                 'verbose_name': '本单位审核记录',
                 'verbose_name_plural': '本单位审核记录',
             },

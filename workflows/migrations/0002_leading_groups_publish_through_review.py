@@ -18,7 +18,7 @@ def remove_direct_publish(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0001_initial"),
+        ("disclosure_workflows", "0001_initial"),
         ("disclosure_pages", "0001_initial"),
         ("wagtailcore", "0001_initial"),
     ]

@@ -154,7 +154,7 @@ class BulkMatchesPageByPageTests(TestCase):
 def snapshot():
     """The rows of every item (by tree path, references by natural key) and what hangs off them."""
     items = {}
-    # The page-by-page demo records each item's approval by its unit (workflows.demo), with the
+    # The page-by-page demo records each item's approval by its unit (demo_county.review), with the
     # revision it approved; the bulk seed writes no revisions (README): not compared.
     ignored = {"id", "page_ptr", "translation_key", "first_published_at", "last_published_at"}
     ignored |= {"latest_revision", "live_revision", "latest_revision_created_at"}

@@ -10,13 +10,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
-from ..bulk import index_updates_paused, queries_unrecorded, rebuild_indexes, refresh_planner_statistics
-from ..choices import Importance, Scope, Stage, Takedown, UnitType
-from ..models import (
+from api.models import ContentVersion
+from disclosure_pages.bulk import index_updates_paused, queries_unrecorded, rebuild_indexes, refresh_planner_statistics
+from disclosure_pages.choices import Importance, Scope, Stage, Takedown, UnitType
+from disclosure_pages.models import (
     Catalogue,
     CatalogueArea,
     CatalogueEntry,
@@ -29,16 +29,15 @@ from ..models import (
     ShownImage,
     UnitPage,
 )
-from ..public_urls import site_address
+from disclosure_pages.public_urls import site_address
+
 from . import content as c
 from .bulk_items import BulkItemWriter
+from .conf import app_settings
 from .content import UnitSpec
 from .files import attach_demo_files
+from .review import seed_review
 from .writers import CHAIN_WRITERS, Ctx, write
-
-# Sent once the demo county and its logins exist (``builder``, ``tree``): apps built on this
-# one (e.g. the review workflow) add their part of the demo without being imported here.
-demo_county_built = Signal()
 
 # Items are spread over this many days before today.
 SPAN_DAYS = 3 * 365
@@ -134,9 +133,11 @@ class DemoBuilder:
                         attach_demo_files(tree, self.log)
             self.take_down_demo_items(tree)
             self.report.item_seconds = time.monotonic() - started
-        if settings.SUNSHINE_DEMO_LOGINS:
+        if app_settings.SUNSHINE_DEMO_LOGINS:
             self.report.logins = self.build_logins(tree)
-        demo_county_built.send(sender=type(self), builder=self, tree=tree)
+        seed_review(self, tree)
+        # The bulk paths write rows without saving models one by one: the API's cached answers turn over.
+        ContentVersion.bump()
         if self.options.rebuilds_indexes:
             started = time.monotonic()
             self.log("正在重建搜索索引和引用索引……")
@@ -681,7 +682,7 @@ class DemoBuilder:
     # -- demo logins ------------------------------------------------------------------------
 
     def build_logins(self, tree):
-        """Users for trying the workflow; only with settings.SUNSHINE_DEMO_LOGINS (development)."""
+        """Users for trying the workflow; only with SUNSHINE_DEMO_LOGINS (development)."""
         county = next(page for spec, page in tree if spec.unit_type == UnitType.COUNTY)
         township = next((page for spec, page in tree if spec.unit_type == UnitType.TOWNSHIP), None)
         village = None

@@ -24,7 +24,7 @@ class DemoTakedownTests(TestCase):
 
     def assert_reason_fits(self, item):
         """The reason was written for this kind of item, or names the item's own catalogue entry."""
-        from disclosure_pages.demo import content as c
+        from demo_county import content as c
 
         entry = item.catalogue_entry
         fitting = set(c.WITHDRAWAL_REASONS.values()) | {c.WITHDRAWAL_REASON_OF_ENTRY.format(entry=entry.name if entry else item.title)}

@@ -38,10 +38,10 @@ from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
-from ..bulk import bulk_add_children
-from ..changes import announce, change_of, states_of
-from ..choices import Scope
-from ..models import DisclosureItemPage, IndexNumberSequence, ItemChangeNote
+from disclosure_pages.bulk import bulk_add_children
+from disclosure_pages.changes import announce, change_of, states_of
+from disclosure_pages.choices import Scope
+from disclosure_pages.models import DisclosureItemPage, IndexNumberSequence, ItemChangeNote
 
 NamedUnit = DisclosureItemPage._meta.get_field("named_units").remote_field.through
 RestrictionGroup = PageViewRestriction.groups.through

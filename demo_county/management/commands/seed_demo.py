@@ -1,11 +1,11 @@
-"""``manage.py seed_demo``: build the fictional 云溪县 demo county (see disclosure_pages.demo)."""
+"""``manage.py seed_demo``: build the fictional 云溪县 demo county (see demo_county)."""
 
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ...demo.builder import DemoBuilder, DemoDataExists, Options
+from ...builder import DemoBuilder, DemoDataExists, Options
+from ...conf import app_settings
 
 
 class Command(BaseCommand):
@@ -75,7 +75,7 @@ class Command(BaseCommand):
             f"用时 {elapsed:.1f} 秒：单位 {report.unit_seconds:.1f} 秒，事项 {report.item_seconds:.1f} 秒"
             f"（{rate:.0f} 条/秒）{index}。"
         )
-        if settings.SUNSHINE_DEMO_LOGINS and report.logins:
+        if app_settings.SUNSHINE_DEMO_LOGINS and report.logins:
             self.stdout.write("\n演示账号（仅开发环境，SUNSHINE_DEMO_LOGINS = True）：")
             self.stdout.write(f"  {'username':<10} {'password':<19} 姓名 · 角色")
             for username, password, full_name, role in report.logins:

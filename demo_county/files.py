@@ -12,8 +12,8 @@ from PIL import Image as PILImage, ImageDraw
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from ..choices import Scope
-from ..models import DisclosureItemPage
+from disclosure_pages.choices import Scope
+from disclosure_pages.models import DisclosureItemPage
 
 PUBLIC_DOC = "{name}党务公开工作制度（附件）"
 MEMBERS_DOC = "{name}党员学习资料（党内附件）"

@@ -1,6 +1,6 @@
 """The review workflow's part of the demo county: items waiting at each tier, one sent back, one approved.
 
-Runs when ``seed_demo`` has built the county (``demo_county_built``), with the demo logins
+Runs when ``seed_demo`` has built the county, with the demo logins
 of development (officer, approver, reviewer): a new user logs in and sees the workflow at
 once — 待我审核 for the approver and reviewer, 我的提交 for the officer.
 """
@@ -101,7 +101,7 @@ def seed_unit_people(builder, tree):
 
     from django.contrib.auth.hashers import make_password
 
-    from disclosure_pages.demo.writers import Ctx
+    from .writers import Ctx
 
     User = get_user_model()
     rng = random.Random(f"{builder.options.seed}-people")
@@ -137,9 +137,9 @@ def seed_approval_records(tree, people):
     from django.db.models import F
     from wagtail.models import Page, PageLogEntry, Revision, WorkflowState
 
-    from .models import CountyReviewTaskState, UnitApprovalTaskState
-    from .rules import county_review_skip_reason
-    from .units import county_unit
+    from workflows.models import CountyReviewTaskState, UnitApprovalTaskState
+    from workflows.rules import county_review_skip_reason
+    from workflows.units import county_unit
 
     if not tree:
         return 0
@@ -230,3 +230,13 @@ def seed_approval_records(tree, people):
     TaskState.objects.filter(pk__in=[parent.pk for parent in parents]).update(started_at=F("finished_at") - datetime.timedelta(hours=20))
     PageLogEntry.objects.bulk_create(logs, batch_size=500)
     return len(items)
+
+
+def seed_review(builder, tree):
+    """The people of every unit, their approvals of the page-by-page seed's items, and the review demo."""
+    with transaction.atomic():
+        people = seed_unit_people(builder, list(tree))
+        # The bulk seed (benchmarks) writes no revisions, so no approvals either.
+        approved = 0 if builder.options.bulk_items else seed_approval_records(list(tree), people)
+    builder.log(f"演示：{len(people)} 个单位各有公开专员和两名领导小组成员；{approved} 条事项由本单位领导小组审核通过。")
+    seed_review_demo(log=builder.log)

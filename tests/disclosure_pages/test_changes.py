@@ -13,7 +13,7 @@ from wagtail.models import Page
 from api.models import ContentVersion, Tombstone
 from disclosure_pages.changes import ChangeKind, DurableSubscription, ItemChange, ItemState, item_changes
 from disclosure_pages.choices import Scope, Takedown, UnitType
-from disclosure_pages.demo.bulk_items import BulkItemWriter
+from demo_county.bulk_items import BulkItemWriter
 from disclosure_pages.membership import all_members_group
 from disclosure_pages.models import DisclosureItemPage, PendingItemChange
 from disclosure_pages.visibility import PUBLIC, group_key

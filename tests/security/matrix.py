@@ -174,7 +174,7 @@ MODEL_PARAMS = [
     ("wagtailadmin_pages:", ("disclosure_pages", "disclosureitempage")),
     ("wagtailadmin_tag_model_autocomplete", ("wagtaildocs", "document")),
     ("wagtailadmin_editing_sessions:", ("wagtailcore", "page")),
-    ("wagtailadmin_workflows:add_task", ("workflows", "unitapprovaltask")),
+    ("wagtailadmin_workflows:add_task", ("disclosure_workflows", "unitapprovaltask")),
     ("wagtail_localize:", ("disclosure_pages", "catalogueentry")),
     ("wagtailsettings:", ("disclosure_pages", "portalsettings")),
 ]

@@ -3,19 +3,20 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from disclosure_pages.choices import Scope, Stage
-
-from .query import EXPIRED, REPEALED, SORT_DATE, SORT_RELEVANCE, VALID
+from . import schema
+from .query import SORT_DATE, SORT_RELEVANCE
 
 # Longer queries are cut, not refused: pasted paragraphs should still find their item.
 MAX_QUERY_LENGTH = 100
 MAX_PAGE = 500
-VALIDITY_CHOICES = [(VALID, "有效"), (EXPIRED, "已失效"), (REPEALED, "已废止")]
 SORT_CHOICES = [(SORT_RELEVANCE, "按相关度"), (SORT_DATE, "按日期")]
 
 
 class SearchParametersForm(forms.Form):
-    """Query-string parameters; errors carry a machine-readable code for the API."""
+    """Query-string parameters; errors carry a machine-readable code for the API.
+
+    A facet with choices (search.schema) is a choice parameter of its name.
+    """
 
     q = forms.CharField(required=False, strip=True)
     unit = forms.CharField(required=False, max_length=64)
@@ -24,9 +25,6 @@ class SearchParametersForm(forms.Form):
     year = forms.IntegerField(
         required=False, min_value=1949, max_value=2100, error_messages={"invalid": "年份参数无效。", "min_value": "年份参数无效。", "max_value": "年份参数无效。"}
     )
-    stage = forms.ChoiceField(required=False, choices=Stage.choices, error_messages={"invalid_choice": "公开阶段参数无效。"})
-    validity = forms.ChoiceField(required=False, choices=VALIDITY_CHOICES, error_messages={"invalid_choice": "有效性参数无效。"})
-    scope = forms.ChoiceField(required=False, choices=Scope.choices, error_messages={"invalid_choice": "公开范围参数无效。"})
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, error_messages={"invalid_choice": "排序参数无效。"})
     page = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE,
@@ -37,6 +35,11 @@ class SearchParametersForm(forms.Form):
         super().__init__(*args, **kwargs)
         # NUL characters are dropped from the query (clean_q) rather than refused in English.
         self.fields["q"].validators = []
+        for facet in schema.SCHEMA.facets:
+            if facet.choices:
+                self.fields[facet.name] = forms.ChoiceField(
+                    required=False, choices=facet.choices, error_messages={"invalid_choice": f"{facet.label}参数无效。"}
+                )
 
     def clean_q(self):
         text = self.cleaned_data["q"].replace("\x00", "")

@@ -15,6 +15,7 @@ from disclosure_pages.params import ID_MESSAGE, is_id, looks_numeric
 from disclosure_pages.choices import Scope, Stage, Validity
 from disclosure_pages.public_urls import public_url
 from search.forms import MAX_QUERY_LENGTH, SORT_CHOICES
+from search.schema import SCHEMA
 from search.service import SearchUnavailable, UnknownUnit, search
 
 from . import filters
@@ -76,7 +77,7 @@ class FacetOptionSerializer(serializers.Serializer):
 
 
 class FacetSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=["unit", "area", "entry", "year", "stage", "validity", "scope"])
+    name = serializers.ChoiceField(choices=[facet.name for facet in SCHEMA.facets])
     label = serializers.CharField()
     options = FacetOptionSerializer(many=True)
 
@@ -123,7 +124,8 @@ class SearchView(ApiView):
 
     def build(self, request, params):
         locale = params["locale"]
-        query = {name: params[name] for name in ("unit", "area", "entry", "year", "stage", "validity", "scope", "sort", "page") if name in params}
+        names = [*(facet.name for facet in SCHEMA.facets), "sort", "page"]
+        query = {name: params[name] for name in names if name in params}
         query["q"] = params["q"].replace("\x00", "")[:MAX_QUERY_LENGTH]
         if is_id(query.get("unit")):  # a unit id, as the other endpoints take
             query["unit"] = filters.unit_in(filters.visible_unit(int(query["unit"]), request.user), locale).code

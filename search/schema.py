@@ -68,10 +68,12 @@ def shown(max_length=None, **options):
 
 
 def prose(**options):
+    """Long text shown with a hit, not searched as it is (its analysed terms are)."""
     return Kind(partial(models.TextField, **options), {"type": "text", "index": False})
 
 
 def number(column, engine_type, **options):
+    """A whole number: the Django field class and the engine's type."""
     return Kind(partial(column, **options), {"type": engine_type}, int)
 
 
@@ -165,9 +167,9 @@ class Schema:
     def field_of(self, facet_name):
         return next(field for field in self.facet_fields if field.facet.name == facet_name)
 
-    def lapse_date(self, facet):
-        """The date field of a facet's lapse rule, or None."""
-        return self.by_name[facet.lapse.date] if facet.lapse else None
+    def facet_columns(self):
+        """The fields a facet count reads: each facet's, then the dates of the lapse rules."""
+        return [field.name for field in self.facet_fields] + [facet.lapse.date for facet in self.facets if facet.lapse]
 
     @cached_property
     def document_class(self):

@@ -140,10 +140,8 @@ class FacetColumns:
 
 
 def column_names(search_schema):
-    """The columns held: page id, public, audience, publication date, facets, the dates of lapse rules."""
-    facets = [field.name for field in search_schema.facet_fields]
-    lapse_dates = [facet.lapse.date for facet in search_schema.facets if facet.lapse]
-    return ["page_id", "public", "audience", "publish_date", *facets, *lapse_dates]
+    """The columns held: page id, public, audience, publication date, and what facet counts read."""
+    return ["page_id", "public", "audience", "publish_date", *search_schema.facet_columns()]
 
 
 def _ordinal(value):

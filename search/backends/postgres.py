@@ -61,14 +61,14 @@ class PostgresItemStore(DatabaseItemStore):
                 where.append(sql)
                 params += filter_params
         in_title_sql, in_title_params = _in_title(query.phrases)
-        facet_columns = _facet_columns(search_schema) if query.facets else []
+        facet_columns = search_schema.facet_columns() if query.facets else []
         columns = ["d.page_id", "d.publish_date", in_title_sql, *("d." + name for name in facet_columns)]
         cursor.execute(
             f"SELECT {', '.join(columns)} FROM {DOC_TABLE} d WHERE {' AND '.join(where)}", [*in_title_params, *params]
         )
         rows = cursor.fetchall()
         if query.facets:
-            count, facets, passing = count_facets(search_schema, facet_columns, rows, query)
+            count, facets, passing = count_facets(search_schema, rows, query)
         else:
             count, facets, passing = len(rows), {}, rows
         return count, facets, (self._page(cursor, passing, query) if query.limit else [])
@@ -87,12 +87,6 @@ class PostgresItemStore(DatabaseItemStore):
         in_title = (lambda row: row[2]) if query.sort != SORT_DATE else (lambda row: False)
         newest = sorted(rows, key=lambda row: (in_title(row), row[1] or datetime.date.min, row[0]), reverse=True)
         return [row[0] for row in newest[query.offset : stop]]
-
-
-def _facet_columns(search_schema):
-    """The columns a facet count reads: each facet's field, then the dates of the lapse rules."""
-    names = [field.name for field in search_schema.facet_fields]
-    return names + [facet.lapse.date for facet in search_schema.facets if facet.lapse]
 
 
 def _match(phrases, title_only=False):
@@ -149,25 +143,31 @@ def _filters(search_schema, query):
     return filters
 
 
-def count_facets(search_schema, facet_columns, rows, query):
+def count_facets(search_schema, rows, query):
     """(total, facet counts, the rows passing every filter) of the matching ``rows``: tuples of
-    three leading columns and then ``facet_columns``.
+    three leading columns and then the schema's ``facet_columns``.
 
     Each row's facet values are compared with the selected filters once; a facet counts the
     rows that pass every filter but its own.
     """
     selected = query.selected()
     wanted = {name: filter_values(value) for name, value in selected.items()}
-    fields = search_schema.facet_fields
-    subtrees = {field.facet.name for field in fields if field.facet.filter == SUBTREE}
+    columns = {name: position for position, name in enumerate(search_schema.facet_columns(), start=3)}
+    # (facet name, position of its value, lapse rule, position of the rule's date, counted by subtree)
+    facets = []
+    for field in search_schema.facet_fields:
+        lapse = field.facet.lapse
+        facets.append(
+            (field.facet.name, columns[field.name], lapse, columns[lapse.date] if lapse else None, field.facet.filter == SUBTREE)
+        )
+    subtrees = {name for name, _position, _lapse, _date, subtree in facets if subtree}
     counts = defaultdict(Counter)
     passing = []
     for row in rows:
-        stored = dict(zip(facet_columns, row[3:], strict=True))
-        values = {}
-        for field in fields:
-            lapse, value = field.facet.lapse, stored[field.name]
-            values[field.facet.name] = lapse.current(value, stored[lapse.date], query.today) if lapse else value
+        values = {
+            name: lapse.current(row[position], row[date], query.today) if lapse else row[position]
+            for name, position, lapse, date, _subtree in facets
+        }
         failed = [
             name for name in selected
             if not (values[name].startswith(selected[name]) if name in subtrees else str(values[name]) in wanted[name])
@@ -176,14 +176,13 @@ def count_facets(search_schema, facet_columns, rows, query):
             passing.append(row)
         if len(failed) > 1:
             continue
-        for field in fields:
-            name = field.facet.name
+        for name, _position, _lapse, _date, subtree in facets:
             if failed and failed[0] != name:
                 continue
-            key = unit_facet_key(values[name], query.facet_root_path) if name in subtrees else values[name]
+            key = unit_facet_key(values[name], query.facet_root_path) if subtree else values[name]
             if key is not None:
                 counts[name][key] += 1
-    return len(passing), {facet.name: dict(counts[facet.name]) for facet in search_schema.facets}, passing
+    return len(passing), {name: dict(counts[name]) for name, *_rest in facets}, passing
 
 
 def tsvector(title_terms, body_terms):

@@ -15,7 +15,8 @@ SORT_CHOICES = [(SORT_RELEVANCE, "按相关度"), (SORT_DATE, "按日期")]
 class SearchParametersForm(forms.Form):
     """Query-string parameters; errors carry a machine-readable code for the API.
 
-    A facet with choices (search.schema) is a choice parameter of its name.
+    Every facet of the schema (search.schema) is a parameter of its name; those needing more
+    than their field's type are declared here.
     """
 
     q = forms.CharField(required=False, strip=True)
@@ -35,11 +36,9 @@ class SearchParametersForm(forms.Form):
         super().__init__(*args, **kwargs)
         # NUL characters are dropped from the query (clean_q) rather than refused in English.
         self.fields["q"].validators = []
-        for facet in schema.SCHEMA.facets:
-            if facet.choices:
-                self.fields[facet.name] = forms.ChoiceField(
-                    required=False, choices=facet.choices, error_messages={"invalid_choice": f"{facet.label}参数无效。"}
-                )
+        for field in schema.SCHEMA.facet_fields:
+            if field.facet.name not in self.fields:
+                self.fields[field.facet.name] = _parameter(field)
 
     def clean_q(self):
         text = self.cleaned_data["q"].replace("\x00", "")
@@ -59,3 +58,13 @@ class SearchParametersForm(forms.Form):
             for name, errors in self.errors.as_data().items()
             for error in errors
         ]
+
+
+def _parameter(field):
+    """The form field of a facet parameter: one of its choices, or a value of its field's type."""
+    invalid = f"{field.facet.label}参数无效。"
+    if field.facet.choices:
+        return forms.ChoiceField(required=False, choices=field.facet.choices, error_messages={"invalid_choice": invalid})
+    if field.kind.python_type is int:
+        return forms.IntegerField(required=False, error_messages={"invalid": invalid})
+    return forms.CharField(required=False, max_length=255)

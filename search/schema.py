@@ -5,7 +5,9 @@ From these declarations come the document (search.documents), the database engin
 Elasticsearch/OpenSearch mapping, filters and aggregations (search.backends.elasticsearch),
 the facet parameters of the search form (search.forms) and the facet labels
 (search.service). A new facet is one ``Field`` line with a ``Facet`` here, plus a migration
-adding its column (nullable: SQLite then adds it in place and keeps the FTS5 triggers).
+adding its column (nullable: SQLite then adds it in place and keeps the FTS5 triggers) and an
+``update_index`` to fill it (tests/search/test_schema.py). The JSON API declares its query
+parameters itself (api.search.SearchParams): a facet meant for API clients is one line there.
 """
 
 import dataclasses

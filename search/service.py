@@ -260,18 +260,14 @@ def _facets(raw, facets, query, locale, unit, params):
     """Labelled facets in sidebar order; the unit facet lists the children of the selected unit."""
     labelled = []
     for facet in facets:
-        counts = raw.get(facet.name, {})
+        counts, label, selected = raw.get(facet.name, {}), facet.label, params.get(facet.name)
         if facet.filter == schema.SUBTREE:
-            label, options = (unit.display_name if unit else facet.label), _unit_options(counts, query)
+            label, options = (unit.display_name if unit else label), _unit_options(counts, query)
         elif facet.named_by:
-            label, options = facet.label, _named_options(facet, counts, query, locale)
+            options = _named_options(facet, counts, query, locale)
         elif facet.choices:
-            selected = params.get(facet.name)
-            label = facet.label
             options = [FacetOption(v, str(l), counts[v], selected == v) for v, l in facet.choices if counts.get(v)]
         else:  # the values themselves, largest first (years: newest)
-            selected = params.get(facet.name)
-            label = facet.label
             options = [FacetOption(str(v), f"{v}", c, selected == v) for v, c in sorted(counts.items(), reverse=True) if v]
         if options:
             labelled.append(Facet(facet.name, str(label), options))

@@ -24,7 +24,7 @@ from .base import documents_and_deletions, is_item_model
 INDEX_SETTINGS = {"settings": {"analysis": {"analyzer": {TERMS_ANALYZER: {"type": "custom", "tokenizer": "whitespace"}}}}}
 TITLE_BOOST = 10.0
 PREFIX = "sunshine_"
-ITEM_FLAG = "sunshine_item"  # true on the documents of indexed items, beside Wagtail's fields
+ITEM_FLAG = PREFIX + "item"  # true on the documents of indexed items, beside Wagtail's fields
 
 
 def engine_name(name):
@@ -243,9 +243,9 @@ def facet_filters(search_schema, query):
 
 def build_search(search_schema, query):
     """The elasticsearch-dsl search for ``query``: hits with every filter, facets without their own."""
-    base = [Q("term", **{ITEM_FLAG: True}), Q("term", sunshine_locale=query.locale)]
+    base = [Q("term", **{ITEM_FLAG: True}), Q("term", **{engine_name("locale"): query.locale})]
     if query.audience is not None:
-        base.append(Q("terms", sunshine_audience=list(query.audience)))
+        base.append(Q("terms", **{engine_name("audience"): list(query.audience)}))
     search = Search().query(Q("bool", must=[_phrase_query(p, query.title_only) for p in query.phrases], filter=base))
     filters = facet_filters(search_schema, query)
     if filters:
@@ -266,9 +266,9 @@ def build_search(search_schema, query):
             else:
                 scope.bucket("values", "terms", field=engine_name(field.name), size=500)
             search.aggs.bucket(name, scope)
-    newest = {"sunshine_publish_date": {"order": "desc", "missing": "_last"}}
+    newest = {engine_name("publish_date"): {"order": "desc", "missing": "_last"}}
     if query.sort == SORT_DATE:
-        search = search.sort(newest, {"sunshine_page_id": "desc"})
+        search = search.sort(newest, {engine_name("page_id"): "desc"})
     else:
         search = search.sort("_score", newest)
     source = [engine_name(name) for name in hit_fields(search_schema)]

@@ -175,9 +175,7 @@ class Schema:
 
     @cached_property
     def document_class(self):
-        document = dataclasses.make_dataclass(
-            "ItemDocument", [(field.name, field.kind.python_type) for field in self.fields], namespace={"as_dict": dataclasses.asdict}
-        )
+        document = dataclasses.make_dataclass("ItemDocument", [(field.name, field.kind.python_type) for field in self.fields])
         document.__module__ = __name__
         return document
 
@@ -186,12 +184,6 @@ class Schema:
 
     def engine_fields(self):
         return tuple(field for field in self.fields if field.kind.mapping)
-
-    def with_field(self, field, after):
-        """This schema with ``field`` added after the field named ``after`` (or replacing one of its name)."""
-        fields = [each for each in self.fields if each.name != field.name]
-        fields.insert(fields.index(self.by_name[after]) + 1, field)
-        return Schema(fields)
 
 
 VALIDITY_LAPSE = Lapse(date="expiry_date", stored=Validity.VALID, becomes=Validity.EXPIRED)

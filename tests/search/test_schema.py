@@ -3,19 +3,21 @@
 A test-only schema adds one ``Field`` line: 重要程度 (importance), a column every document
 already has, becomes a facet. With nothing else changed, the search page takes it as a
 parameter and refuses a wrong value, labels and counts it, and the database engine and the
-OpenSearch-compatible engine filter and count it alike.
+OpenSearch-compatible engine filter and count it alike. A field the documents do not have
+yet reaches the engine from its line alone.
 """
 
 from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser
 from django.test import TestCase
+from modelsearch.backends import get_search_backend
 
-from disclosure_pages.choices import Importance
+from disclosure_pages.choices import Importance, Takedown
 from search import schema
-from search.schema import SCHEMA, Facet, Field, keyword
+from search.schema import SCHEMA, Facet, Field, Schema, keyword
 from search.updates import apply_due_updates
-from tests.factories import make_item
+from tests.factories import edit_and_publish, make_item
 from tests.search import test_engines
 from tests.search.support import build_indexed_county, facet_counts, found_titles, search
 
@@ -24,7 +26,9 @@ IMPORTANCE = Field("importance", keyword(10), Facet("importance", "重要程度"
 
 
 def importance_facet():
-    return mock.patch.object(schema, "SCHEMA", SCHEMA.with_field(IMPORTANCE, after="scope"))
+    """The schema with the line above in place of the plain importance field."""
+    fields = [IMPORTANCE if field.name == IMPORTANCE.name else field for field in SCHEMA.fields]
+    return mock.patch.object(schema, "SCHEMA", Schema(fields))
 
 
 class DatabaseEngineTests(TestCase):
@@ -77,3 +81,16 @@ class EngineTests(test_engines.CountyData, test_engines.EngineTestCase):
             [(o.label, o.count, o.selected) for f in page.facets if f.name == "importance" for o in f.options],
             [("一般事项", 3, True), ("重要事项", 1, False)],
         )
+
+    def test_a_new_field_reaches_the_engine_from_its_line_alone(self):
+        # 撤回状态 (takedown) is no field of the documents: its line adds it to the engine's
+        # documents and mapping, filters and aggregations (the database would need its column).
+        withdrawn = edit_and_publish(self.plan, takedown=Takedown.WITHDRAWN, takedown_reason="已被新目录替代")
+        line = Field("takedown", keyword(10), Facet("takedown", "撤回状态", choices=tuple(Takedown.choices)))
+        with mock.patch.object(schema, "SCHEMA", Schema([*SCHEMA.fields, line])):
+            self.update_index()
+            engine = get_search_backend("default")
+            answer = engine.search_items(self.query("党务公开"))
+            only_withdrawn = engine.search_items(self.query("党务公开", takedown=Takedown.WITHDRAWN))
+        self.assertEqual(answer.facets["takedown"], {Takedown.NONE: 2, Takedown.WITHDRAWN: 1})
+        self.assertEqual([hit.page_id for hit in only_withdrawn.hits], [withdrawn.pk])

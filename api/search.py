@@ -11,9 +11,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from disclosure_pages.params import ID_MESSAGE, is_id, looks_numeric
-from disclosure_pages.choices import Scope, Stage
+from disclosure_pages.choices import Scope, Stage, Validity
 from disclosure_pages.public_urls import public_url
-from search.forms import MAX_QUERY_LENGTH, SORT_CHOICES, VALIDITY_CHOICES
+from search.forms import MAX_QUERY_LENGTH, SORT_CHOICES
+from search.schema import SCHEMA
 from search.service import SearchUnavailable, UnknownUnit, search
 
 from . import filters
@@ -34,7 +35,7 @@ class SearchParams(filters.LocaleParams):
     entry = serializers.UUIDField(required=False, help_text="目录条目（facets 中 entry 的 value）")
     year = serializers.IntegerField(required=False, min_value=1949, max_value=2100, help_text="发布年份")
     stage = serializers.ChoiceField(required=False, choices=Stage.choices, help_text="公开阶段")
-    validity = serializers.ChoiceField(required=False, choices=VALIDITY_CHOICES, help_text="截至今天的有效性")
+    validity = serializers.ChoiceField(required=False, choices=Validity.choices, help_text="截至今天的有效性")
     scope = serializers.ChoiceField(required=False, choices=Scope.choices, help_text="公开范围（党员令牌可用）")
     sort = serializers.ChoiceField(required=False, choices=SORT_CHOICES, default="relevance", help_text="相关度或日期（新在前）")
     page = serializers.IntegerField(required=False, min_value=1, max_value=500, default=1)
@@ -63,7 +64,7 @@ class SearchHitSerializer(serializers.Serializer):
     index_number = serializers.CharField()
     document_number = serializers.CharField()
     stage = serializers.ChoiceField(choices=Stage.choices)
-    validity = serializers.ChoiceField(choices=VALIDITY_CHOICES)
+    validity = serializers.ChoiceField(choices=Validity.choices)
     withdrawn = serializers.BooleanField()
     snippet = serializers.CharField(source="snippet_html", help_text="命中处前后的正文，命中的词以 <mark> 标出（已转义）")
 
@@ -76,7 +77,7 @@ class FacetOptionSerializer(serializers.Serializer):
 
 
 class FacetSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(choices=["unit", "area", "entry", "year", "stage", "validity", "scope"])
+    name = serializers.ChoiceField(choices=[facet.name for facet in SCHEMA.facets])
     label = serializers.CharField()
     options = FacetOptionSerializer(many=True)
 
@@ -123,7 +124,8 @@ class SearchView(ApiView):
 
     def build(self, request, params):
         locale = params["locale"]
-        query = {name: params[name] for name in ("unit", "area", "entry", "year", "stage", "validity", "scope", "sort", "page") if name in params}
+        names = [*(facet.name for facet in SCHEMA.facets), "sort", "page"]
+        query = {name: params[name] for name in names if name in params}
         query["q"] = params["q"].replace("\x00", "")[:MAX_QUERY_LENGTH]
         if is_id(query.get("unit")):  # a unit id, as the other endpoints take
             query["unit"] = filters.unit_in(filters.visible_unit(int(query["unit"]), request.user), locale).code

@@ -1,8 +1,5 @@
 """The search document of a disclosure item: the same fields for every engine."""
 
-import datetime
-from dataclasses import asdict, dataclass
-
 from django.utils.html import strip_tags
 from wagtail.models import Locale, Page
 
@@ -11,45 +8,10 @@ from disclosure_pages.choices import Takedown
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 from disclosure_pages.visibility import PUBLIC, audience_keys_for
 
+from . import schema
+
 # Longer bodies are cut for the index (PostgreSQL positions end at 16,383; snippets need less).
 MAX_TEXT = 20_000
-
-
-@dataclass
-class ItemDocument:
-    page_id: int
-    locale: str
-    title: str
-    text: str
-    url: str
-    unit_code: str
-    unit_name: str
-    unit_path: str
-    unit_paths: list  # the paths of the item's unit and the pages above it, for engines without prefix queries
-    area_key: str | None
-    entry_key: str | None
-    publish_date: datetime.date | None
-    year: int | None
-    stage: str
-    importance: str
-    scope: str
-    validity: str
-    expiry_date: datetime.date | None
-    withdrawn: bool
-    index_number: str
-    document_number: str
-    audience: list
-    title_terms: str
-    body_terms: str
-    title_chars: str
-    body_chars: str
-
-    @property
-    def public(self):
-        return PUBLIC in self.audience
-
-    def as_dict(self):
-        return asdict(self)
 
 
 def indexable_item(page):
@@ -71,13 +33,8 @@ def plain_text(page):
     return "\n".join(part.strip() for part in parts if part and part.strip())[:MAX_TEXT]
 
 
-def build_document(page):
-    """The ``ItemDocument`` of an indexable item (see ``indexable_item``)."""
-    return build_documents([page])[0]
-
-
 def build_documents(pages):
-    """``ItemDocument``s of indexable items, reading their units, entries and restrictions in bulk."""
+    """Search documents of indexable items, reading their units, entries and restrictions in bulk."""
     unit_ids = {page.unit_id for page in pages if page.unit_id}
     units = UnitPage.objects.in_bulk(unit_ids) if unit_ids else {}
     entry_ids = {page.catalogue_entry_id for page in pages if page.catalogue_entry_id}
@@ -92,35 +49,32 @@ def build_documents(pages):
 
 
 def _document(page, unit, entry, locale, audience):
-    title = page.title
-    text = plain_text(page)
+    """The item's document: the schema's fields, derived here or read from the page's attribute of that name."""
+    title, text = page.title, plain_text(page)
     analysed_title, analysed_text = analyse(title), analyse(text)
     date = page.publish_date or (page.first_published_at.date() if page.first_published_at else None)
-    return ItemDocument(
-        page_id=page.pk,
-        locale=locale.language_code,
-        title=title,
-        text=text,
-        url=page.get_url() or "",
-        unit_code=unit.code,
-        unit_name=unit.display_name,
-        unit_path=unit.path,
-        unit_paths=[unit.path[:end] for end in range(unit.steplen, len(unit.path) + 1, unit.steplen)],
-        area_key=str(entry.area.translation_key) if entry else None,
-        entry_key=str(entry.translation_key) if entry else None,
-        publish_date=date,
-        year=date.year if date else None,
-        stage=page.stage,
-        importance=page.importance,
-        scope=page.scope,
-        validity=page.validity,
-        expiry_date=page.expiry_date,
-        withdrawn=page.takedown == Takedown.WITHDRAWN,
-        index_number=page.index_number,
-        document_number=page.document_number,
-        audience=audience,
-        title_terms=analysed_title.bigrams,
-        body_terms=analysed_text.bigrams,
-        title_chars=analysed_title.chars,
-        body_chars=analysed_text.chars,
+    derived = {
+        "page_id": page.pk,
+        "locale": locale.language_code,
+        "public": PUBLIC in audience,
+        "text": text,
+        "url": page.get_url() or "",
+        "unit_code": unit.code,
+        "unit_name": unit.display_name,
+        "unit_path": unit.path,
+        "unit_paths": schema.paths_above(unit.path),
+        "area_key": str(entry.area.translation_key) if entry else None,
+        "entry_key": str(entry.translation_key) if entry else None,
+        "publish_date": date,
+        "year": date.year if date else None,
+        "withdrawn": page.takedown == Takedown.WITHDRAWN,
+        "audience": audience,
+        "title_terms": analysed_title.bigrams,
+        "body_terms": analysed_text.bigrams,
+        "title_chars": analysed_title.chars,
+        "body_chars": analysed_text.chars,
+    }
+    fields = schema.SCHEMA.fields
+    return schema.SCHEMA.document_class(
+        **{field.name: derived[field.name] if field.name in derived else getattr(page, field.name) for field in fields}
     )

@@ -3,19 +3,21 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from disclosure_pages.choices import Scope, Stage
-
-from .query import EXPIRED, REPEALED, SORT_DATE, SORT_RELEVANCE, VALID
+from . import schema
+from .query import SORT_DATE, SORT_RELEVANCE
 
 # Longer queries are cut, not refused: pasted paragraphs should still find their item.
 MAX_QUERY_LENGTH = 100
 MAX_PAGE = 500
-VALIDITY_CHOICES = [(VALID, "有效"), (EXPIRED, "已失效"), (REPEALED, "已废止")]
 SORT_CHOICES = [(SORT_RELEVANCE, "按相关度"), (SORT_DATE, "按日期")]
 
 
 class SearchParametersForm(forms.Form):
-    """Query-string parameters; errors carry a machine-readable code for the API."""
+    """Query-string parameters; errors carry a machine-readable code for the API.
+
+    Every facet of the schema (search.schema) is a parameter of its name; those needing more
+    than their field's type are declared here.
+    """
 
     q = forms.CharField(required=False, strip=True)
     unit = forms.CharField(required=False, max_length=64)
@@ -24,9 +26,6 @@ class SearchParametersForm(forms.Form):
     year = forms.IntegerField(
         required=False, min_value=1949, max_value=2100, error_messages={"invalid": "年份参数无效。", "min_value": "年份参数无效。", "max_value": "年份参数无效。"}
     )
-    stage = forms.ChoiceField(required=False, choices=Stage.choices, error_messages={"invalid_choice": "公开阶段参数无效。"})
-    validity = forms.ChoiceField(required=False, choices=VALIDITY_CHOICES, error_messages={"invalid_choice": "有效性参数无效。"})
-    scope = forms.ChoiceField(required=False, choices=Scope.choices, error_messages={"invalid_choice": "公开范围参数无效。"})
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, error_messages={"invalid_choice": "排序参数无效。"})
     page = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE,
@@ -37,6 +36,9 @@ class SearchParametersForm(forms.Form):
         super().__init__(*args, **kwargs)
         # NUL characters are dropped from the query (clean_q) rather than refused in English.
         self.fields["q"].validators = []
+        for field in schema.SCHEMA.facet_fields:
+            if field.facet.name not in self.fields:
+                self.fields[field.facet.name] = _parameter(field)
 
     def clean_q(self):
         text = self.cleaned_data["q"].replace("\x00", "")
@@ -56,3 +58,13 @@ class SearchParametersForm(forms.Form):
             for name, errors in self.errors.as_data().items()
             for error in errors
         ]
+
+
+def _parameter(field):
+    """The form field of a facet parameter: one of its choices, or a value of its field's type."""
+    invalid = f"{field.facet.label}参数无效。"
+    if field.facet.choices:
+        return forms.ChoiceField(required=False, choices=field.facet.choices, error_messages={"invalid_choice": invalid})
+    if field.kind.python_type is int:
+        return forms.IntegerField(required=False, error_messages={"invalid": invalid})
+    return forms.CharField(required=False, max_length=255)

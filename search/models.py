@@ -4,56 +4,30 @@ import uuid
 
 from django.db import models
 
+from .schema import SCHEMA
 
-class SearchDocument(models.Model):
-    """One live disclosure item as the database engine indexes it.
+
+def _schema_columns():
+    """An abstract model with the column of every schema field the database keeps, in schema order."""
+    columns = {field.name: field.column() for field in SCHEMA.column_fields()}
+    return type("SchemaColumns", (models.Model,), {"__module__": __name__, "Meta": type("Meta", (), {"abstract": True}), **columns})
+
+
+class SearchDocument(_schema_columns()):
+    """One live disclosure item as the database engine indexes it (its columns: search.schema).
 
     The columns are the facets and filters, so that a search reads one table: no join to the
     page tree per hit. The four ``*_terms``/``*_chars`` columns hold the analysed text
     (chinese.analysis); on SQLite an FTS5 table indexes them (external content, rowid = page
-    id), on PostgreSQL they are turned into ``terms_vector`` and ``chars_vector``.
-
-    Column order matters on SQLite: a search reads the facet columns of every match, and
-    SQLite reads a row from its start, so the short columns come first and the long texts
-    last; ``page_id`` is an INTEGER PRIMARY KEY, i.e. the rowid itself (one lookup per match).
+    id), on PostgreSQL they are turned into ``terms_vector`` and ``chars_vector``. A deleted
+    page's row stays until the index update removes it together with its full-text entry
+    (which needs the row's terms), so ``page_id`` is not a foreign key.
     """
 
-    # Not a foreign key: a deleted page's row stays until the index update removes it together
-    # with its full-text entry (which needs the row's terms to be removed).
-    page_id = models.IntegerField(primary_key=True)
-    locale = models.CharField(max_length=20)
-    public = models.BooleanField()  # public items need no audience lookup
-    # The item's unit's page path: a township's path is a prefix of its villages' paths.
-    unit_path = models.CharField(max_length=255)
-    # Translation keys of the catalogue area and entry (the same in both scripts), as text.
-    area_key = models.CharField(max_length=36, null=True)
-    entry_key = models.CharField(max_length=36, null=True)
-    year = models.PositiveSmallIntegerField(null=True)
-    stage = models.CharField(max_length=10)
-    validity = models.CharField(max_length=10)
-    expiry_date = models.DateField(null=True)
-    scope = models.CharField(max_length=10)
-    importance = models.CharField(max_length=10)
-    publish_date = models.DateField(null=True)
-    withdrawn = models.BooleanField(default=False)
-    # Audiences (disclosure_pages.visibility.audience_keys), space-separated and padded: an
-    # item for all party members names every unit's group (2,000 characters in a county of 239).
-    audience = models.TextField()
-    unit_code = models.CharField(max_length=64)
-    unit_name = models.CharField(max_length=255)
-    index_number = models.CharField(max_length=64, blank=True)
-    document_number = models.CharField(max_length=64, blank=True)
-    url = models.TextField()  # Chinese slugs of up to 255 characters at each level
     indexed_at = models.DateTimeField(auto_now=True)
     # The IndexGeneration change that wrote this row: processes holding the facet columns in
     # memory read only the rows written since they last looked (search.backends.columns).
     change = models.BigIntegerField(default=0, db_index=True)
-    title = models.TextField()
-    text = models.TextField(help_text="Plain text of summary and body, for snippets.")
-    title_terms = models.TextField()
-    title_chars = models.TextField()
-    body_terms = models.TextField()
-    body_chars = models.TextField()
 
     class Meta:
         indexes = [

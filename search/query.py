@@ -4,9 +4,11 @@ The public page and the JSON endpoint build an ``ItemQuery`` from request parame
 (``search.forms``), the service adds the user's audience keys, and each engine turns it
 into its own query language. Facet counts follow the usual rule of faceted search: a
 facet's counts apply every other selected filter but not its own, so the choices within
-a facet stay visible after one is chosen.
+a facet stay visible after one is chosen. The facets and their filters are the schema's
+(``search.schema``).
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,10 +19,6 @@ from chinese.analysis import analyse_query
 
 SORT_RELEVANCE = "relevance"
 SORT_DATE = "date"
-# Facets in the order the sidebar shows them.
-FACETS = ("unit", "area", "entry", "year", "stage", "validity", "scope")
-# Current validity (有效性 as of today), derived from the stored validity and expiry date.
-VALID, EXPIRED, REPEALED = "valid", "expired", "repealed"
 
 
 @dataclass
@@ -28,15 +26,10 @@ class ItemQuery:
     text: str
     locale: str
     audience: list | None  # None: no audience filter (superusers)
-    unit_path: str | None = None  # the selected unit: it and everything below it
+    # Facet name → the selected value: a unit's path (it and everything below it), one value,
+    # or a tuple of values (same-named catalogue areas or entries are one facet option).
+    filters: dict = field(default_factory=dict)
     facet_root_path: str = ""  # the unit facet counts the children of this path
-    # A catalogue area or entry: one key, or a tuple of the keys of same-named ones (one facet option).
-    area: str | tuple | None = None
-    entry: str | tuple | None = None
-    year: int | None = None
-    stage: str | None = None
-    validity: str | None = None
-    scope: str | None = None
     sort: str = SORT_RELEVANCE
     offset: int = 0
     limit: int = 10
@@ -51,20 +44,13 @@ class ItemQuery:
 
     def selected(self):
         """The facet filters that are set, by facet name."""
-        values = {
-            "unit": self.unit_path,
-            "area": self.area,
-            "entry": self.entry,
-            "year": self.year,
-            "stage": self.stage,
-            "validity": self.validity,
-            "scope": self.scope,
-        }
-        return {name: value for name, value in values.items() if value not in (None, "")}
+        return {name: value for name, value in self.filters.items() if value not in (None, "")}
 
 
 @dataclass
 class Hit:
+    """What a result shows; the engines read these fields of the document back (and the lapse date)."""
+
     page_id: int
     title: str
     url: str
@@ -97,14 +83,17 @@ def filter_values(value):
     return (str(value),)
 
 
-def current_validity(validity, expiry_date, today):
-    if validity == VALID and expiry_date and expiry_date < today:
-        return EXPIRED
-    return validity
+def hit_fields(schema):
+    """The document fields an engine reads back for a hit: ``Hit``'s, and the dates its lapse rules need."""
+    names = [hit_field.name for hit_field in dataclasses.fields(Hit) if hit_field.name != "score"]
+    return names + [field.facet.lapse.date for field in schema.facet_fields if field.facet.lapse and field.name in names]
 
 
-def unit_facet_key(unit_path, root_path, steplen=4):
-    """The facet bucket of an item's unit: the child of the root it falls under, or the root itself."""
-    if len(unit_path) > len(root_path) and unit_path.startswith(root_path):
-        return unit_path[: len(root_path) + steplen]
-    return root_path if unit_path == root_path else None
+def make_hit(schema, values, today, score=0.0):
+    """A ``Hit`` of a document's ``values`` (by field name, as the engine returned them) as of ``today``."""
+    values = {name: schema.by_name[name].kind.from_engine(value) for name, value in values.items()}
+    for field in schema.facet_fields:
+        if field.facet.lapse and field.name in values:
+            lapse = field.facet.lapse
+            values[field.name] = lapse.current(values[field.name], values.pop(lapse.date), today)
+    return Hit(score=score, **values)

@@ -19,15 +19,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
 
-from disclosure_pages.choices import Scope, Stage
-from disclosure_pages.models import CatalogueArea, CatalogueEntry, PortalPage, UnitPage
+from wagtail.models import Page
+
+from disclosure_pages.models import PortalPage, UnitPage
 from disclosure_pages.visibility import user_audience_keys
 
+from . import schema
 from .conf import app_settings
-from .forms import VALIDITY_CHOICES
 from .highlight import highlight, snippet
 from .models import IndexGeneration
-from .query import FACETS, SORT_DATE, SORT_RELEVANCE, ItemQuery, filter_values
+from .query import SORT_DATE, SORT_RELEVANCE, ItemQuery, filter_values
 
 logger = logging.getLogger(__name__)
 
@@ -164,23 +165,18 @@ def _search(params, user, locale, page_size):
     unit = resolve_unit(params["unit"], locale) if params.get("unit") else None
     page = params.get("page") or 1
     sort = params.get("sort") or SORT_RELEVANCE
+    facets = [facet for facet in schema.SCHEMA.facets if user.is_authenticated or not facet.members_only]
     query = ItemQuery(
         text=text,
         locale=locale,
         audience=user_audience_keys(user),
-        unit_path=unit.path if unit else None,
+        filters={facet.name: _filter(facet, params.get(facet.name), unit, locale) for facet in facets},
         facet_root_path=unit.path if unit else _top_unit_path(locale),
-        area=_same_named(CatalogueArea, params.get("area"), locale),
-        entry=_same_named(CatalogueEntry, params.get("entry"), locale),
-        year=params.get("year"),
-        stage=params.get("stage") or None,
-        validity=params.get("validity") or None,
-        scope=(params.get("scope") or None) if user.is_authenticated else None,
         sort=sort,
         offset=(page - 1) * page_size,
         limit=page_size,
     )
-    selected = {name: value for name, value in params.items() if name in FACETS and value not in (None, "")}
+    selected = {facet.name: params[facet.name] for facet in schema.SCHEMA.facets if params.get(facet.name) not in (None, "")}
     if not query.phrases:
         return SearchPage(text, 0, [], [], page, page_size, sort, engine="", selected=selected)
     answer, engine, degraded = _engine_search(query)
@@ -188,7 +184,7 @@ def _search(params, user, locale, page_size):
         query=text,
         count=answer.count,
         results=[_result_item(hit, text) for hit in answer.hits],
-        facets=_facets(answer.facets, query, locale, user, unit, params),
+        facets=_facets(answer.facets, facets, query, locale, unit, params),
         page=page,
         page_size=page_size,
         sort=sort,
@@ -226,7 +222,7 @@ def _top_unit_path(locale):
     if generation and cached is not None and cached[0] == generation:
         return cached[1]
     root = portal_path(locale)
-    tops = list(UnitPage.objects.filter(path__startswith=root, depth=len(root) // 4 + 1).values_list("path", flat=True)[:2])
+    tops = list(UnitPage.objects.filter(path__startswith=root, depth=len(root) // Page.steplen + 1).values_list("path", flat=True)[:2])
     path = tops[0] if len(tops) == 1 else root
     _top_unit_paths[key] = (generation, path)
     return path
@@ -245,61 +241,67 @@ def _result_item(hit, text):
         index_number=hit.index_number,
         document_number=hit.document_number,
         stage=hit.stage,
-        stage_label=_(Stage(hit.stage).label),
+        stage_label=str(schema.SCHEMA.facet("stage").label_of(hit.stage)),
         validity=hit.validity,
-        validity_label=_(dict(VALIDITY_CHOICES)[hit.validity]),
+        validity_label=str(schema.SCHEMA.facet("validity").label_of(hit.validity)),
         withdrawn=hit.withdrawn,
     )
 
 
-def _facets(raw, query, locale, user, unit, params):
+def _filter(facet, value, unit, locale):
+    """The engines' filter value of a facet parameter: a unit's path, or the keys of a named option."""
+    if facet.filter == schema.SUBTREE:
+        return unit.path if unit else None
+    if facet.named_by:
+        return _same_named(facet.named_by, value, locale)
+    return value if value not in (None, "") else None
+
+
+def _facets(raw, facets, query, locale, unit, params):
     """Labelled facets in sidebar order; the unit facet lists the children of the selected unit."""
-    facets = []
-    unit_counts = raw.get("unit", {})
-    if unit_counts:
-        units = {u.path: u for u in UnitPage.objects.filter(path__in=list(unit_counts)).only("path", "code", "title", "short_name")}
-        options = []
-        for path, count in unit_counts.items():
-            if path in units:
-                label = units[path].display_name + (_("（本级）") if path == query.facet_root_path else "")
-                options.append(FacetOption(units[path].code, label, count, False))
-        options.sort(key=lambda option: (-option.count, option.label))
-        facets.append(Facet("unit", _("发布单位") if unit is None else unit.display_name, options))
-    for name, model in (("area", CatalogueArea), ("entry", CatalogueEntry)):
-        # One option per name: the county catalogues and units' own entries may share a name
-        # (主题党日活动安排 is in the five-area catalogue and in 7+X; villages add the same
-        # local entries). Selecting it selects every entry of that name (``_same_named``).
-        counts = raw.get(name, {})
-        names = dict(
-            model.objects.filter(translation_key__in=list(counts), locale__language_code=locale).values_list("translation_key", "name")
-        )
-        selected = set(filter_values(getattr(query, name))) if getattr(query, name) else set()
-        grouped = {}
-        for key, count in counts.items():
-            label = names.get(_uuid(key))
-            if label:
-                keys, total = grouped.get(label, ((), 0))
-                grouped[label] = (keys + (str(key),), total + count)
-        options = [
-            FacetOption(min(keys), label, total, bool(selected.intersection(keys))) for label, (keys, total) in grouped.items()
-        ]
-        options.sort(key=lambda option: (-option.count, option.label))
-        facets.append(Facet(name, _("目录板块") if name == "area" else _("公开目录"), options))
-    years = raw.get("year", {})
-    facets.append(
-        Facet("year", _("年份"), [FacetOption(str(y), f"{y}", c, params.get("year") == y) for y, c in sorted(years.items(), reverse=True) if y])
+    labelled = []
+    for facet in facets:
+        counts, label, selected = raw.get(facet.name, {}), facet.label, params.get(facet.name)
+        if facet.filter == schema.SUBTREE:
+            label, options = (unit.display_name if unit else label), _unit_options(counts, query)
+        elif facet.named_by:
+            options = _named_options(facet, counts, query, locale)
+        elif facet.choices:
+            options = [FacetOption(v, str(l), counts[v], selected == v) for v, l in facet.choices if counts.get(v)]
+        else:  # the values themselves, largest first (years: newest)
+            options = [FacetOption(str(v), f"{v}", c, selected == v) for v, c in sorted(counts.items(), reverse=True) if v]
+        if options:
+            labelled.append(Facet(facet.name, str(label), options))
+    return labelled
+
+
+def _unit_options(counts, query):
+    units = {u.path: u for u in UnitPage.objects.filter(path__in=list(counts)).only("path", "code", "title", "short_name")}
+    options = []
+    for path, count in counts.items():
+        if path in units:
+            label = units[path].display_name + (_("（本级）") if path == query.facet_root_path else "")
+            options.append(FacetOption(units[path].code, label, count, False))
+    return sorted(options, key=lambda option: (-option.count, option.label))
+
+
+def _named_options(facet, counts, query, locale):
+    """One option per name: the county catalogues and units' own entries may share a name
+    (主题党日活动安排 is in the five-area catalogue and in 7+X; villages add the same local
+    entries). Selecting it selects every entry of that name (``_same_named``)."""
+    names = dict(
+        facet.named_by.objects.filter(translation_key__in=list(counts), locale__language_code=locale).values_list("translation_key", "name")
     )
-    for name, label, choices in (("stage", _("公开阶段"), Stage.choices), ("validity", _("有效性"), VALIDITY_CHOICES)):
-        counts = raw.get(name, {})
-        facets.append(
-            Facet(name, label, [FacetOption(v, _(str(l)), counts[v], params.get(name) == v) for v, l in choices if counts.get(v)])
-        )
-    if user.is_authenticated:
-        counts = raw.get("scope", {})
-        facets.append(
-            Facet("scope", _("公开范围"), [FacetOption(v, _(str(l)), counts[v], params.get("scope") == v) for v, l in Scope.choices if counts.get(v)])
-        )
-    return [facet for facet in facets if facet.options]
+    chosen = query.filters.get(facet.name)
+    selected = set(filter_values(chosen)) if chosen else set()
+    grouped = {}
+    for key, count in counts.items():
+        label = names.get(_uuid(key))
+        if label:
+            keys, total = grouped.get(label, ((), 0))
+            grouped[label] = (keys + (str(key),), total + count)
+    options = [FacetOption(min(keys), label, total, bool(selected.intersection(keys))) for label, (keys, total) in grouped.items()]
+    return sorted(options, key=lambda option: (-option.count, option.label))
 
 
 def _same_named(model, key, locale):

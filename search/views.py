@@ -9,6 +9,7 @@ from wagtail.models import Site
 
 from disclosure_pages.templatetags.portal_tags import in_script
 
+from . import schema
 from .forms import MAX_QUERY_LENGTH, SearchParametersForm
 from .service import SearchUnavailable, UnknownUnit, search, suggest
 
@@ -110,7 +111,7 @@ def active_filters(params, results):
     # A selected option may stand for several values (same-named catalogue entries).
     labels.update({(facet.name, params.get(facet.name)): option.label for facet in results.facets for option in facet.options if option.selected})
     active = []
-    for name in ("unit", "area", "entry", "year", "stage", "validity", "scope"):
+    for name in (facet.name for facet in schema.SCHEMA.facets):
         value = params.get(name)
         if value:
             label = labels.get((name, value)) or (results.unit_label if name == "unit" else value)

@@ -20,16 +20,9 @@ import numpy as np
 from django.db import connection
 
 from ..models import IndexGeneration, SearchDocument
-from ..query import EXPIRED, VALID
 
 _cache = {}
 _lock = threading.Lock()
-FIELDS = (
-    "public", "audience", "unit_path", "area_key", "entry_key", "year", "stage", "validity", "expiry_date", "scope",
-    "publish_date",
-)
-CODED = ("audience", "unit_path", "area", "entry", "year", "stage", "validity", "scope")
-PLAIN = ("public", "expiry", "published")
 
 
 class Coded:
@@ -43,6 +36,11 @@ class Coded:
 
     def code(self, value):
         return self.index.get(value, -1)
+
+    def codes_of(self, texts):
+        """The codes of the values written as ``texts`` (filter values arrive as text)."""
+        wanted = set(texts)
+        return [code for code, value in enumerate(self.values, start=1) if str(value) in wanted]
 
     def merged(self, keep, other, order):
         """This column's ``keep`` rows followed by ``other``'s, rearranged by ``order``.
@@ -62,37 +60,37 @@ class Coded:
 
 
 class FacetColumns:
-    """The facet values of one locale's documents, ordered by page id."""
+    """The facet values of one locale's documents, ordered by page id.
 
-    def __init__(self, rows):
-        columns = list(zip(*rows)) if rows else [()] * (len(FIELDS) + 1)
-        self.ids = np.fromiter(columns[0], dtype=np.int64, count=len(rows))
-        self.public = np.fromiter(columns[1], dtype=bool, count=len(rows))
-        self.audience = Coded(columns[2])
-        self.unit_path = Coded(columns[3])
-        self.area = Coded(columns[4])
-        self.entry = Coded(columns[5])
-        self.year = Coded(columns[6])
-        self.stage = Coded(columns[7])
-        self.validity = Coded(columns[8])
-        self.expiry = np.fromiter(
-            (_ordinal(value) for value in columns[9]), dtype=np.int32, count=len(rows)
-        )
-        self.scope = Coded(columns[10])
-        self.published = np.fromiter((_ordinal(value) for value in columns[11]), dtype=np.int32, count=len(rows))
+    ``coded``: the audience and each facet field's values, by field name; ``plain``: whether
+    public, and dates as ordinals (0: none), by field name.
+    """
 
-    def updated(self, rows, present_ids):
+    def __init__(self, search_schema, rows):
+        names = column_names(search_schema)
+        columns = list(zip(*rows)) if rows else [()] * len(names)
+        count = len(rows)
+        self.ids = np.fromiter(columns[0], dtype=np.int64, count=count)
+        self.coded, self.plain = {}, {}
+        for name, values in zip(names[1:], columns[1:], strict=True):
+            kind = search_schema.by_name[name].kind
+            if kind.python_type is bool:
+                self.plain[name] = np.fromiter(values, dtype=bool, count=count)
+            elif kind.python_type is datetime.date:
+                self.plain[name] = np.fromiter((_ordinal(value) for value in values), dtype=np.int32, count=count)
+            else:
+                self.coded[name] = Coded(values)
+
+    def updated(self, search_schema, rows, present_ids):
         """These columns with ``rows`` (documents written since) in, and those not in ``present_ids`` out."""
-        fresh = FacetColumns(rows)
+        fresh = FacetColumns(search_schema, rows)
         keep = np.isin(self.ids, present_ids) & ~np.isin(self.ids, fresh.ids)
         ids = np.concatenate([self.ids[keep], fresh.ids])
         order = np.argsort(ids, kind="stable")
         merged = FacetColumns.__new__(FacetColumns)
         merged.ids = ids[order]
-        for name in PLAIN:
-            setattr(merged, name, np.concatenate([getattr(self, name)[keep], getattr(fresh, name)])[order])
-        for name in CODED:
-            setattr(merged, name, getattr(self, name).merged(keep, getattr(fresh, name), order))
+        merged.plain = {name: np.concatenate([array[keep], fresh.plain[name]])[order] for name, array in self.plain.items()}
+        merged.coded = {name: column.merged(keep, fresh.coded[name], order) for name, column in self.coded.items()}
         return merged
 
     def positions(self, ids):
@@ -107,7 +105,7 @@ class FacetColumns:
         if count <= 0 or not len(positions):
             return positions[:0]
         # One sortable key: the date's ordinal above the page id (ids stay below 2**32).
-        keys = (self.published[positions].astype(np.int64) << 32) | self.ids[positions]
+        keys = (self.plain["publish_date"][positions].astype(np.int64) << 32) | self.ids[positions]
         if count < len(positions):
             top = np.argpartition(-keys, count - 1)[:count]
             return positions[top[np.argsort(-keys[top])]]
@@ -118,23 +116,32 @@ class FacetColumns:
         if keys is None:
             return np.ones(len(self.ids), dtype=bool)
         wanted = set(keys)
-        allowed_codes = np.zeros(len(self.audience.values) + 1, dtype=bool)
-        for code, value in enumerate(self.audience.values, start=1):
+        audience = self.coded["audience"]
+        allowed_codes = np.zeros(len(audience.values) + 1, dtype=bool)
+        for code, value in enumerate(audience.values, start=1):
             allowed_codes[code] = bool(wanted & set(value.split()))
-        return self.public | allowed_codes[self.audience.codes]
+        return self.plain["public"] | allowed_codes[audience.codes]
 
-    def current_validity(self, today):
-        """Validity codes as of ``today``: valid items past their expiry date count as expired."""
-        codes = self.validity.codes.copy()
-        valid, expired = self.validity.code(VALID), self.validity.code(EXPIRED)
-        lapsed = (codes == valid) & (self.expiry > 0) & (self.expiry < today.toordinal())
+    def current_codes(self, field, today):
+        """The codes of ``field``'s values as of ``today``, by its facet's lapse rule (search.schema.Lapse)."""
+        column, lapse = self.coded[field.name], field.facet.lapse
+        if lapse is None:
+            return column.codes
+        codes = column.codes.copy()
+        stored, becomes = column.code(lapse.stored), column.code(lapse.becomes)
+        dates = self.plain[lapse.date]
+        lapsed = (codes == stored) & (dates > 0) & (dates < today.toordinal())
         if lapsed.any():
-            if expired < 0:  # no item is marked expired yet: give the state a code
-                expired = len(self.validity.values) + 1
-                self.validity.values.append(EXPIRED)
-                self.validity.index[EXPIRED] = expired
-            codes[lapsed] = expired
+            if becomes < 0:  # no document has the state yet: give it a code
+                column.values.append(lapse.becomes)
+                becomes = column.index[lapse.becomes] = len(column.values)
+            codes[lapsed] = becomes
         return codes
+
+
+def column_names(search_schema):
+    """The columns held: page id, public, audience, publication date, and what facet counts read."""
+    return ["page_id", "public", "audience", "publish_date", *search_schema.facet_columns()]
 
 
 def _ordinal(value):
@@ -153,8 +160,8 @@ class _Cached:
     committed: bool  # read outside any transaction: nothing in it can be rolled back
 
 
-def _rows(locale, since=None):
-    table, columns = SearchDocument._meta.db_table, ", ".join(("page_id",) + FIELDS)
+def _rows(search_schema, locale, since=None):
+    table, columns = SearchDocument._meta.db_table, ", ".join(column_names(search_schema))
     # Raw rows: Django's per-row converters cost more than the reading at 100,000 rows.
     with connection.cursor() as cursor:
         if since is None:
@@ -173,10 +180,10 @@ def _ids(locale):
     return np.fromstring(found, dtype=np.int64, sep=",") if found else np.empty(0, dtype=np.int64)
 
 
-def columns_for(locale):
+def columns_for(search_schema, locale):
     """The current ``FacetColumns`` of ``locale``, brought up to date if the documents changed since."""
     token, change = IndexGeneration.state(locale)
-    key = (connection.settings_dict["NAME"], locale)
+    key = (connection.settings_dict["NAME"], locale, search_schema)
     with _lock:
         cached = _cache.get(key)
     if cached is not None and cached.token == token:
@@ -184,9 +191,9 @@ def columns_for(locale):
     # Inside a transaction the rows read may yet be rolled back, and a later write take their
     # number: such columns are reread in full next time rather than caught up.
     if cached is not None and cached.committed and cached.change < change:
-        columns = cached.columns.updated(_rows(locale, since=cached.change), _ids(locale))
+        columns = cached.columns.updated(search_schema, _rows(search_schema, locale, since=cached.change), _ids(locale))
     else:
-        columns = FacetColumns(_rows(locale))
+        columns = FacetColumns(search_schema, _rows(search_schema, locale))
     with _lock:
         _cache[key] = _Cached(token, change, columns, committed=_outside_transactions())
     return columns

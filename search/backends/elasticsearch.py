@@ -7,7 +7,6 @@ search keeps answering during a rebuild. The text arrives already analysed
 what the database engine finds. Queries are built with elasticsearch-dsl.
 """
 
-import datetime
 import re
 
 from elastic_transport import Transport
@@ -17,49 +16,26 @@ from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebui
 from modelsearch.index import class_is_indexed
 from wagtail.models import Page
 
-from ..query import EXPIRED, FACETS, REPEALED, SORT_DATE, VALID, EngineResults, Hit, current_validity, filter_values
+from .. import schema
+from ..query import SORT_DATE, EngineResults, hit_fields, make_hit
+from ..schema import SUBTREE, TERMS_ANALYZER
 from .base import documents_and_deletions, is_item_model
 
-TERMS_ANALYZER = "sunshine_terms"
 INDEX_SETTINGS = {"settings": {"analysis": {"analyzer": {TERMS_ANALYZER: {"type": "custom", "tokenizer": "whitespace"}}}}}
 TITLE_BOOST = 10.0
-_TERMS = {"type": "text", "analyzer": TERMS_ANALYZER, "similarity": "BM25"}
-_KEYWORD = {"type": "keyword"}
-_STORED = {"type": "keyword", "index": False}
-ITEM_PROPERTIES = {
-    "sunshine_item": {"type": "boolean"},
-    "sunshine_page_id": {"type": "long"},
-    "sunshine_locale": _KEYWORD,
-    "sunshine_title": {"type": "text", "index": False},
-    "sunshine_text": {"type": "text", "index": False},
-    "sunshine_url": _STORED,
-    "sunshine_unit_code": _KEYWORD,
-    "sunshine_unit_name": _STORED,
-    "sunshine_unit_path": _KEYWORD,
-    "sunshine_unit_paths": _KEYWORD,
-    "sunshine_area_key": _KEYWORD,
-    "sunshine_entry_key": _KEYWORD,
-    "sunshine_publish_date": {"type": "date"},
-    "sunshine_year": {"type": "integer"},
-    "sunshine_stage": _KEYWORD,
-    "sunshine_importance": _KEYWORD,
-    "sunshine_scope": _KEYWORD,
-    "sunshine_validity": _KEYWORD,
-    "sunshine_expiry_date": {"type": "date"},
-    "sunshine_withdrawn": {"type": "boolean"},
-    "sunshine_index_number": _STORED,
-    "sunshine_document_number": _STORED,
-    "sunshine_audience": _KEYWORD,
-    "sunshine_title_terms": _TERMS,
-    "sunshine_body_terms": _TERMS,
-    "sunshine_title_chars": _TERMS,
-    "sunshine_body_chars": _TERMS,
-}
-SOURCE_FIELDS = [
-    "sunshine_page_id", "sunshine_title", "sunshine_text", "sunshine_url", "sunshine_unit_name", "sunshine_unit_code",
-    "sunshine_publish_date", "sunshine_index_number", "sunshine_document_number", "sunshine_stage", "sunshine_validity",
-    "sunshine_expiry_date", "sunshine_withdrawn",
-]
+PREFIX = "sunshine_"
+ITEM_FLAG = PREFIX + "item"  # true on the documents of indexed items, beside Wagtail's fields
+
+
+def engine_name(name):
+    """The engine's name of the schema field ``name``."""
+    return PREFIX + name
+
+
+def item_properties(search_schema):
+    """The mapping of the item fields the engine keeps."""
+    properties = {engine_name(field.name): field.kind.mapping for field in search_schema.engine_fields()}
+    return {ITEM_FLAG: {"type": "boolean"}, **properties}
 
 
 class PlainJSONTransport(Transport):
@@ -87,7 +63,7 @@ class ItemMappingMixin:
     def get_mapping(self):
         mapping = super().get_mapping()
         if is_item_model(self.model):
-            mapping["properties"].update(ITEM_PROPERTIES)
+            mapping["properties"].update(item_properties(schema.SCHEMA))
         return mapping
 
     def get_document(self, obj):
@@ -194,15 +170,13 @@ class AtomicRebuilder(ElasticsearchAtomicIndexRebuilder):
 def items_fields(pages):
     """The item fields of each page, by id: a draft or removed item is in Wagtail's index, not in ours."""
     documents, _deleted = documents_and_deletions(pages)
-    fields = {page.pk: {"sunshine_item": False} for page in pages}
+    fields = {page.pk: {ITEM_FLAG: False} for page in pages}
     for document in documents:
-        values = document.as_dict()
-        item = {f"sunshine_{name}": value for name, value in values.items() if f"sunshine_{name}" in ITEM_PROPERTIES}
-        item["sunshine_item"] = True
-        for name in ("sunshine_publish_date", "sunshine_expiry_date"):
-            if item[name]:
-                item[name] = item[name].isoformat()
-        fields[document.page_id] = item
+        item = {
+            engine_name(field.name): field.kind.to_engine(getattr(document, field.name))
+            for field in schema.SCHEMA.engine_fields()
+        }
+        fields[document.page_id] = {ITEM_FLAG: True, **item}
     return fields
 
 
@@ -219,9 +193,9 @@ class ItemSearchMixin:
         return self.get_index_for_model(Page).name
 
     def search_items(self, query):
-        body = build_search(query).to_dict()
-        response = self._raw_search(self.page_index_name, body)
-        return parse_response(response, query)
+        search_schema = schema.SCHEMA
+        response = self._raw_search(self.page_index_name, build_search(search_schema, query).to_dict())
+        return parse_response(search_schema, response, query)
 
     def _raw_search(self, index, body):
         return self.es.search(index=index, **body)
@@ -237,108 +211,94 @@ def _merge(base, extra):
 def _phrase_query(phrase, title_only):
     stream = "terms" if phrase.stream == "bigrams" else "chars"
     text = " ".join(phrase.terms)
-    title = Q("match_phrase", **{f"sunshine_title_{stream}": {"query": text, "boost": TITLE_BOOST}})
+    title = Q("match_phrase", **{engine_name(f"title_{stream}"): {"query": text, "boost": TITLE_BOOST}})
     if title_only:
         return title
-    return Q("bool", should=[title, Q("match_phrase", **{f"sunshine_body_{stream}": {"query": text}})], minimum_should_match=1)
+    return Q("bool", should=[title, Q("match_phrase", **{engine_name(f"body_{stream}"): {"query": text}})], minimum_should_match=1)
 
 
-def _validity_filter(state, today):
-    if state == VALID:
-        return Q("term", sunshine_validity=VALID) & ~Q("range", sunshine_expiry_date={"lt": today.isoformat()})
-    if state == EXPIRED:
-        return Q("term", sunshine_validity=EXPIRED) | (
-            Q("term", sunshine_validity=VALID) & Q("range", sunshine_expiry_date={"lt": today.isoformat()})
-        )
-    return Q("term", sunshine_validity=state)
+def _lapse_filter(field, state, today):
+    """Documents of ``field`` in ``state`` as of ``today``, by its facet's lapse rule."""
+    term, lapse = engine_name(field.name), field.facet.lapse
+    lapsed = Q("term", **{term: lapse.stored}) & Q("range", **{engine_name(lapse.date): {"lt": today.isoformat()}})
+    if state == lapse.stored:
+        return Q("term", **{term: state}) & ~lapsed
+    if state == lapse.becomes:
+        return Q("term", **{term: state}) | lapsed
+    return Q("term", **{term: state})
 
 
-def facet_filters(query):
+def facet_filters(search_schema, query):
     filters = {}
-    if query.unit_path:
-        filters["unit"] = Q("term", sunshine_unit_paths=query.unit_path)
-    for name, field in (("area", "sunshine_area_key"), ("entry", "sunshine_entry_key"), ("year", "sunshine_year"),
-                        ("stage", "sunshine_stage"), ("scope", "sunshine_scope")):
-        value = getattr(query, name)
-        if value not in (None, ""):
-            if name in ("area", "entry"):
-                filters[name] = Q("terms", **{field: list(filter_values(value))})
-            else:
-                filters[name] = Q("term", **{field: value})
-    if query.validity:
-        filters["validity"] = _validity_filter(query.validity, query.today)
+    for name, value in query.selected().items():
+        field = search_schema.field_of(name)
+        if field.facet.filter == SUBTREE:
+            filters[name] = Q("term", **{engine_name(field.facet.paths): value})
+        elif field.facet.lapse:
+            filters[name] = _lapse_filter(field, value, query.today)
+        else:
+            filters[name] = Q("terms", **{engine_name(field.name): list(field.values_of(value))})
     return filters
 
 
-def build_search(query):
+def build_search(search_schema, query):
     """The elasticsearch-dsl search for ``query``: hits with every filter, facets without their own."""
-    base = [Q("term", sunshine_item=True), Q("term", sunshine_locale=query.locale)]
+    base = [Q("term", **{ITEM_FLAG: True}), Q("term", **{engine_name("locale"): query.locale})]
     if query.audience is not None:
-        base.append(Q("terms", sunshine_audience=list(query.audience)))
+        base.append(Q("terms", **{engine_name("audience"): list(query.audience)}))
     search = Search().query(Q("bool", must=[_phrase_query(p, query.title_only) for p in query.phrases], filter=base))
-    filters = facet_filters(query)
+    filters = facet_filters(search_schema, query)
     if filters:
         search = search.post_filter(Q("bool", filter=list(filters.values())))
     if query.facets:
-        for name in FACETS:
+        for field in search_schema.facet_fields:
+            name = field.facet.name
             others = [f for other, f in filters.items() if other != name]
             scope = A("filter", Q("bool", filter=others)) if others else A("filter", Q("match_all"))
-            if name == "unit":
+            if field.facet.filter == SUBTREE:
                 root = query.facet_root_path
-                scope.bucket("children", "terms", field="sunshine_unit_paths", include=f"{root}[0-9A-Z]{{4}}", size=500)
-                scope.bucket("self", "filter", Q("term", sunshine_unit_path=root))
-            elif name == "validity":
-                scope.bucket("states", "filters", filters={s: _validity_filter(s, query.today) for s in (VALID, EXPIRED, REPEALED)})
+                children = f"{root}[0-9A-Z]{{{Page.steplen}}}"
+                scope.bucket("children", "terms", field=engine_name(field.facet.paths), include=children, size=500)
+                scope.bucket("self", "filter", Q("term", **{engine_name(field.name): root}))
+            elif field.facet.lapse:
+                states = {value: _lapse_filter(field, value, query.today) for value, _label in field.facet.choices}
+                scope.bucket("states", "filters", filters=states)
             else:
-                field = {"area": "sunshine_area_key", "entry": "sunshine_entry_key", "year": "sunshine_year",
-                         "stage": "sunshine_stage", "scope": "sunshine_scope"}[name]
-                scope.bucket("values", "terms", field=field, size=500)
+                scope.bucket("values", "terms", field=engine_name(field.name), size=500)
             search.aggs.bucket(name, scope)
+    newest = {engine_name("publish_date"): {"order": "desc", "missing": "_last"}}
     if query.sort == SORT_DATE:
-        search = search.sort({"sunshine_publish_date": {"order": "desc", "missing": "_last"}}, {"sunshine_page_id": "desc"})
+        search = search.sort(newest, {engine_name("page_id"): "desc"})
     else:
-        search = search.sort("_score", {"sunshine_publish_date": {"order": "desc", "missing": "_last"}})
-    search = search.source(SOURCE_FIELDS).extra(track_total_hits=True, from_=query.offset, size=query.limit)
-    return search
+        search = search.sort("_score", newest)
+    source = [engine_name(name) for name in hit_fields(search_schema)]
+    return search.source(source).extra(track_total_hits=True, from_=query.offset, size=query.limit)
 
 
-def parse_response(response, query):
-    hits = []
-    for hit in response["hits"]["hits"]:
-        source = hit["_source"]
-        expiry = _date(source.get("sunshine_expiry_date"))
-        hits.append(
-            Hit(
-                page_id=source["sunshine_page_id"], title=source["sunshine_title"], url=source["sunshine_url"],
-                text=source.get("sunshine_text", ""), unit_name=source["sunshine_unit_name"],
-                unit_code=source["sunshine_unit_code"], publish_date=_date(source.get("sunshine_publish_date")),
-                index_number=source.get("sunshine_index_number", ""), document_number=source.get("sunshine_document_number", ""),
-                stage=source["sunshine_stage"], validity=current_validity(source["sunshine_validity"], expiry, query.today),
-                withdrawn=source.get("sunshine_withdrawn", False), score=hit.get("_score") or 0.0,
-            )
-        )
+def parse_response(search_schema, response, query):
+    names = hit_fields(search_schema)
+    hits = [
+        make_hit(search_schema, {name: hit["_source"].get(engine_name(name)) for name in names}, query.today, hit.get("_score") or 0.0)
+        for hit in response["hits"]["hits"]
+    ]
     facets = {}
     aggregations = response.get("aggregations", {})
-    for name in FACETS:
-        if name not in aggregations:
+    for facet in search_schema.facets:
+        agg = aggregations.get(facet.name)
+        if agg is None:
             continue
-        agg = aggregations[name]
-        if name == "unit":
+        if facet.filter == SUBTREE:
             counts = {bucket["key"]: bucket["doc_count"] for bucket in agg["children"]["buckets"]}
             if agg["self"]["doc_count"]:
                 counts[query.facet_root_path] = agg["self"]["doc_count"]
-        elif name == "validity":
+        elif facet.lapse:
             counts = {state: bucket["doc_count"] for state, bucket in agg["states"]["buckets"].items() if bucket["doc_count"]}
         else:
             counts = {bucket["key"]: bucket["doc_count"] for bucket in agg["values"]["buckets"]}
-        facets[name] = counts
+        facets[facet.name] = counts
     return EngineResults(
         count=response["hits"]["total"]["value"], hits=hits, facets=facets, engine_ms=float(response.get("took", 0))
     )
-
-
-def _date(value):
-    return datetime.date.fromisoformat(value[:10]) if value else None
 
 
 class ElasticsearchChineseMapping(ItemMappingMixin, Elasticsearch8Mapping):

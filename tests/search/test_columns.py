@@ -8,6 +8,7 @@ from django.test import TestCase
 
 from disclosure_pages.choices import Scope, Stage
 from search.backends import columns
+from search.schema import SCHEMA
 from search.updates import apply_due_updates
 from tests.factories import edit_and_publish, make_item
 from tests.search.support import ANONYMOUS, build_indexed_county, facet_counts, found_titles, search
@@ -29,12 +30,13 @@ class CatchingUpTests(TestCase):
 
     def assert_same_as_a_full_read(self, caught_up):
         columns._cache.clear()
-        full = columns.columns_for("zh-hans")
+        full = columns.columns_for(SCHEMA, "zh-hans")
         self.assertEqual(caught_up.ids.tolist(), full.ids.tolist())
-        for name in columns.PLAIN:
-            self.assertTrue(np.array_equal(getattr(caught_up, name), getattr(full, name)), name)
-        for name in columns.CODED:
-            self.assertEqual(decoded(getattr(caught_up, name)), decoded(getattr(full, name)), name)
+        self.assertEqual((caught_up.plain.keys(), caught_up.coded.keys()), (full.plain.keys(), full.coded.keys()))
+        for name, array in full.plain.items():
+            self.assertTrue(np.array_equal(caught_up.plain[name], array), name)
+        for name, column in full.coded.items():
+            self.assertEqual(decoded(caught_up.coded[name]), decoded(column), name)
 
     def test_writes_since_the_last_read_are_merged_in(self):
         # Read outside any transaction (as a web process does); the test case itself runs in one.
@@ -48,7 +50,7 @@ class CatchingUpTests(TestCase):
             with mock.patch.object(columns.FacetColumns, "updated", autospec=True, side_effect=columns.FacetColumns.updated) as updated:
                 results = search("公开")
             self.assertEqual(updated.call_count, 1)
-            caught_up = columns.columns_for("zh-hans")
+            caught_up = columns.columns_for(SCHEMA, "zh-hans")
         self.assertEqual(
             {hit.title for hit in results.results},
             {"关于2023年党务公开工作的通知", "城关镇党务公开目录调整说明", "石桥镇党员公开承诺书"},

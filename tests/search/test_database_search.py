@@ -5,6 +5,7 @@ from unittest import mock
 from django.test import TestCase
 
 from search import service
+from search.backends.database import DatabaseItemStore
 from tests.search.support import ANONYMOUS, build_indexed_county, facet_counts, found_titles, search
 
 
@@ -133,7 +134,7 @@ class FacetAndFilterTests(TestCase):
     def test_a_word_too_common_to_rank_lists_title_matches_newest_first_then_the_rest(self):
         # With a limit of one match, 公开 is too common to rank by BM25 (SQLite, per tier) or
         # ts_rank (PostgreSQL, all matches).
-        with mock.patch("search.backends.database.RANK_LIMIT", 1):
+        with mock.patch.object(DatabaseItemStore, "rank_limit", 1):
             ranked = [hit.title for hit in search("公开").results]
             by_title = [hit.title for hit in search("公开目录").results]
             total = search("公开").count

@@ -21,13 +21,13 @@ from django.utils import timezone
 from modelsearch.backends import get_search_backend
 from wagtail.models import Locale
 
-from disclosure_pages.choices import Scope, Stage, Takedown
+from disclosure_pages.choices import Scope, Stage, Takedown, Validity
 from disclosure_pages.models import DisclosureItemPage
 from disclosure_pages.visibility import user_audience_keys
 from search import service
 from search.backends.elasticsearch import PlainJSONTransport
 from search.models import PendingIndexUpdate
-from search.query import EXPIRED, SORT_DATE, VALID, ItemQuery
+from search.query import SORT_DATE, ItemQuery
 from search.updates import apply_due_updates
 from tests.factories import build_tree, d, edit_and_publish, make_item, make_member, make_user, reload
 
@@ -71,13 +71,17 @@ class EngineChecks:
     def pending(self, backend="default"):
         return PendingIndexUpdate.objects.filter(backend=backend)
 
-    def query(self, text, user=None, locale="zh-hans", **filters):
-        """The ItemQuery the service builds for ``user`` (anonymous by default), with room for every hit."""
+    def query(self, text, user=None, locale="zh-hans", facet_root_path=None, limit=50, **options):
+        """The ItemQuery the service builds for ``user`` (anonymous by default), with room for every hit.
+
+        ``options`` are ItemQuery's (sort, offset) or facet filters by facet name."""
         county = self.t.county if locale == "zh-hans" else reload(self.t.county).get_translation(self.hant)
         audience = user_audience_keys(user or AnonymousUser())
-        filters.setdefault("facet_root_path", county.path)
-        filters.setdefault("limit", 50)
-        return ItemQuery(text=text, locale=locale, audience=audience, **filters)
+        settings = {name: options.pop(name) for name in ("sort", "offset") if name in options}
+        return ItemQuery(
+            text=text, locale=locale, audience=audience, filters=options, facet_root_path=facet_root_path or county.path,
+            limit=limit, **settings,
+        )
 
     def assertSameAnswer(self, query, expected):
         """The engine answers ``query`` as the database does, finding the ``expected`` ids; returns its answer."""
@@ -177,14 +181,14 @@ class EngineSearchTests(CountyData, EngineTestCase):
     def facet_cases(self):
         township = self.t.township.path
         return [
-            ({"unit_path": township, "facet_root_path": township}, ids(self.notice, self.plan)),  # with its villages
+            ({"unit": township, "facet_root_path": township}, ids(self.notice, self.plan)),  # with its villages
             ({"year": 2023}, ids(self.notice, self.plan)),
             ({"stage": Stage.DECISION}, ids(self.plan)),
-            ({"validity": EXPIRED}, ids(self.rules)),
-            ({"validity": VALID}, ids(self.notice, self.plan, self.dues)),
+            ({"validity": Validity.EXPIRED}, ids(self.rules)),
+            ({"validity": Validity.VALID}, ids(self.notice, self.plan, self.dues)),
             ({"area": str(self.t.areas["组织建设"].translation_key)}, ids(self.dues)),
             ({"entry": str(self.t.entries["重大决策部署"].translation_key), "year": 2023}, ids(self.notice)),
-            ({"year": 2023, "validity": EXPIRED}, set()),
+            ({"year": 2023, "validity": Validity.EXPIRED}, set()),
         ]
 
     def assertSameAnswers(self):
@@ -202,10 +206,10 @@ class EngineSearchTests(CountyData, EngineTestCase):
         answer = self.assertSameAnswer(self.query("党", year=2023, stage=Stage.OTHER), ids(self.notice))
         self.assertEqual(answer.facets["year"], {2022: 1, 2023: 1, 2024: 1})
         self.assertEqual(answer.facets["stage"], {Stage.OTHER: 1, Stage.DECISION: 1})
-        self.assertEqual(answer.facets["validity"], {VALID: 1})
+        self.assertEqual(answer.facets["validity"], {Validity.VALID: 1})
         answer = self.assertSameAnswer(self.query("党务公开"), ids(self.notice, self.plan, self.rules))
         self.assertEqual(answer.facets["unit"], {self.t.township.path: 2, self.t.department.path: 1})
-        self.assertEqual(answer.facets["validity"], {VALID: 2, EXPIRED: 1})
+        self.assertEqual(answer.facets["validity"], {Validity.VALID: 2, Validity.EXPIRED: 1})
 
     def test_the_search_page_data_is_the_same_on_both_engines(self):
         params = {"q": "党", "unit": self.t.township.code, "year": 2023}
@@ -245,7 +249,7 @@ class EngineSearchTests(CountyData, EngineTestCase):
         )
         self.assertIn("<mark>Excel</mark>", notice.snippet_html)
         rules = self.search("财政局")
-        self.assertEqual([(r.page_id, r.validity) for r in rules.results], [(self.rules.pk, EXPIRED)])
+        self.assertEqual([(r.page_id, r.validity) for r in rules.results], [(self.rules.pk, Validity.EXPIRED)])
 
     # -- the access rule ---------------------------------------------------------------------
 

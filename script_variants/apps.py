@@ -8,4 +8,4 @@ class ScriptVariantsConfig(AppConfig):
     verbose_name = "简繁版本"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import localize_compat, signals  # noqa: F401 (localize_compat registers its version check)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_list, env_str, public_base_url, search_backends
+from .env import env_bool, env_list, env_str, public_base_url, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -193,9 +193,15 @@ SUNSHINE_SEARCH_FALLBACK_BACKEND = "database" if "database" in WAGTAILSEARCH_BAC
 # Background work (search index updates): a database queue worked by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
-# Every page and catalogue snippet gets a variant in the other script (script_variants).
+# Every page and catalogue snippet gets a variant in the other script (script_variants),
+# converted by this translator (the editor's machine-translation button uses it too).
 # https://wagtail-localize.org/stable/how-to/integrations/machine-translation/
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "script_variants.machine_translator.OpenCCTranslator", "OPTIONS": {}}
+# The importer, the bulk seed and the variant sync use private parts of wagtail-localize,
+# treebeard and Wagtail to go fast (script_variants/localize_compat.py,
+# disclosure_pages/pages_compat.py); False takes the frameworks' public API instead (slower),
+# e.g. after an upgrade that the system check sunshine.W001 warns about.
+SUNSHINE_FRAMEWORK_FAST_PATHS = env_bool("FRAMEWORK_FAST_PATHS", True)
 # OpenCC profile producing each script: s2t, s2tw, s2twp or s2hk for Traditional; t2s for Simplified.
 SUNSHINE_SCRIPT_PROFILES = {"zh-hant": env_str("SCRIPT_PROFILE_TRADITIONAL", "s2tw"), "zh-hans": "t2s"}
 

@@ -2,7 +2,7 @@
 
 ``DisclosureItemPage.save()`` through ``add_child`` manages about 50 items a second; search
 and API benchmarks need 100,000. Here the same items (``DemoBuilder.unit_items``) are written
-a unit at a time with one INSERT per table and batch (``bulk_add_children``), and what the
+a unit at a time with one INSERT per table and batch (``tree.add_children``), and what the
 item's save adds is written alongside, in bulk too: the unit, the document year, the index
 number, the change notes, the named organisations and the view restriction of the scope.
 
@@ -34,9 +34,10 @@ from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
-from ..bulk import bulk_add_children
 from ..choices import Scope
 from ..models import DisclosureItemPage, IndexNumberSequence, ItemChangeNote
+from ..pages_compat import fast_paths
+from ..tree import add_children
 
 NamedUnit = DisclosureItemPage._meta.get_field("named_units").remote_field.through
 RestrictionGroup = PageViewRestriction.groups.through
@@ -62,7 +63,9 @@ class BulkItemWriter:
                 audiences.append((item, groups))
         with transaction.atomic():
             self._number(unit, items)
-            bulk_add_children(unit, items)
+            add_children(unit, items)
+            if not fast_paths():
+                return  # each item was saved by add_child: its own save() wrote the rest
             for item, note in notes:
                 note.item = item
             ItemChangeNote.objects.bulk_create(note for _, note in notes)

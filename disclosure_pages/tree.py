@@ -14,21 +14,26 @@ from wagtail.models import Page
 from .pages_compat import child_paths, fast_paths, insert_rows, mark_not_site_root, remember_parent, take_related_ids
 
 
-def add_child(parent, page, validate=lambda page: None):
-    """Save the unsaved ``page`` as ``parent``'s last child; ``validate(page)`` runs once the
-    page knows its place and before its content is saved for good (it may change the page).
+# The fields a page gets from its place in the tree (the slug is made free among its siblings).
+PLACE_FIELDS = ("path", "depth", "url_path", "slug")
+
+
+def add_child(parent, page, validate=lambda page, exclude: None):
+    """Save the unsaved ``page`` as ``parent``'s last child, after ``validate(page, exclude)``
+    (``page.full_clean``'s work, which may change the page; ``exclude``: the fields that the
+    page does not have yet).
 
     Fast path: the parent's ``numchild`` UPDATE takes its row lock first, so the last child's
-    path, read under it, stays the last until the caller's transaction ends; the page is saved
-    once, without Wagtail's draft validation (``validate`` stands for it). ``add_child`` would
-    read the parent again (locked) and its last child as a whole page. Slow path: ``add_child``
-    saves the page (with Wagtail's draft validation), then ``validate`` runs and the page is
-    saved again.
+    path, read under it, stays the last until the caller's transaction ends; ``validate`` runs
+    with the page in its place (Wagtail's slug checks included) and the page is saved once,
+    without Wagtail's draft validation. ``add_child`` would read the parent again (locked) and
+    its last child as a whole page. Slow path: ``validate`` runs before the page has a place
+    (without ``PLACE_FIELDS``), then ``add_child`` saves it with Wagtail's draft validation,
+    which makes the slug free among the siblings.
     """
     if not fast_paths():
+        validate(page, PLACE_FIELDS)
         parent.add_child(instance=page)
-        validate(page)
-        page.save(clean=False)
         return page
     with transaction.atomic():
         Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
@@ -40,7 +45,7 @@ def add_child(parent, page, validate=lambda page: None):
         remember_parent(page, parent)
         # A new page under a parent is no site's root: its saves need not ask the sites table.
         mark_not_site_root(page)
-        validate(page)
+        validate(page, ())
         page.save(clean=False)
     return page
 

@@ -341,8 +341,8 @@ class DocumentImporter:
         # also gives it a free slug. The unique rules left out are the index number (drawn
         # from its sequence on save), the 文号 (clean() checks it) and the new page's
         # translation key. The save logs the creation.
-        add_child(unit, item, validate=lambda page: self._validate(
-            page, result, exclude=LOADED_FOREIGN_KEYS, validate_unique=False, validate_constraints=False
+        add_child(unit, item, validate=lambda page, exclude: self._validate(
+            page, result, exclude=(*LOADED_FOREIGN_KEYS, *exclude), validate_unique=False, validate_constraints=False
         ))
         for relation in EMPTY_RELATIONS:
             setattr(item, relation, [])

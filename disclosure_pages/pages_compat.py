@@ -96,11 +96,12 @@ def take_related_ids(objs):
 
 
 def revision_to_publish(page, user):
-    """The revision ``page.save_revision(user=user)`` would make, for a page published right
-    after in the same transaction (``PublishRevisionFromPage``). Page.save_revision would also
-    validate the page, save new comments and write the revision fields to the page row with a
-    second save (with its post_save work: search outbox, API version, reference index): the
-    publish's full save that follows validates the page and writes the same fields."""
+    """The revision ``page.save_revision(user=user)`` would make, for a page without unsaved
+    comments that is published right after in the same transaction (``PublishRevisionFromPage``).
+    Page.save_revision would also validate the page, save new comments and write the revision
+    fields to the page row with a second save (with its post_save work: search outbox, API
+    version, reference index): the publish's full save that follows validates the page and
+    writes the same fields."""
     revision = Revision.objects.create(
         content_object=page,
         base_content_type=page.get_base_content_type(),

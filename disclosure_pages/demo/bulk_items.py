@@ -23,7 +23,9 @@ Why bypassing the page API is safe here:
   live page when a page has none, and the first edit saves the first revision. Nor is the
   restriction's "created" entry written to the audit log: no one created it.
 
-The search and reference indexes are not touched; the caller rebuilds them.
+The search and reference indexes are not touched; the caller rebuilds them. With
+``SUNSHINE_FRAMEWORK_FAST_PATHS = False`` each item is added by ``add_child`` instead, and its
+own save writes the rest (tests/disclosure_pages/test_tree.py compares the two).
 """
 
 from collections import defaultdict

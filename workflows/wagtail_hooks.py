@@ -138,18 +138,20 @@ def guard_edit(request, page):
             if not guards.is_action_data(request.POST.get("workflow-action-extra-data", "{}")):
                 messages.error(request, _("审核信息格式有误，本次操作未生效，请刷新页面后重试。"))
                 return redirect("wagtailadmin_pages:edit", page.pk)
-            review_outcome.expect(request)
         lock = page.get_lock()
         menu = PageActionMenu(request, view="edit", page=page, lock=lock,
                               locked_for_user=lock is not None and lock.for_user(request.user))
-        return refuse_unoffered_action(request, menu, page, redirect("wagtailadmin_pages:edit", page.pk))
+        refusal = refuse_unoffered_action(request, menu, page, redirect("wagtailadmin_pages:edit", page.pk))
+        if refusal is None and request.POST.get("action-workflow-action"):
+            review_outcome.expect(request)
+        return refusal
     notice = guards.four_eyes_notice(request.user, page)
     if notice:
         messages.info(request, notice)
     takedown = pending_takedown(page.specific)
     if takedown:
         messages.warning(request, takedown_notice(takedown))
-    notice = submission_notice(request, page, page.permissions_for_user(request.user).can_submit_for_moderation())
+    notice = submission_refusal(request, page) if page.permissions_for_user(request.user).can_submit_for_moderation() else None
     if notice:
         messages.warning(request, notice)
     return None
@@ -179,7 +181,7 @@ def guard_create(request, parent_page, page_class):
     if request.method == "POST":
         menu = PageActionMenu(request, view="create", parent_page=parent_page, lock=None, locked_for_user=False)
         return refuse_unoffered_action(request, menu, parent_page, redirect(request.get_full_path()))
-    notice = submission_notice(request, parent_page, parent_page.has_workflow)
+    notice = submission_refusal(request, parent_page) if parent_page.has_workflow else None
     if notice:
         messages.warning(request, notice)
     return None
@@ -219,16 +221,12 @@ def refuse_unoffered_action(request, menu, page, back):
 
 
 def submission_refusal(request, page):
-    """Why ``request.user`` may not submit ``page`` (or a new page under it), or None. The
+    """Why ``request.user`` may not submit ``page`` (or a new page under it), or None: said on
+    the editor that does not offer 提交审核 for that reason, and when such a post is refused. The
     importance is the form's when it is posted (the county's reviewers are needed for an
     important item), else the page's."""
     importance = request.POST.get("importance") if request.method == "POST" else getattr(page, "importance", None)
     return guards.refuse_submission(request.user, page, importance)
-
-
-def submission_notice(request, page, could_submit):
-    """Tell an editor who could otherwise submit why 提交审核 is not offered."""
-    return submission_refusal(request, page) if could_submit else None
 
 
 @hooks.register("construct_page_action_menu")

@@ -35,7 +35,7 @@ def add_child(parent, page, validate=lambda page, exclude: None):
         validate(page, PLACE_FIELDS)
         parent.add_child(instance=page)
         return page
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction, or one of its own
         Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
         # In memory too, as add_child does: get_children() takes a parent counted as a leaf
         # to have no children, without asking.

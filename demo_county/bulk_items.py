@@ -2,7 +2,7 @@
 
 ``DisclosureItemPage.save()`` through ``add_child`` manages about 50 items a second; search
 and API benchmarks need 100,000. Here the same items (``DemoBuilder.unit_items``) are written
-a unit at a time with one INSERT per table and batch (``bulk_add_children``), and what the
+a unit at a time with one INSERT per table and batch (``tree.add_children``), and what the
 item's save adds is written alongside, in bulk too: the unit, the document year, the index
 number, the change notes, the named organisations and the view restriction of the scope.
 
@@ -27,7 +27,9 @@ Why bypassing the page API is safe here:
   outbox) follow as they do page by page.
 
 The reference index is not touched, nor the search index while ``index_updates_paused``;
-the caller rebuilds them.
+the caller rebuilds them. With ``SUNSHINE_FRAMEWORK_FAST_PATHS = False`` each item is added by
+``add_child`` instead, and its own save writes the rest (tests/disclosure_pages/test_tree.py
+compares the two).
 """
 
 from collections import defaultdict
@@ -38,10 +40,11 @@ from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
-from disclosure_pages.bulk import bulk_add_children
 from disclosure_pages.changes import announce, change_of, states_of
 from disclosure_pages.choices import Scope
 from disclosure_pages.models import DisclosureItemPage, IndexNumberSequence, ItemChangeNote
+from disclosure_pages.pages_compat import fast_paths
+from disclosure_pages.tree import add_children
 
 NamedUnit = DisclosureItemPage._meta.get_field("named_units").remote_field.through
 RestrictionGroup = PageViewRestriction.groups.through
@@ -67,7 +70,9 @@ class BulkItemWriter:
                 audiences.append((item, groups))
         with transaction.atomic():
             self._number(unit, items)
-            bulk_add_children(unit, items)
+            add_children(unit, items)
+            if not fast_paths():
+                return  # each item was saved by add_child: its own save() wrote the rest
             for item, note in notes:
                 note.item = item
             ItemChangeNote.objects.bulk_create(note for _, note in notes)

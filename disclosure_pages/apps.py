@@ -12,7 +12,7 @@ class DisclosurePagesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401
+        from . import pages_compat, signals  # noqa: F401 (pages_compat registers its version check)
 
         post_migrate.connect(_sync_unit_files, sender=self)
         post_migrate.connect(_sync_public_site, sender=self)

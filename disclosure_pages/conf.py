@@ -34,4 +34,7 @@ app_settings = AppSettings(
     # A township's disclosure officers also add and edit in its villages' and communities'
     # sections (where villages have no officer of their own).
     SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES=False,
+    # The importer, the bulk seed and the variant sync take private parts of wagtail-localize,
+    # treebeard and Wagtail to go fast (the compat modules); False takes their public API.
+    SUNSHINE_FRAMEWORK_FAST_PATHS=True,
 )

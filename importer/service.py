@@ -22,16 +22,16 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from modelcluster.models import get_all_child_relations
 from modelsearch.backends import get_search_backends
-from wagtail.models import COMMENTS_RELATION_NAME, Locale, Page, ReferenceIndex
+from wagtail.models import COMMENTS_RELATION_NAME, Locale, ReferenceIndex
 
 from chinese.script import SIMPLIFIED, TRADITIONAL
 from disclosure_pages.bulk import index_updates_paused
 from disclosure_pages.choices import Scope, Stage
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
+from disclosure_pages.tree import add_child
 
 from .documents import AUTO_SCRIPT, body_html, prepare_document
 from .limits import LimitExceeded, check_file_size
@@ -337,37 +337,18 @@ class DocumentImporter:
             live=False,
         )
         item.unit = unit  # what the admin form does before validation
-        # A new page under a unit is no site's root: said in memory (as PageQuerySet's
-        # annotate_site_root_state does), its two saves do not ask the sites table.
-        item._is_site_root = False
-        self._place_under(unit, item)
-        # The whole item is validated once, under the unit's lock, which also gives it a
-        # free slug. The unique rules left out are the index number (drawn from its sequence
-        # on save), the 文号 (clean() checks it) and the new page's translation key.
-        self._validate(item, result, exclude=LOADED_FOREIGN_KEYS, validate_unique=False, validate_constraints=False)
-        item.save(clean=False)  # saving a draft would check its title and slug again; logs the creation
+        # The whole item is validated once it has its place under the unit (locked), which
+        # also gives it a free slug. The unique rules left out are the index number (drawn
+        # from its sequence on save), the 文号 (clean() checks it) and the new page's
+        # translation key. The save logs the creation.
+        add_child(unit, item, validate=lambda page, exclude: self._validate(
+            page, result, exclude=(*LOADED_FOREIGN_KEYS, *exclude), validate_unique=False, validate_constraints=False
+        ))
         for relation in EMPTY_RELATIONS:
             setattr(item, relation, [])
         revision = item.save_revision(clean=False)
         result.locale = unit.locale.language_code
         return item, revision
-
-    @staticmethod
-    def _place_under(unit, item):
-        """Give the unsaved ``item`` its place as the unit's last child, as ``unit.add_child`` would.
-
-        ``add_child`` reads the unit again (locked) and then its last child as a whole page,
-        for every file. Here the numchild UPDATE takes the same row lock first, so the last
-        child's path, read under it, stays the last until this file's transaction ends.
-        """
-        Page.objects.filter(pk=unit.pk).update(numchild=F("numchild") + 1)
-        # In memory too, as add_child does: get_children() (here and in the slug checks)
-        # takes a unit counted as a leaf to have no children, without asking.
-        unit.numchild += 1
-        item.depth = unit.depth + 1
-        last = unit.get_children().only("path").last()
-        item.path = last._inc_path() if last else unit._get_path(unit.path, item.depth, 1)
-        item._cached_parent_obj = unit  # treebeard's cache of get_parent(), as add_child sets it
 
     def _update(self, item, document, result):
         metadata = document.metadata

@@ -10,4 +10,4 @@ class ScriptVariantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import localize_compat, signals  # noqa: F401 (localize_compat registers its version check)

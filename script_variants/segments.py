@@ -12,7 +12,6 @@ a variant can be built from the segments in memory.
 
 import copy
 import json
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -44,6 +43,8 @@ from wagtail_localize.segments import (
 from wagtail_localize.fields import get_translatable_fields
 from wagtail_localize.segments.extract import extract_segments
 from wagtail_localize.strings import StringValue
+
+from .localize_compat import context_path_id, string_data_hash, template_uuid
 
 
 @dataclass
@@ -119,11 +120,6 @@ def _rows_by_key(model, key, wanted, only=(), **scope):
     return found
 
 
-def _template_uuid(value):
-    # Template.from_value's key.
-    return uuid.uuid5(uuid.uuid5(Template.BASE_UUID_NAMESPACE, value.format), value.template)
-
-
 # The fields that identify each kind of segment (what refresh_segments passes to get_or_create),
 # and what is read with them: the keys of the rows they point to.
 SEGMENT_FIELDS = {
@@ -181,13 +177,7 @@ def refresh_segments(source, instance, unchanged=None):
     one the segments were stored with) are not extracted again: their stored segments are
     used, in the order extract_segments gives.
     """
-    stored = {
-        model: list(
-            model.objects.filter(source=source).values("id", "order", "context_id", "context__path",
-                                                        "context__field_path", *fields, *POINTED_KEYS.get(model, ()))
-        )
-        for model, fields in SEGMENT_FIELDS.items()
-    }
+    stored = _stored_rows(source)
     values = _extract(instance, unchanged, stored) if unchanged else extract_segments(instance)
     context_of, string_of, template_of = {}, {}, {}
     for model, rows in stored.items():
@@ -204,22 +194,21 @@ def refresh_segments(source, instance, unchanged=None):
         contexts = _rows_by_key(
             TranslationContext,
             "path_id",
-            {TranslationContext._get_path_id(path): {"path": path, "path_id": TranslationContext._get_path_id(path)}
-             for path in paths},
+            {context_path_id(path): {"path": path, "path_id": context_path_id(path)} for path in paths},
             only=("object_id", "path", "field_path"),
             object_id=source.object_id,
         )
         for context in contexts.values():
             context.get_field_path(instance)  # fills (and saves) the field path of new contexts
             context_of[context.path] = context.pk
-    hashes = {value.string.data: String._get_data_hash(value.string.data)
+    hashes = {value.string.data: string_data_hash(value.string.data)
               for value in values if isinstance(value, StringSegmentValue)}
     new_strings = {data_hash: {"data": data, "data_hash": data_hash}
                    for data, data_hash in hashes.items() if data_hash not in string_of}
     if new_strings:
         string_of.update((key, row.pk) for key, row in _rows_by_key(String, "data_hash", new_strings,
                                                                     locale_id=source.locale_id).items())
-    template_uuids = {id(value): _template_uuid(value) for value in values if isinstance(value, TemplateSegmentValue)}
+    template_uuids = {id(value): template_uuid(value.format, value.template) for value in values if isinstance(value, TemplateSegmentValue)}
     new_templates = {
         template_uuids[id(value)]: {"uuid": template_uuids[id(value)], "template": value.template,
                                     "template_format": value.format, "string_count": value.string_count}
@@ -258,6 +247,27 @@ def refresh_segments(source, instance, unchanged=None):
         if by_key:
             model.objects.bulk_create([model(source=source, **fields) for fields in by_key.values()])
     return segments
+
+
+def _stored_rows(source):
+    """``{segment model: rows}`` of the segments stored for ``source``, with the context path,
+    string and template each points to: one query a kind."""
+    return {
+        model: list(
+            model.objects.filter(source=source).values("id", "order", "context_id", "context__path",
+                                                        "context__field_path", *fields, *POINTED_KEYS.get(model, ()))
+        )
+        for model, fields in SEGMENT_FIELDS.items()
+    }
+
+
+def stored_segments(source):
+    """The segments stored for ``source`` as ``Segment``s, in order (what ``refresh_segments``
+    returned when it stored them)."""
+    rows = sorted(((row["order"], model, row) for model, rows in _stored_rows(source).items() for row in rows),
+                  key=lambda entry: entry[0])
+    return [Segment(_stored_value(model, row).with_order(order), row["context_id"], row.get("string_id"))
+            for order, model, row in rows]
 
 
 def _extract(instance, unchanged, stored):
@@ -339,8 +349,8 @@ def segment_overrides(segments, locale):
 
 
 def translated_segments(segments, translations, overrides, translated_objects):
-    """The segment values to ingest into the variant, as ``TranslationSource._get_segments_for_translation``
-    makes them with ``fallback=True``: a string without a usable translation keeps its source
+    """The segment values to ingest into the variant, as ``TranslationSource.create_or_update_translation``
+    reads them back with ``fallback=True``: a string without a usable translation keeps its source
     text, a related object without a variant is left as it is, an overridable segment is
     ingested only when overridden."""
     result = []

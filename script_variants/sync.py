@@ -15,16 +15,21 @@ and then publishes it (three full saves of the page). Instead (see ``_sync_page`
   source with its variant in step costs a few reads and writes nothing;
 - string translations and segment overrides are read with one query each and the
   variant is built in memory from the extracted segments (``translated_segments``, the
-  list ``_get_segments_for_translation`` would read back) with ``copy_synchronised_fields``
+  list ``create_or_update_translation`` would read back) with ``copy_synchronised_fields``
   and ``ingest_segments``;
 - the page is saved once: one revision, published from the object it was saved from
-  (``PublishVariantRevisionAction``), whose full save validates it and writes the content;
-  what that save would redo for a variant is skipped where it is provably redundant (see
-  ``_save_revision`` and ``_variant_slug``; the item's save sends no scope back to its
-  source, as the scope it was given is its stored one already).
+  (``pages_compat.PublishRevisionFromPage``), whose full save validates it and writes the
+  content; what that save would redo for a variant is skipped where it is provably redundant
+  (see ``pages_compat.revision_to_publish`` and ``_variant_slug``; the item's save sends no
+  scope back to its source, as the scope it was given is its stored one already).
 
 Snippets (catalogues, entries) change rarely and are still saved by
-``create_or_update_translation`` after the same bookkeeping.
+``create_or_update_translation`` after the same bookkeeping. With
+``SUNSHINE_FRAMEWORK_FAST_PATHS = False`` pages are too, after wagtail-localize's own
+``update_or_create_from_instance`` (``_sync_with_public_api``): the parity tests compare both.
+
+Strings are converted by the machine translator of ``WAGTAILLOCALIZE_MACHINE_TRANSLATOR`` (the
+one the editor's button uses), OpenCC unless configured otherwise.
 """
 
 import copy
@@ -39,8 +44,9 @@ from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
 from wagtail.coreutils import find_available_slug
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page, Revision, TranslatableMixin
+from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail_localize.fields import copy_synchronised_fields
+from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.models import (
     StringSegment,
     StringTranslation,
@@ -52,10 +58,10 @@ from wagtail_localize.segments import RelatedObjectSegmentValue, StringSegmentVa
 from wagtail_localize.segments.ingest import ingest_segments
 
 from disclosure_pages.models.behaviours import AudienceScopeMixin, IndexNumberMixin
+from disclosure_pages.pages_compat import PublishRevisionFromPage, fast_paths, revision_to_publish
 
 from . import segments as bookkeeping
 from .machine_translator import SIMPLIFIED, TRADITIONAL, OpenCCTranslator
-from .publishing import PublishVariantRevisionAction
 
 OTHER_SCRIPT = {SIMPLIFIED: TRADITIONAL, TRADITIONAL: SIMPLIFIED}
 
@@ -119,6 +125,8 @@ def sync_variant(instance, user=None):
     changed = source is None or not bookkeeping.same_content(type(instance), content, source.content_json)
     if not changed and existing is not None and _same_state(instance, existing) and not _untranslated(source, target):
         return existing  # idempotent: nothing changed since the last sync
+    if not fast_paths():
+        return _sync_with_public_api(instance, source_locale, target, user)
     previous, schema = (source.content_json, source.schema_version) if source is not None else (None, None)
     if changed:
         source = bookkeeping.update_source(instance, source, content)
@@ -138,6 +146,22 @@ def sync_variant(instance, user=None):
     overrides = bookkeeping.segment_overrides(segments, target)
     ingested = bookkeeping.translated_segments(segments, translations, overrides, translated_objects)
     return _sync_page(instance, original, existing, source, source_locale, target, ingested, user)
+
+
+def _sync_with_public_api(instance, source_locale, target, user):
+    """The sync on wagtail-localize's public API only (``SUNSHINE_FRAMEWORK_FAST_PATHS = False``):
+    its own source refresh, then the same related syncs and conversions, then its own build."""
+    source, _ = TranslationSource.update_or_create_from_instance(instance)
+    segments = bookkeeping.stored_segments(source)
+    _sync_related(segments, instance.locale_id, target, user)
+    Translation.objects.get_or_create(source=source, target_locale=target, defaults={"enabled": True})
+    _fill_machine_translations(segments, bookkeeping.string_translations(segments, target), source_locale, target)
+    return _sync_with_wagtail_localize(instance, source, target, user)
+
+
+def machine_translator():
+    """The translator of ``WAGTAILLOCALIZE_MACHINE_TRANSLATOR`` ({CLASS, OPTIONS}), OpenCC when none is set."""
+    return get_machine_translator() or OpenCCTranslator({})
 
 
 def _locales(instance):
@@ -186,7 +210,7 @@ def _sync_related(segments, source_locale_id, target, user):
     return translated
 
 
-def _fill_machine_translations(segments, translations, source_locale, target, translator=None):
+def _fill_machine_translations(segments, translations, source_locale, target):
     """Convert every string that has no translation yet; editor overrides are never touched.
     Returns the new translations, as ``string_translations`` reads them."""
     missing = defaultdict(list)
@@ -196,7 +220,7 @@ def _fill_machine_translations(segments, translations, source_locale, target, tr
             missing[segment.value.string.data].append(pair)
     if not missing:
         return {}
-    translator = translator or OpenCCTranslator({})
+    translator = machine_translator()
     values = {data: bookkeeping.StringValue(data) for data in missing}
     converted = translator.translate(source_locale, target, list(values.values()))
     StringTranslation.objects.bulk_create(
@@ -268,8 +292,8 @@ def _sync_page(instance, original, variant, source, source_locale, target, segme
         # same transaction as the live row); other pages copy their source's.
         source.sync_view_restrictions(instance, variant)
     if instance.live:
-        revision = _save_revision(variant, user)
-        PublishVariantRevisionAction(revision, variant, user=user).execute()
+        revision = revision_to_publish(variant, user)
+        PublishRevisionFromPage(revision, variant, user=user).execute()
     else:
         # A source that is not live leaves a draft, as create_or_update_translation(publish=False) does.
         variant.save()
@@ -312,27 +336,6 @@ def _variant_slug(variant, stored_slug):
     if slug == stored_slug:
         return slug
     return find_available_slug(variant.get_parent(), slug, ignore_page_id=variant.id)
-
-
-def _save_revision(variant, user):
-    """The revision ``variant.save_revision(user=user)`` would make, for a variant published
-    right after in the same transaction. Page.save_revision would also validate the page,
-    save new comments and write the revision fields to the page row with a second save
-    (with its post_save work: search outbox, API version, reference index): the publish's
-    full save that follows validates the page and writes the same fields, and a variant
-    made here has no unsaved comments."""
-    revision = Revision.objects.create(
-        content_object=variant,
-        base_content_type=variant.get_base_content_type(),
-        user=user,
-        content=variant.serializable_data(),
-        object_str=str(variant),
-    )
-    variant.latest_revision = revision
-    variant.latest_revision_created_at = revision.created_at
-    variant.draft_title = variant.title
-    variant.has_unpublished_changes = True  # until the publish
-    return revision
 
 
 def _same_state(instance, variant):

@@ -77,14 +77,14 @@ def refuse_submission(user, page, importance=None):
         yourself = _("除编写本内容的人员外") if writers else (_("除您本人外") if in_group(user, group) else "")
         group_name = _("（用户组“%(group)s”）") % {"group": group.name} if group else ""
         return (
-            _("%(unit)s领导小组%(group)s%(yourself)s没有可以审核的成员，暂不能提交审核，内容已保存为草稿。")
+            _("%(unit)s领导小组%(group)s%(yourself)s没有可以审核的成员，暂不能提交审核。")
             % {"unit": unit.display_name, "group": group_name, "yourself": yourself}
             + _whom_to_ask(page)
         )
     county = county_unit(page)
     county_needed = importance == "important" and county is not None and county.pk != unit.pk
     if county_needed and not active_members(county.leading_group).exclude(pk__in=authors).exists():
-        return _("重要事项须经县级审核，但%(county)s领导小组没有可以审核的成员，暂不能提交审核，内容已保存为草稿。") % {
+        return _("重要事项须经县级审核，但%(county)s领导小组没有可以审核的成员，暂不能提交审核。") % {
             "county": county.display_name
         } + _whom_to_ask(page)
     return None

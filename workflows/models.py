@@ -22,6 +22,7 @@ from wagtail.signals import task_submitted
 
 from disclosure_pages.models import UnitPage
 
+from . import review_outcome
 from .conf import app_settings
 from .forms import ApproveForm, ReferUpForm, RejectForm
 from .rules import GENERAL_ITEM_SKIP, county_review_reasons, county_review_skip_reason
@@ -226,8 +227,8 @@ class DisclosureReviewTask(Task):
         """
         outcome = self._act(task_state, user, action_name, kwargs)
         url = reverse("workflows_outcome", args=[task_state.pk]) + "?" + urlencode({"outcome": outcome})
-        # The editor's route ignores the return value; its after_edit_page hook finds it here.
-        user._sunshine_review_outcome_url = url
+        # The editor's route ignores the return value; its after_edit_page hook finds it in the session.
+        review_outcome.remember(user, url)
         return url
 
     def _act(self, task_state, user, action_name, data):

@@ -4,8 +4,9 @@ and the item buttons 申请撤回/撤除 and 创建决策公开/结果公开事�
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 from wagtail import hooks
+from wagtail.admin.action_menu import PageActionMenu, WorkflowMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
@@ -14,7 +15,7 @@ from disclosure_pages.choices import Stage, Takedown
 from disclosure_pages.models import DisclosureItemPage
 
 from . import boundary  # noqa: F401 (the admin hooks that keep other units' pages out of sight)
-from . import guards
+from . import guards, review_outcome
 from .panels import ApprovalRecordPanel, AwaitingMyReviewPanel, CountyOverviewPanel, MySubmissionsPanel
 from .takedowns import REQUESTED, TOOK_EFFECT, VERBS, pending_takedown
 from .units import may_see, reach_of
@@ -126,34 +127,33 @@ def _refuse(request, message, page):
     return redirect("wagtailadmin_home")
 
 
-def _drop_submission(request, message):
-    """Save as a draft instead of submitting: the editor's work is kept, the message says why."""
-    messages.error(request, message)
-    request.POST = request.POST.copy()
-    request.POST.pop("action-submit", None)
-
-
 @hooks.register("before_edit_page")
 def guard_edit(request, page):
     refusal = guards.refuse_outside_own_unit(request.user, page)
     if refusal:
         return _refuse(request, refusal, page)
-    if request.method == "POST" and request.POST.get("action-submit"):
-        refusal = guards.refuse_submission(request.user, page, request.POST.get("importance"))
-        if refusal:
-            _drop_submission(request, refusal)
-    elif request.method == "POST" and request.POST.get("action-workflow-action"):
-        # Wagtail would fail with a server error on a garbled action form; refuse it instead.
-        if not guards.is_action_data(request.POST.get("workflow-action-extra-data", "{}")):
-            messages.error(request, _("审核信息格式有误，本次操作未生效，请刷新页面后重试。"))
-            return redirect("wagtailadmin_pages:edit", page.pk)
-    elif request.method == "GET":
-        notice = guards.four_eyes_notice(request.user, page)
-        if notice:
-            messages.info(request, notice)
-        takedown = pending_takedown(page.specific)
-        if takedown:
-            messages.warning(request, takedown_notice(takedown))
+    if request.method == "POST":
+        if request.POST.get("action-workflow-action"):
+            # Wagtail would fail with a server error on a garbled action form; refuse it instead.
+            if not guards.is_action_data(request.POST.get("workflow-action-extra-data", "{}")):
+                messages.error(request, _("审核信息格式有误，本次操作未生效，请刷新页面后重试。"))
+                return redirect("wagtailadmin_pages:edit", page.pk)
+        lock = page.get_lock()
+        menu = PageActionMenu(request, view="edit", page=page, lock=lock,
+                              locked_for_user=lock is not None and lock.for_user(request.user))
+        refusal = refuse_unoffered_action(request, menu, page, redirect("wagtailadmin_pages:edit", page.pk))
+        if refusal is None and request.POST.get("action-workflow-action"):
+            review_outcome.expect(request)
+        return refusal
+    notice = guards.four_eyes_notice(request.user, page)
+    if notice:
+        messages.info(request, notice)
+    takedown = pending_takedown(page.specific)
+    if takedown:
+        messages.warning(request, takedown_notice(takedown))
+    notice = submission_refusal(request, page) if page.permissions_for_user(request.user).can_submit_for_moderation() else None
+    if notice:
+        messages.warning(request, notice)
     return None
 
 
@@ -169,10 +169,8 @@ def takedown_notice(takedown):
 @hooks.register("after_edit_page")
 def tell_the_outcome_of_a_review_in_the_editor(request, page):
     """Approving or rejecting from the editor's action menu: say what happened, as the dialog does."""
-    url = getattr(request.user, "_sunshine_review_outcome_url", None)
-    if url and request.POST.get("action-workflow-action"):
-        return redirect(url)
-    return None
+    url = review_outcome.take(request)
+    return redirect(url) if url else None
 
 
 @hooks.register("before_create_page")
@@ -180,11 +178,64 @@ def guard_create(request, parent_page, page_class):
     refusal = guards.refuse_outside_own_unit(request.user, parent_page, verb="添加")
     if refusal:
         return _refuse(request, refusal, parent_page)
-    if request.method == "POST" and request.POST.get("action-submit"):
-        refusal = guards.refuse_submission(request.user, parent_page, request.POST.get("importance"))
-        if refusal:
-            _drop_submission(request, refusal)
+    if request.method == "POST":
+        menu = PageActionMenu(request, view="create", parent_page=parent_page, lock=None, locked_for_user=False)
+        return refuse_unoffered_action(request, menu, parent_page, redirect(request.get_full_path()))
+    notice = submission_refusal(request, parent_page) if parent_page.has_workflow else None
+    if notice:
+        messages.warning(request, notice)
     return None
+
+
+# -- the editor's actions: only those its menu offers ------------------------------------
+
+
+# The POST key of each action of the editor's menu (a review action posts its name apart).
+ACTION_KEYS = {
+    "action-publish": gettext_noop("发布"),
+    "action-submit": gettext_noop("提交审核"),
+    "action-restart-workflow": gettext_noop("重新提交审核"),
+    "action-cancel-workflow": gettext_noop("撤回审核"),
+}
+
+
+def posted_action(request):
+    """The name of the menu item a POST of the page editor says was pressed (None: save a draft)."""
+    if request.POST.get("action-workflow-action"):
+        return request.POST.get("workflow-action-name", "")
+    return next((key for key in ACTION_KEYS if request.POST.get(key)), None)
+
+
+def refuse_unoffered_action(request, menu, page, back):
+    """A post naming an action the editor's ``menu`` does not offer the user (a forged or stale
+    form) is refused whole, nothing saved; ``back``: where the user is sent."""
+    action = posted_action(request)
+    offered = {item.name for item in [menu.default_item, *menu.menu_items] if item is not None}
+    if action is None or action in offered:
+        return None
+    reason = submission_refusal(request, page) if action == "action-submit" else None
+    verb = _(ACTION_KEYS[action]) if action in ACTION_KEYS else _("审核")
+    messages.error(request, (reason or _("您不能对此内容进行“%(verb)s”操作。") % {"verb": verb})
+                   + _("本次操作未生效，内容未保存。"))
+    return back
+
+
+def submission_refusal(request, page):
+    """Why ``request.user`` may not submit ``page`` (or a new page under it), or None: said on
+    the editor that does not offer 提交审核 for that reason, and when such a post is refused. The
+    importance is the form's when it is posted (the county's reviewers are needed for an
+    important item), else the page's."""
+    importance = request.POST.get("importance") if request.method == "POST" else getattr(page, "importance", None)
+    return guards.refuse_submission(request.user, page, importance)
+
+
+@hooks.register("construct_page_action_menu")
+def offer_submission_only_when_someone_can_approve(menu_items, request, context):
+    """No 提交审核 while nobody but the authors could approve (``guards.refuse_submission``)."""
+    if not any(item.name == "action-submit" for item in menu_items):
+        return
+    if submission_refusal(request, context.get("page") or context["parent_page"]):
+        menu_items[:] = [item for item in menu_items if item.name != "action-submit"]
 
 
 @hooks.register("before_delete_page")
@@ -274,8 +325,6 @@ REVIEW_ACTION_ORDER = ("approve", "refer_up", "reject")
 def review_actions_first(menu_items, request, context):
     """An approver whose step the item waits at gets 审核通过 as the primary button (Wagtail puts
     保存草稿 first), 退回修改 and the rest of the review actions next in the menu."""
-    from wagtail.admin.action_menu import WorkflowMenuItem
-
     review = [item for item in menu_items if isinstance(item, WorkflowMenuItem)]
     if not review:
         return

@@ -8,7 +8,7 @@ from disclosure_pages import plugin
 from disclosure_pages.required_settings import *  # noqa: F403
 from disclosure_pages.required_settings import REST_FRAMEWORK
 
-from .env import env_list, env_str, public_base_url, search_backends
+from .env import env_bool, env_list, env_str, public_base_url, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -132,6 +132,11 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 # OpenCC profile producing Traditional: s2t, s2tw (the default), s2twp or s2hk.
 if env_str("SCRIPT_PROFILE_TRADITIONAL"):
     SUNSHINE_SCRIPT_PROFILES = {"zh-hant": env_str("SCRIPT_PROFILE_TRADITIONAL"), "zh-hans": "t2s"}
+# The importer, the bulk seed and the variant sync use private parts of wagtail-localize,
+# treebeard and Wagtail to go fast (script_variants/localize_compat.py,
+# disclosure_pages/pages_compat.py); False takes the frameworks' public API instead (slower),
+# e.g. after an upgrade that the system check sunshine.W001 warns about.
+SUNSHINE_FRAMEWORK_FAST_PATHS = env_bool("FRAMEWORK_FAST_PATHS", True)
 
 # ---------------------------------------------------------------------------
 # Security and hosts

@@ -5,6 +5,7 @@ workflow actions are posted to Wagtail's action
 dialog with the ``X-Requested-With`` header its JavaScript sends.
 """
 
+import re
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -100,3 +101,16 @@ def people(t):
         "county_officer": make_user("county-officer", county.officers_group, email="officer@county.example"),
         "admin": make_user("admin", is_superuser=True, is_staff=True, email="admin@county.example"),
     }
+
+
+def action_buttons(response):
+    """The labels of the editor's footer actions, the primary button first."""
+    html = response.content.decode()
+    footer = html[html.find('<footer'):]
+    footer = footer[: footer.find("</footer>")]
+    labels = []
+    for match in re.finditer(r"<(button|a)\b[^>]*>(.*?)</\1>", footer, re.S):
+        text = re.sub(r"<[^>]+>", "", match.group(2)).strip()
+        if text and text != "更多动作":  # the toggle of the menu
+            labels.append(re.sub(r"\s+", " ", text))
+    return labels

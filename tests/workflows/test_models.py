@@ -16,6 +16,7 @@ from workflows.models import CountyReviewTask, UnitApprovalTask
 
 from .helpers import (
     act,
+    action_buttons,
     add_url,
     approve,
     current_state,
@@ -93,8 +94,10 @@ class GeneralItemTests(ReviewTestCase):
     def test_the_leading_group_cannot_publish_directly(self):
         self.login("approver")
         data = item_form()
-        data["action-publish"] = "发布"
-        self.client.post(add_url(self.t.township), data)
+        response = self.client.post(add_url(self.t.township), {**data, "action-publish": "发布"}, follow=True)
+        self.assertContains(response, "您不能对此内容进行“发布”操作。本次操作未生效，内容未保存。")
+        self.assertFalse(DisclosureItemPage.objects.filter(slug=data["slug"]).exists())
+        self.client.post(add_url(self.t.township), data)  # saved as a draft
         item = DisclosureItemPage.objects.get(slug=data["slug"])
         self.assertFalse(item.live)
         self.client.post(edit_url(item), {**edit_form(item), "action-publish": "发布"})
@@ -348,17 +351,24 @@ class StaleActionTests(ReviewTestCase):
 
 
 class EmptyLeadingGroupTests(ReviewTestCase):
-    def test_submission_is_blocked_and_the_draft_kept_when_nobody_can_approve(self):
+    def test_submission_is_not_offered_and_a_forged_one_is_refused_when_nobody_can_approve(self):
         officer = make_user("czj-officer", reload(self.t.department).officers_group)
         self.client.force_login(officer)
+        response = self.client.get(add_url(self.t.department))
+        self.assertNotIn("提交", " ".join(action_buttons(response)))
+        self.assertContains(response, "县财政局领导小组（用户组“县财政局（QX-CZJ）领导小组”）没有可以审核的成员，暂不能提交审核。")
         data = item_form(title="县财政局党组2024年党费收缴情况")
         data["action-submit"] = "提交审核"
         response = self.client.post(add_url(self.t.department), data, follow=True)
-        item = DisclosureItemPage.objects.get(slug=data["slug"])
-        self.assertIsNone(item.current_workflow_state)
-        self.assertFalse(item.live)
+        self.assertFalse(DisclosureItemPage.objects.filter(slug=data["slug"]).exists())
         self.assertContains(response, "县财政局领导小组（用户组“县财政局（QX-CZJ）领导小组”）没有可以审核的成员")
         self.assertContains(response, "请联系县委党务公开办")
+        self.assertContains(response, "本次操作未生效，内容未保存。")
+        del data["action-submit"]
+        self.client.post(add_url(self.t.department), data)
+        item = DisclosureItemPage.objects.get(slug=data["slug"])
+        self.assertIsNone(item.current_workflow_state)
+        self.assertContains(self.client.get(edit_url(item)), "没有可以审核的成员，暂不能提交审核。")
 
     def test_the_only_approver_cannot_submit_to_themselves(self):
         leader = make_user("czj-leader", reload(self.t.department).leading_group)
@@ -367,7 +377,7 @@ class EmptyLeadingGroupTests(ReviewTestCase):
         data["action-submit"] = "提交审核"
         response = self.client.post(add_url(self.t.department), data, follow=True)
         self.assertContains(response, "除您本人外没有可以审核的成员")
-        self.assertIsNone(DisclosureItemPage.objects.get(slug=data["slug"]).current_workflow_state)
+        self.assertFalse(DisclosureItemPage.objects.filter(slug=data["slug"]).exists())
 
 
 class EditorRouteTests(ReviewTestCase):

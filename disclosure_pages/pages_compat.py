@@ -1,0 +1,138 @@
+"""The private parts of treebeard, Wagtail's pages and Django's bulk insert that the fast paths
+rely on, and only here; and the check that the installed versions are the ones they were read from.
+
+Each function names the code it stands in for. After upgrading past ``TESTED_VERSIONS`` (the
+system check ``sunshine.W001`` says so), compare each one with that code, then run the parity
+tests with ``SUNSHINE_FRAMEWORK_FAST_PATHS`` on and off (tests/disclosure_pages/test_tree.py,
+tests/disclosure_pages/test_bulk_seed.py, tests/script_variants/test_fast_paths.py).
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from django.core import checks
+from treebeard.exceptions import PathOverflow
+from wagtail.actions.base import BaseAction
+from wagtail.actions.publish_page_revision import PublishPageRevisionAction
+from wagtail.models import Page, Revision
+from wagtail.permissions import policy_registry
+
+from .conf import app_settings
+
+TESTED_VERSIONS = {"wagtail": "8.0.1", "django-treebeard": "5.3.1", "Django": "5.2.19"}
+
+
+def fast_paths():
+    """Whether the fast paths are on (``SUNSHINE_FRAMEWORK_FAST_PATHS``, default True); off, the
+    importer, the bulk seed and the variant sync go through the frameworks' public API only."""
+    return app_settings.SUNSHINE_FRAMEWORK_FAST_PATHS
+
+
+def tested_versions_check(module, tested):
+    """Register (and return) a system check warning when an installed version of a package in
+    ``tested`` differs from the one ``module`` was reviewed against."""
+
+    def check_tested_versions(app_configs, **kwargs):
+        warnings = []
+        for package, expected in tested.items():
+            try:
+                installed = version(package)
+            except PackageNotFoundError:
+                installed = "(not installed)"
+            if installed != expected:
+                warnings.append(checks.Warning(
+                    f"{package} {installed} is installed; {module} uses its private API as of {expected}.",
+                    hint=f"Review {module} against {package} {installed}, then run the parity tests with "
+                         "SUNSHINE_FRAMEWORK_FAST_PATHS = True and = False (or set it to False until then).",
+                    obj=module,
+                    id="sunshine.W001",
+                ))
+        return warnings
+
+    return checks.register(check_tested_versions)
+
+
+check_tested_versions = tested_versions_check(__name__, TESTED_VERSIONS)
+
+
+# -- the tree ------------------------------------------------------------------------------
+
+
+def child_paths(parent, count):
+    """The materialised paths of ``count`` new last children of ``parent``, as treebeard's
+    ``add_child`` computes one (``MP_AddChildHandler``: from the last child's path, or the first step)."""
+    last_child = parent.get_children().only("path").last()  # none asked for while numchild is 0
+    first_step = last_child._get_lastpos_in_path() + 1 if last_child else 1
+    if len(Page._int2str(first_step + count - 1)) > Page.steplen:
+        raise PathOverflow(f"“{parent}” cannot take {count} more children.")
+    return [Page._get_path(parent.path, parent.depth + 1, step) for step in range(first_step, first_step + count)]
+
+
+def remember_parent(page, parent):
+    """treebeard's cache of ``page.get_parent()``, as ``add_child`` sets it (Wagtail's slug
+    checks ask for the parent of a page not saved yet)."""
+    page._cached_parent_obj = parent
+
+
+def mark_not_site_root(page):
+    """Say that ``page`` is no site's root, as ``PageQuerySet.annotate_site_root_state`` does (saves a query)."""
+    page._is_site_root = False
+
+
+def insert_rows(table, objs, using):
+    """INSERT the columns of ``table`` (one model of an inheritance chain) for ``objs``, in
+    batches: ``QuerySet._batched_insert``, what ``bulk_create`` uses; returns the new keys of an
+    auto key."""
+    fields = [field for field in table._meta.local_concrete_fields if not field.generated and field is not table._meta.auto_field]
+    return table._base_manager.using(using)._batched_insert(objs, fields, batch_size=None)
+
+
+def take_related_ids(objs):
+    """Have ``objs`` take the ids of related objects saved since they were assigned, as
+    ``save()`` does (``Model._prepare_related_fields_for_save``); refuses unsaved ones."""
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="add_children")
+
+
+# -- revisions -------------------------------------------------------------------------------
+
+
+def revision_to_publish(page, user):
+    """The revision ``page.save_revision(user=user)`` would make, for a page without unsaved
+    comments that is published right after in the same transaction (``PublishRevisionFromPage``).
+    Page.save_revision would also validate the page, save new comments and write the revision
+    fields to the page row with a second save (with its post_save work: search outbox, API
+    version, reference index): the publish's full save that follows validates the page and
+    writes the same fields."""
+    revision = Revision.objects.create(
+        content_object=page,
+        base_content_type=page.get_base_content_type(),
+        user=user,
+        content=page.serializable_data(),
+        object_str=str(page),
+    )
+    page.latest_revision = revision
+    page.latest_revision_created_at = revision.created_at
+    page.draft_title = page.title
+    page.has_unpublished_changes = True  # until the publish
+    return revision
+
+
+class PublishRevisionFromPage(PublishPageRevisionAction):
+    """Wagtail's publish of a page revision, given the page the revision was saved from.
+
+    The stock action rebuilds the page from the revision (``revision.as_object()``: the page
+    fetched again and its content deserialised, a few milliseconds for a long item). A caller
+    that has just saved ``revision`` from ``page`` in the same transaction has the two holding
+    the same content; everything else — validation in the full save, live state, timestamps,
+    signals, the log entry, aliases — is Wagtail's own code.
+    """
+
+    def __init__(self, revision, page, user=None, changed=True, log_action=True, previous_revision=None):
+        # PublishRevisionAction.__init__ without its as_object() call.
+        BaseAction.__init__(self, page, user=user)
+        self.revision = revision
+        self.object = page
+        self.permission_policy = policy_registry.get(page)
+        self.changed = changed
+        self.log_action = log_action
+        self.previous_revision = previous_revision

@@ -62,12 +62,15 @@ def _translated(path):
     return {_key(e): e for e in polib.pofile(str(path)) if e.translated() and "fuzzy" not in e.flags}
 
 
-def app_gaps(domain):
-    """Entries installed apps translate into zh_Hans but not into zh_Hant (any app's catalogue)."""
+def app_gaps(domain, made_here):
+    """Entries installed apps translate into zh_Hans but not into zh_Hant (any app's catalogue
+    but ``made_here``, the one this command writes: its last output is no app's translation)."""
     simplified = {}
     traditional = set(_translated(Path(django.__file__).parent / "conf" / "locale" / "zh_Hant" / "LC_MESSAGES" / f"{domain}.po"))
     for config in apps.get_app_configs():
         locale = Path(config.path) / "locale"
+        if locale.resolve() == made_here.resolve():
+            continue
         for key, entry in _translated(locale / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po").items():
             simplified.setdefault(key, entry)
         traditional |= set(_translated(locale / "zh_Hant" / "LC_MESSAGES" / f"{domain}.po"))
@@ -133,7 +136,7 @@ class Command(BaseCommand):
                     catalogue.append(converted_entry(source, profile, FROM_PROJECT))
                     present.add(_key(source))
                     filled += 1
-        for source in app_gaps(domain):
+        for source in app_gaps(domain, root):
             if _key(source) not in present:
                 catalogue.append(converted_entry(source, profile, FROM_APPS))
                 present.add(_key(source))

@@ -15,7 +15,7 @@ Why bypassing the page API is safe here:
 - the rows are those the page-by-page path writes — the fields its save sets, the
   ``PageViewRestriction`` of every item not public, with the groups that
   ``AudienceScopeMixin.audience_groups()`` itself returns — which
-  ``tests/disclosure_pages/test_bulk_seed.py`` checks by building one county both ways and
+  ``tests/demo_county/test_bulk_seed.py`` checks by building one county both ways and
   comparing them row by row;
 - the demo's bodies attach no documents, so there are no ``PublishedAttachment`` rows to
   record (the test checks that too), and they have no other-script variants yet;

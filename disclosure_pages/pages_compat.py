@@ -4,7 +4,7 @@ rely on, and only here; and the check that the installed versions are the ones t
 Each function names the code it stands in for. After upgrading past ``TESTED_VERSIONS`` (the
 system check ``sunshine.W001`` says so), compare each one with that code, then run the parity
 tests with ``SUNSHINE_FRAMEWORK_FAST_PATHS`` on and off (tests/disclosure_pages/test_tree.py,
-tests/disclosure_pages/test_bulk_seed.py, tests/script_variants/test_fast_paths.py).
+tests/demo_county/test_bulk_seed.py, tests/script_variants/test_fast_paths.py).
 """
 
 from importlib.metadata import PackageNotFoundError, version

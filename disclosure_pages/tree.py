@@ -4,7 +4,7 @@ seed (a unit's items at once).
 With ``SUNSHINE_FRAMEWORK_FAST_PATHS`` on (the default) the tree positions are computed here
 (``pages_compat.child_paths``) under the parent's row lock; off, treebeard's ``add_child`` adds
 each page, as Wagtail's editor does. The parity tests build the same pages both ways
-(tests/disclosure_pages/test_tree.py, test_bulk_seed.py).
+(tests/disclosure_pages/test_tree.py, tests/demo_county/test_bulk_seed.py).
 """
 
 from django.db import NotSupportedError, connections, router, transaction

@@ -9,7 +9,7 @@ from wagtail.models import Page, PageLogEntry
 
 from disclosure_pages.models import DisclosureItemPage
 from disclosure_pages.tree import add_child, add_children
-from tests.disclosure_pages.test_bulk_seed import COUNTY, UNITS, snapshot
+from tests.demo_county.test_bulk_seed import COUNTY, UNITS, snapshot
 from tests.factories import build_tree, reload
 from tests.importer.test_import import NOTICE, ImportTestCase, run_import_report
 

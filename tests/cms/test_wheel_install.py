@@ -46,6 +46,9 @@ class WheelInstallTests(TestCase):
         super().setUpClass()
         if find_spec("wheel") is None:
             raise SkipTest("building the wheel offline needs the wheel package (requirements-test.txt)")
+        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            # The new site runs on its own SQLite database whatever this run uses: one proof a CI run.
+            raise SkipTest("the install proof runs in the SQLite run of the suite (the new site uses SQLite either way)")
         # In memory where there is a tmpfs: the new site's SQLite database syncs at every migration.
         cls.work = Path(tempfile.mkdtemp(prefix="sunshine-wheel-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
         cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)

@@ -1,0 +1,145 @@
+"""How a message reaches a resident's contact: one-time codes, and the notice that an answer is out.
+
+Pluggable in the ``{CLASS, OPTIONS}`` manner, per kind of contact
+(``SUNSHINE_PARTICIPATION_SENDERS``). A sender has ``send(contact, message)`` and raises
+``SendError`` when the message could not be handed over. ``ConsoleSender`` prints (development),
+``EmailSender`` uses Django's mail (SMTP in production), ``SmsGatewaySender`` is the interface an
+SMS vendor's adapter implements — ``AliyunSmsSender`` for 阿里云短信 — and ``OutboxSender``
+keeps messages in memory for tests.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import sys
+import urllib.parse
+import urllib.request
+import uuid
+
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+from .conf import app_settings
+
+logger = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    pass
+
+
+class Message:
+    """What is sent: a subject (for e-mail), the text, and for SMS gateways a template and its parameters."""
+
+    def __init__(self, subject, text, template="", params=None):
+        self.subject, self.text, self.template, self.params = subject, text, template, params or {}
+
+
+class BaseSender:
+    def __init__(self, **options):
+        self.options = options
+
+    def send(self, contact, message):
+        raise NotImplementedError
+
+
+class ConsoleSender(BaseSender):
+    """Development: the message on the server's standard output."""
+
+    def send(self, contact, message):
+        stream = self.options.get("stream") or sys.stdout
+        stream.write(f"[阳光党务] 发送至 {contact}：{message.text}\n")
+        stream.flush()
+
+
+class EmailSender(BaseSender):
+    """E-mail through Django's mail settings (EMAIL_HOST, … : SMTP in production)."""
+
+    def send(self, contact, message):
+        try:
+            send_mail(message.subject, message.text, self.options.get("from_email"), [contact], fail_silently=False)
+        except Exception as error:  # SMTP refusals, timeouts, DNS: the resident is told to retry
+            logger.warning("mail to a resident failed: %s", error.__class__.__name__)
+            raise SendError(str(error)) from error
+
+
+class SmsGatewaySender(BaseSender):
+    """An SMS vendor's adapter: ``deliver(mobile, template, params)`` hands one text to the gateway."""
+
+    def send(self, contact, message):
+        self.deliver(contact, message.template or self.options.get("template", ""), message.params)
+
+    def deliver(self, mobile, template, params):
+        raise NotImplementedError
+
+
+class AliyunSmsSender(SmsGatewaySender):
+    """阿里云短信服务 (dysmsapi, API version 2017-05-25, signature method HMAC-SHA1).
+
+    OPTIONS: ``access_key_id``, ``access_key_secret``, ``sign_name`` (短信签名), ``templates``
+    ({message template name: 模板CODE}), and ``endpoint`` (default https://dysmsapi.aliyuncs.com/).
+    """
+
+    endpoint = "https://dysmsapi.aliyuncs.com/"
+
+    def deliver(self, mobile, template, params):
+        options = self.options
+        query = {
+            "AccessKeyId": options["access_key_id"],
+            "Action": "SendSms",
+            "Format": "JSON",
+            "PhoneNumbers": mobile,
+            "RegionId": options.get("region", "cn-hangzhou"),
+            "SignName": options["sign_name"],
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": uuid.uuid4().hex,
+            "SignatureVersion": "1.0",
+            "TemplateCode": options.get("templates", {}).get(template, template),
+            "TemplateParam": json.dumps(params, ensure_ascii=False),
+            "Timestamp": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Version": "2017-05-25",
+        }
+        query["Signature"] = self.signature(query, options["access_key_secret"])
+        url = options.get("endpoint", self.endpoint) + "?" + urllib.parse.urlencode(query)
+        try:
+            with urllib.request.urlopen(url, timeout=options.get("timeout", 10)) as response:
+                answer = json.loads(response.read().decode())
+        except (OSError, ValueError) as error:
+            raise SendError(f"SMS gateway unreachable: {error.__class__.__name__}") from error
+        if answer.get("Code") != "OK":
+            raise SendError(f"SMS gateway refused: {answer.get('Code')}")
+
+    @staticmethod
+    def percent(value):
+        return urllib.parse.quote(str(value), safe="~")
+
+    @classmethod
+    def signature(cls, query, secret):
+        """Aliyun's RPC signature: HMAC-SHA1 over ``GET&%2F&`` and the sorted, percent-encoded query."""
+        canonical = "&".join(f"{cls.percent(key)}={cls.percent(query[key])}" for key in sorted(query))
+        string_to_sign = "GET&%2F&" + cls.percent(canonical)
+        digest = hmac.new((secret + "&").encode(), string_to_sign.encode(), hashlib.sha1).digest()
+        return base64.b64encode(digest).decode()
+
+
+class OutboxSender(BaseSender):
+    """Tests: messages are appended to ``OutboxSender.outbox`` as ``(contact, Message)``."""
+
+    outbox = []
+
+    def send(self, contact, message):
+        if self.options.get("fail"):
+            raise SendError("test double told to fail")
+        type(self).outbox.append((contact, message))
+
+
+def sender_for(contact_kind):
+    config = app_settings.SUNSHINE_PARTICIPATION_SENDERS[contact_kind]
+    return import_string(config["CLASS"])(**config.get("OPTIONS", {}))
+
+
+def send(contact_kind, contact, message):
+    sender_for(contact_kind).send(contact, message)

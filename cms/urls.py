@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -19,6 +20,11 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     # Nothing from MEDIA_ROOT: documents go through Wagtail's view, images through
     # disclosure_pages' (their storage's URLs lead there), so their pages' scope is checked.
+
+# Opinions and their ledger (participation): the API's routes, and the portal's under the
+# language prefixes, before the plugin's (its API answers a JSON 404 for any other /api/ path).
+urlpatterns += [path("api/v2/opinions/", include("participation.api_urls"))]
+urlpatterns += i18n_patterns(path("opinions/", include("participation.urls")), prefix_default_language=True)
 
 # Last: the API, the portal and, under the language prefixes, members' sign-in, search and Wagtail's pages.
 urlpatterns += plugin.urlpatterns()

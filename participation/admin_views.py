@@ -1,0 +1,1 @@
+"""The 意见办理 admin section."""

@@ -11,6 +11,7 @@ from demo_county.conf import app_settings as demo_settings
 from disclosure_pages.conf import app_settings as portal_settings
 from importer.conf import MB
 from importer.conf import app_settings as importer_settings
+from participation.conf import app_settings as participation_settings
 from search.conf import app_settings as search_settings
 from workflows.conf import app_settings as workflow_settings
 
@@ -22,6 +23,7 @@ APPS = {
     "importer": importer_settings,
     "api": api_settings,
     "demo_county": demo_settings,
+    "participation": participation_settings,
 }
 ROW = re.compile(r"^\| `(\w+)` \| `([^`]*)` \| (\w+) \|", re.M)
 

@@ -77,6 +77,17 @@ def app_gaps(domain, made_here):
     return [entry for key, entry in simplified.items() if key not in traditional]
 
 
+def own_app_locales(project_root):
+    """The locale/ directories of this project's own apps (not installed packages'), besides ``project_root``."""
+    base = Path(settings.BASE_DIR).resolve()
+    found = []
+    for config in apps.get_app_configs():
+        locale = (Path(config.path) / "locale").resolve()
+        if locale.is_relative_to(base) and ".venv" not in locale.parts and locale != project_root.resolve() and locale.is_dir():
+            found.append(locale)
+    return found
+
+
 def converted_entry(source, profile, comment):
     entry = polib.POEntry(
         msgctxt=source.msgctxt, msgid=source.msgid, msgid_plural=source.msgid_plural, flags=list(source.flags),
@@ -100,8 +111,12 @@ class Command(BaseCommand):
         call_command("makemessages", locale=["zh_Hant"], ignore_patterns=ignore, verbosity=0, no_obsolete=True)
         for domain in DOMAINS:
             self.make(root, domain, profile)
+            # An app with a locale/ of its own (participation) keeps its strings there: makemessages
+            # put them in it, and they are converted the same way (Wagtail's gaps stay in the project's).
+            for app_root in own_app_locales(root):
+                self.make(app_root, domain, profile, fill_gaps=False)
 
-    def make(self, root, domain, profile):
+    def make(self, root, domain, profile, fill_gaps=True):
         path = root / "zh_Hant" / "LC_MESSAGES" / f"{domain}.po"
         catalogue = polib.pofile(str(path)) if path.exists() else polib.POFile()
         # English msgids found in the project's templates are Wagtail's (an overridden admin
@@ -126,7 +141,7 @@ class Command(BaseCommand):
         present = {_key(e) for e in catalogue}
         simplified_path = root / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"
         filled = 0
-        if simplified_path.exists():
+        if fill_gaps and simplified_path.exists():
             simplified = polib.pofile(str(simplified_path))
             simplified.metadata.update(METADATA, Language="zh_Hans")
             simplified.save(str(simplified_path))
@@ -136,7 +151,7 @@ class Command(BaseCommand):
                     catalogue.append(converted_entry(source, profile, FROM_PROJECT))
                     present.add(_key(source))
                     filled += 1
-        for source in app_gaps(domain, root):
+        for source in app_gaps(domain, root) if fill_gaps else ():
             if _key(source) not in present:
                 catalogue.append(converted_entry(source, profile, FROM_APPS))
                 present.add(_key(source))

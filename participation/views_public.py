@@ -71,7 +71,7 @@ def _target(kind, page_id, user):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request, page_id, kind):
     page = _target(kind, page_id, request.user)
     opening = intake.opening_of(page) if kind == "item" else None
@@ -128,7 +128,7 @@ def _show_receipt(request, number, code):
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["GET"])  # not HEAD: looking must not spend the receipt
 def receipt(request):
     """受理回执: the number and the 查询码, shown once; a second look finds them gone."""
     shown = request.session.pop(RECEIPT_SESSION_KEY, None)
@@ -147,7 +147,7 @@ def _own_opinion(request, opinion_id):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track(request):
     """意见查询: by 查询码 (POST), or a member's own opinions without one."""
     context = {"page": portal_for(request), "page_heading": _("意见查询"), "errors": [], "notice": ""}

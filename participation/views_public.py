@@ -26,7 +26,7 @@ from . import handling, intake
 from .choices import ContactKind, Moderation, Satisfaction
 from .conf import app_settings
 from .forms import OpinionForm
-from .models import TRACKING_ALPHABET, TRACKING_CODE_LENGTH, Opinion
+from .models import Opinion, new_tracking_code
 from .panels import approved_answers
 
 RECEIPT_SESSION_KEY = "participation_receipt"
@@ -76,7 +76,7 @@ def submit(request, page_id, kind):
     page = _target(kind, page_id, request.user)
     opening = intake.opening_of(page) if kind == "item" else None
     notice = ""
-    if request.method == "GET":
+    if request.method != "POST":
         form = OpinionForm(user=request.user)
     else:
         form = OpinionForm(request.POST, user=request.user)
@@ -87,8 +87,7 @@ def submit(request, page_id, kind):
             if wants_code:
                 notice = _code_sent(form.value("contact_kind"), form.value("contact"))
             else:
-                return _show_receipt(request, number=f"{timezone.localdate():%Y}{secrets.randbelow(10**7):07d}",
-                                     code="".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH)))
+                return _show_receipt(request, number=f"{timezone.localdate():%Y}{secrets.randbelow(10**7):07d}", code=new_tracking_code())
         elif wants_code:
             try:
                 contact = intake.request_code(form.value("contact_kind"), form.value("contact"), client_address(request))

@@ -221,7 +221,7 @@ def test_bad_input_gets_a_chinese_error_on_the_form_and_nothing_is_saved(county,
     response = client.post(url, form_data(**fields))
     assert response.status_code == 200
     page = html(response)
-    assert f'<p class="field-error"' in page and error in page
+    assert '<p class="field-error"' in page and error in page
     assert Opinion.objects.count() == 0
 
 
@@ -246,9 +246,12 @@ def test_posting_needs_the_csrf_token(county, outbox):
     assert outbox == []
 
 
-def test_the_submit_route_shows_the_form_alone(county):
+def test_the_submit_route_shows_the_form_alone(county, outbox):
     page = html(Client().get(submit_url(county.pre_item)))
     assert "提出意见建议" in page and county.pre_item.title in page and "获取验证码" in page
+    assert Client().head(submit_url(county.pre_item)).status_code == 200
+    assert Client().head("/zh-hans/opinions/receipt/").status_code == 405  # looking must not spend a receipt
+    assert outbox == [] and Opinion.objects.count() == 0
 
 
 # -- members-only items -----------------------------------------------------------------------

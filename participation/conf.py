@@ -25,6 +25,8 @@ app_settings = AppSettings(
     SUNSHINE_OPINION_CODES_PER_CONTACT_HOUR=5,
     SUNSHINE_OPINION_CODES_PER_ADDRESS_HOUR=20,
     SUNSHINE_OPINION_SUBMISSIONS_PER_ADDRESS_HOUR=20,
+    # Wrong 查询码 one address may enter in an hour on the tracking page before it has to wait.
+    SUNSHINE_OPINION_TRACK_TRIES_PER_ADDRESS_HOUR=20,
     # Days after closure when a resident's name and contact are erased (erase_opinion_contacts).
     SUNSHINE_OPINION_CONTACT_RETENTION_DAYS=180,
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -227,6 +228,34 @@ def submit(*, body, subject="", unit=None, item=None, name="", contact_kind="", 
         opinion.save()
         record(opinion, EventKind.RECEIVED, user if signed_in else None, note=opinion.get_channel_display())
     return opinion, tracking_code
+
+
+# -- tracking (查询) -----------------------------------------------------------------------------
+
+
+def _wrong_tracking_key(address):
+    return f"participation:track-wrong:{address_hash(address)}"
+
+
+def find_by_tracking_code(code, address):
+    """The opinion whose 查询码 is ``code``; wrong codes are counted per address (in the cache, as
+    the portal's sign-in counts wrong passwords) and past the hourly limit every try is refused.
+
+    The cache is enough here: codes are ten characters from 31, so counting only makes guessing
+    noisy, it is not what keeps it hopeless (a per-process cache in development, Redis in production).
+    """
+    key = _wrong_tracking_key(address)
+    if cache.get(key, 0) >= app_settings.SUNSHINE_OPINION_TRACK_TRIES_PER_ADDRESS_HOUR:
+        raise IntakeError("rate_limited", "查询码错误次数过多，请一小时后再试。", "code")
+    opinion = Opinion.by_tracking_code(code)
+    if opinion is None:
+        if not cache.add(key, 1, 3600):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired in between
+                cache.add(key, 1, 3600)
+        raise IntakeError("wrong_tracking_code", "查询码不正确。", "code")
+    return opinion
 
 
 def item_is_public_now(item):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.models import Locale
@@ -26,7 +27,7 @@ from wagtail.models import Locale
 from disclosure_pages.choices import Importance, Scope, Stage, UnitType
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 from participation import handling, intake, senders
-from participation.choices import Channel, ContactKind, Outcome
+from participation.choices import Channel, ContactKind, EventKind, Outcome
 from participation.models import Answer, CalendarDay, Opinion, OpinionCatalogueEntry, OpinionEvent
 from participation.working_days import add_working_days, working_days_between
 
@@ -258,7 +259,7 @@ OPINIONS = [
                  "公交站台由县交通运输局统一建设管理。镇党委已将您的意见函告县交通运输局，县交通运输局答复将于明年一季度统一改造。"),
                 (23, "approve", "leader"), (21, "rate", "basic"), (19, "close"))),
     Said("unit:county", Channel.HOTLINE, 26, "反映{town}东门片区老旧小区化粪池堵塞外溢，多次反映未解决，气味很大。",
-         subject="老旧小区化粪池堵塞", name="刘女士", contact="13908773145", place="县12345热线转办",
+         subject="老旧小区化粪池堵塞", name="刘女士", contact="13908773145", place="县12345政务服务便民热线",
          steps=((26, "publish"), (25, "transfer", "town", "属地管理事项，转{town}党委办理。"),
                 (25, "assign", "officer"), (23, "start"))),
     Said("unit:town", Channel.WEB, 12, "你们这些干部一天就知道喝茶看报纸，窗口办事推三阻四，全是废物！", contact="13908773278",
@@ -483,16 +484,24 @@ class _Story:
     def tell(self, number, said):
         if said.to.startswith("item:") and said.to[5:] not in self.items:
             return
-        opinion = self.receive(number, said)
-        first_event = OpinionEvent.objects.filter(opinion=opinion).order_by("pk").first()
-        dates = {"created_at": self.at(said.day, 0), "deadline": opinion.deadline}
-        stamps = [(first_event.pk, dates["created_at"])]
-        answers = {}
-        for index, (day, verb, *arguments) in enumerate(said.steps, start=1):
-            when = self.at(day, index)
-            last_event = OpinionEvent.objects.filter(opinion=opinion).order_by("-pk").values_list("pk", flat=True).first()
-            opinion = self._step(opinion, verb, arguments, when, dates, answers)
-            stamps += [(pk, when) for pk in OpinionEvent.objects.filter(opinion=opinion, pk__gt=last_event).values_list("pk", flat=True)]
+        recorded = []  # the events the steps record, caught as they are saved
+        catch = lambda sender, instance, created, **kwargs: created and recorded.append(instance)  # noqa: E731
+        post_save.connect(catch, sender=OpinionEvent, weak=False)
+        try:
+            opinion = self.receive(number, said)
+            dates = {"created_at": self.at(said.day, 0), "deadline": opinion.deadline}
+            stamps = [(event, dates["created_at"]) for event in recorded]
+            answers = {}
+            for index, (day, verb, *arguments) in enumerate(said.steps, start=1):
+                when = self.at(day, index)
+                done = len(recorded)
+                opinion = self._step(opinion, verb, arguments, when, dates, answers)
+                for event in recorded[done:]:
+                    stamps.append((event, when))
+                    if event.kind == EventKind.ASSIGNED:  # its note names the deadline set, counted from today
+                        event.note = event.note.replace(f"{opinion.deadline:%Y-%m-%d}", f"{dates['deadline']:%Y-%m-%d}")
+        finally:
+            post_save.disconnect(catch, sender=OpinionEvent)
         self.date(opinion, said, dates, stamps, answers)
         self.opinions[said.key or number] = opinion
 
@@ -584,14 +593,9 @@ class _Story:
 
     def date(self, opinion, said, dates, stamps, answers):
         """Set the story's dates on the rows written now."""
-        for pk, when in stamps:
-            OpinionEvent.objects.filter(pk=pk).update(at=when)
-        # The assignment's note names the deadline it set.
-        old_deadline = opinion.deadline
-        if old_deadline and dates["deadline"] and old_deadline != dates["deadline"]:
-            for event in OpinionEvent.objects.filter(opinion=opinion, note__contains=f"{old_deadline:%Y-%m-%d}"):
-                event.note = event.note.replace(f"{old_deadline:%Y-%m-%d}", f"{dates['deadline']:%Y-%m-%d}")
-                event.save(update_fields=["note"])
+        for event, when in stamps:
+            event.at = when
+        OpinionEvent.objects.bulk_update([event for event, _ in stamps], ["at", "note"])
         for pk, fields in answers.items():
             Answer.objects.filter(pk=pk).update(**fields)
         created_at = dates["created_at"]
@@ -601,7 +605,7 @@ class _Story:
             created_at=created_at, received_on=self.today - datetime.timedelta(days=said.day), number=number,
             deadline=dates["deadline"], answered_at=dates.get("answered_at"), closed_at=dates.get("closed_at"),
         )
-        opinion.refresh_from_db()
+        opinion.number, opinion.created_at = number, created_at
 
 
 def _kind(contact):

@@ -546,6 +546,8 @@ class _Story:
             dates["deadline"] = self._deadline(opinion, when)
             return opinion
         if verb == "transfer":
+            if self.places[arguments[0]].pk == opinion.unit_id:
+                return opinion  # a county without villages: the item is the township's own
             actor = self.people["county_officer"] if opinion.unit_id == self.places["county"].pk else officer()
             opinion = handling.transfer(opinion, actor, self.places[arguments[0]], arguments[1].format(**self.words))
             dates["deadline"] = None

@@ -14,6 +14,7 @@ All people, numbers and words are invented.
 
 import copy
 import datetime
+import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -25,13 +26,14 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from disclosure_pages.choices import Importance, Scope, Stage, UnitType
-from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
+from disclosure_pages.models import CatalogueEntry, DisclosureItemPage
 from participation import handling, intake, senders
 from participation.choices import Channel, ContactKind, EventKind, Outcome
 from participation.models import Answer, CalendarDay, Opinion, OpinionCatalogueEntry, OpinionEvent
 from participation.working_days import add_working_days, working_days_between
 
 from .conf import app_settings
+from .writers import Ctx
 
 # -- the coming holidays ----------------------------------------------------------------------
 
@@ -391,16 +393,15 @@ SEED_SENDERS = {kind: {"CLASS": f"{__name__}.SeedCodes", "OPTIONS": {}} for kind
 
 def seed_opinions(builder, tree, items):
     """Opinions through intake and handling, dated as the story says; returns how many."""
-    seed_opinion_setup()
     places = _places(tree)
-    if places is None:
-        return 0
-    people = _people(places)
     # The seed is not the place to send notifications or codes anywhere.
     with override_settings(
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", SUNSHINE_PARTICIPATION_SENDERS=SEED_SENDERS
     ), transaction.atomic():
-        story = _Story(builder.today, places, people, items, _words(places))
+        seed_opinion_setup()
+        if places is None:
+            return 0
+        story = _Story(builder.today, places, _people(places), items, _words(places))
         for number, said in enumerate(OPINIONS):
             story.tell(number, said)
     builder.log(f"意见建议演示：{len(story.opinions)} 条意见（网站、移动应用和线下渠道），处于各办理环节。")
@@ -421,40 +422,33 @@ def seed_opinion_setup():
 
 
 def _people(places):
-    """Each place's officer and two leaders (the development logins where they work), the county
-    tier's approver, and party members who write signed in."""
-    User = get_user_model()
-    by_name = {user.username: user for user in User.objects.filter(is_active=True)
-               .filter(username__in=_usernames(places) | {"officer", "approver", "reviewer", "member"})}
-    demo = app_settings.SUNSHINE_DEMO_LOGINS
+    """Each place's officer and two leaders, the county tier's approver and officer, and two party
+    members who write signed in; in development the logins where they work (officer answers,
+    approver approves, reviewer reviews, member writes), so they see their own work."""
+    units = list({unit.pk: unit for unit in places.values()}.values())
+    names = {f"{unit.code.lower()}-{role}" for unit in units for role in ("officer", "leader1", "leader2")}
+    names |= {"officer", "approver", "reviewer", "member"} if app_settings.SUNSHINE_DEMO_LOGINS else set()
+    by_name = {user.username: user for user in get_user_model().objects.filter(is_active=True, username__in=names)}
     people = {}
-    for unit in {u.pk: u for u in places.values()}.values():
+    for unit in units:
         stem = unit.code.lower()
-        roles = {role: by_name.get(f"{stem}-{role}") for role in ("officer", "leader1", "leader2")}
-        people[unit.pk] = {"officer": roles["officer"], "leader": roles["leader1"], "leader2": roles["leader2"]}
-    town = places["town"]
-    # The development logins see their own work: officer answers, approver approves, reviewer reviews.
-    if demo and by_name.get("officer") and by_name.get("approver") and by_name["officer"].groups.filter(pk=town.officers_group_id).exists():
-        people[town.pk].update(officer=by_name["officer"], leader=by_name["approver"])
-    county = places["county"]
-    people["county_leader"] = by_name.get("reviewer") if demo and by_name.get("reviewer") else people[county.pk]["leader"]
+        people[unit.pk] = {"officer": by_name.get(f"{stem}-officer"), "leader": by_name.get(f"{stem}-leader1"),
+                           "leader2": by_name.get(f"{stem}-leader2")}
+    town, county = places["town"], places["county"]
+    officer, approver = by_name.get("officer"), by_name.get("approver")
+    if officer and approver and officer.groups.filter(pk=town.officers_group_id).exists():
+        people[town.pk].update(officer=officer, leader=approver)
+    people["county_leader"] = by_name.get("reviewer") or people[county.pk]["leader"]
     people["county_officer"] = people[county.pk]["officer"]
-    people["member1"] = (by_name.get("member") if demo and by_name.get("member") else None) or _member(places["member_village"], "member1")
-    people["member2"] = _member(town, "member1")
+    people["member1"] = by_name.get("member") or _member(places["member_village"])
+    people["member2"] = _member(town)
     return people
 
 
-def _usernames(places):
-    return {f"{unit.code.lower()}-{role}" for unit in places.values() for role in ("officer", "leader1", "leader2", "member1")}
-
-
-def _member(unit, role):
+def _member(unit):
     """A party member of ``unit`` (a name only: no password works for them)."""
     User = get_user_model()
-    from .writers import Ctx
-    import random
-
-    username = f"{unit.code.lower()}-{role}"
+    username = f"{unit.code.lower()}-member1"
     user = User.objects.filter(username=username).first()
     if user is None:
         today = timezone.localdate()

@@ -36,6 +36,7 @@ from .bulk_items import BulkItemWriter
 from .conf import app_settings
 from .content import UnitSpec
 from .files import attach_demo_files
+from .opinions import seed_opinion_items, seed_opinions
 from .review import seed_review
 from .writers import CHAIN_WRITERS, Ctx, write
 
@@ -63,6 +64,9 @@ class Options:
     # Documents and images in each unit's collection, attached to a public and a members-only
     # item (page-by-page seeds only: the bulk writer is for benchmarks).
     demo_files: bool = True
+    # Opinions on items and to units, in every state of their handling (page-by-page seeds only,
+    # as the files: demo_county.opinions adds its own items).
+    demo_opinions: bool = True
 
     @property
     def rebuilds_indexes(self):
@@ -78,6 +82,8 @@ class Report:
     unit_seconds: float = 0.0
     item_seconds: float = 0.0
     index_seconds: float = 0.0
+    opinions: int = 0
+    opinion_seconds: float = 0.0
     logins: list = field(default_factory=list)
 
 
@@ -132,10 +138,17 @@ class DemoBuilder:
                     with transaction.atomic():
                         attach_demo_files(tree, self.log)
             self.take_down_demo_items(tree)
+            opinions = self.options.demo_opinions and not self.options.bulk_items
+            # Before the approvals are recorded (seed_review): these items are approved as the others.
+            opinion_items = seed_opinion_items(self, tree) if opinions else {}
             self.report.item_seconds = time.monotonic() - started
         if app_settings.SUNSHINE_DEMO_LOGINS:
             self.report.logins = self.build_logins(tree)
         seed_review(self, tree)
+        if opinions:
+            started = time.monotonic()
+            self.report.opinions = seed_opinions(self, tree, opinion_items)
+            self.report.opinion_seconds = time.monotonic() - started
         # The bulk paths write rows without saving models one by one: the API's cached answers turn over.
         ContentVersion.bump()
         if self.options.rebuilds_indexes:

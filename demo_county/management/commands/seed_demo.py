@@ -26,6 +26,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=20240601, help="随机种子，相同种子生成相同内容")
         parser.add_argument("--no-files", action="store_true", help="不生成演示附件和图片（默认每个单位各有公开和党内的附件、图片）")
+        parser.add_argument("--no-opinions", action="store_true", help="不生成意见建议演示数据（默认在几个乡镇、村和部门有各办理环节的意见）")
         parser.add_argument("--if-empty", action="store_true", help="已有门户首页时什么也不做（供 make seed 使用）")
         parser.add_argument("--skip-index", action="store_true", help="不在最后重建搜索索引和引用索引")
         parser.add_argument("--quiet", action="store_true", help="只输出结果摘要")
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 skip_index=options["skip_index"],
                 demo_files=not options["no_files"],
+                demo_opinions=not options["no_opinions"],
             ),
             log=None if quiet else self.stdout.write,
         )
@@ -73,7 +75,7 @@ class Command(BaseCommand):
             index = "（未重建索引）"
         self.stdout.write(
             f"用时 {elapsed:.1f} 秒：单位 {report.unit_seconds:.1f} 秒，事项 {report.item_seconds:.1f} 秒"
-            f"（{rate:.0f} 条/秒）{index}。"
+            f"（{rate:.0f} 条/秒），意见 {report.opinion_seconds:.1f} 秒{index}。"
         )
         if app_settings.SUNSHINE_DEMO_LOGINS and report.logins:
             self.stdout.write("\n演示账号（仅开发环境，SUNSHINE_DEMO_LOGINS = True）：")

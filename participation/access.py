@@ -94,7 +94,7 @@ def works_on_opinions(user):
 
 def answers_awaiting(user):
     """Answers waiting on ``user``'s approval: at the unit tier, of units whose leading group they are in
-    (never an answer they wrote); at the county tier, of the units of counties whose leading group they are in."""
+    (never an answer they wrote or approved already); at the county tier, of the units of counties whose leading group they are in."""
     from django.db.models import Q
 
     from .choices import AnswerStatus
@@ -114,4 +114,4 @@ def answers_awaiting(user):
     condition = Q(status=AnswerStatus.PENDING_UNIT, opinion__unit__in=led)
     if counties:
         condition |= Q(status=AnswerStatus.PENDING_COUNTY) & county_tier
-    return pending.filter(condition).exclude(author=user)
+    return pending.filter(condition).exclude(author=user).exclude(unit_approver=user)

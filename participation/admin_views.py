@@ -10,9 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -440,6 +442,12 @@ class AnswersAwaitingPanel(Component):
         return render_to_string(self.template_name, {
             "answers": answers[: self.shown], "count": count, "list_url": reverse("participation_admin:answers"),
         })
+
+
+@hooks.register("insert_global_admin_css")
+def section_css():
+    # Everywhere in the admin: the dashboard's panels use it as well as the section's pages.
+    return format_html('<link rel="stylesheet" href="{}">', static("participation/admin.css"))
 
 
 @hooks.register("construct_homepage_panels")

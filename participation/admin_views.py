@@ -344,6 +344,7 @@ class OpinionCatalogueEntryViewSet(ModelViewSet):
     name = "opinion_catalogue_entries"
     url_prefix = "opinions/catalogue-entries"
     add_to_admin_menu = False
+    copy_view_enabled = False  # one rule per entry: a copy could only clash
     form_fields = ["entry", "open_days"]
     list_display = ["entry", "open_days"]
 
@@ -355,6 +356,7 @@ class CalendarDayViewSet(ModelViewSet):
     name = "opinion_calendar_days"
     url_prefix = "opinions/calendar"
     add_to_admin_menu = False
+    copy_view_enabled = False  # one row per date: a copy could only clash
     form_fields = ["date", "working", "name"]
     list_display = ["date", "name", "working"]
     list_filter = ["working"]

@@ -116,7 +116,7 @@ class OfflineOpinionForm(forms.Form):
 
     unit = UnitChoiceField(label=_("受理单位"), queryset=UnitPage.objects.none(), empty_label=None)
     channel = forms.ChoiceField(label=_("来源渠道"), choices=[(channel.value, channel.label) for channel in Channel.offline()])
-    received_on = forms.DateField(label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     place = forms.CharField(label=_("地点"), required=False, max_length=100)
     subject = forms.CharField(label=_("标题"), required=False, max_length=60)
     body = forms.CharField(label=_("意见内容"), widget=forms.Textarea(attrs={"rows": 6}))

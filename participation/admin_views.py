@@ -7,6 +7,7 @@ opinion the user may not see answers exactly as a number that does not exist.
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.shortcuts import redirect
@@ -337,26 +338,32 @@ register_permission_policy(OpinionCatalogueEntry, CountyOfficePolicy(OpinionCata
 register_permission_policy(CalendarDay, CountyOfficePolicy(CalendarDay))
 
 
-class OpinionCatalogueEntryViewSet(ModelViewSet):
+class CountyOfficeViewSet(ModelViewSet):
+    """A county office's setting: its policy decides, so group permissions for it would mislead (none offered)."""
+
+    add_to_admin_menu = False
+    copy_view_enabled = False  # one row per entry or date: a copy could only clash
+
+    def get_permissions_to_register(self):
+        return Permission.objects.none()
+
+
+class OpinionCatalogueEntryViewSet(CountyOfficeViewSet):
     model = OpinionCatalogueEntry
     icon = "list-ul"
     menu_label = gettext_lazy("征求意见目录")
     name = "opinion_catalogue_entries"
     url_prefix = "opinions/catalogue-entries"
-    add_to_admin_menu = False
-    copy_view_enabled = False  # one rule per entry: a copy could only clash
     form_fields = ["entry", "open_days"]
     list_display = ["entry", "open_days"]
 
 
-class CalendarDayViewSet(ModelViewSet):
+class CalendarDayViewSet(CountyOfficeViewSet):
     model = CalendarDay
     icon = "date"
     menu_label = gettext_lazy("节假日与调休")
     name = "opinion_calendar_days"
     url_prefix = "opinions/calendar"
-    add_to_admin_menu = False
-    copy_view_enabled = False  # one row per date: a copy could only clash
     form_fields = ["date", "working", "name"]
     list_display = ["date", "name", "working"]
     list_filter = ["working"]

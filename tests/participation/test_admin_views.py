@@ -123,19 +123,16 @@ def test_queue_filters_by_state_moderation_and_channel_and_flags_words(client, c
     assert flagged.number not in text_of(client.get(QUEUE, {"state": State.CLOSED}))
 
 
-def test_queue_pages(client, county, settings):
+def test_queue_pages(client, county, monkeypatch):
     from participation import admin_views
 
     first, _ = resident_opinion(unit=county.township, body="第一件")
     for index in range(2):
         resident_opinion(unit=county.township, body=f"又一件 {index}", contact=f"1380000001{index}")
-    original, admin_views.QUEUE_PAGE_SIZE = admin_views.QUEUE_PAGE_SIZE, 2
-    try:
-        client = signed_in(client, county.people.officer)
-        assert first.number not in text_of(client.get(QUEUE))  # the oldest is on the second page
-        assert first.number in text_of(client.get(QUEUE, {"p": 2}))
-    finally:
-        admin_views.QUEUE_PAGE_SIZE = original
+    monkeypatch.setattr(admin_views, "QUEUE_PAGE_SIZE", 2)
+    client = signed_in(client, county.people.officer)
+    assert first.number not in text_of(client.get(QUEUE))  # the oldest is on the second page
+    assert first.number in text_of(client.get(QUEUE, {"p": 2}))
 
 
 # -- one opinion and its steps ------------------------------------------------------------------

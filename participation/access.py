@@ -73,3 +73,45 @@ def assignable_people(unit):
 
     groups = [group for group in (unit.officers_group, unit.leading_group) if group is not None]
     return get_user_model().objects.filter(groups__in=groups, is_active=True).distinct().order_by("username")
+
+
+def handled_units(user):
+    """The units whose opinions ``user`` handles (enters offline opinions for): every unit for a superuser."""
+    from wagtail.models import Locale
+
+    reach = reach_of(user)
+    units = UnitPage.objects.filter(locale=Locale.get_default()).live().order_by("path")
+    return units if reach.everything else units.filter(pk__in=list(reach.managed))
+
+
+def works_on_opinions(user):
+    """Who the 意见办理 admin is for: a unit's officers or leading group, the county office, superusers."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    reach = reach_of(user)
+    return reach.everything or bool(reach.managed)
+
+
+def answers_awaiting(user):
+    """Answers waiting on ``user``'s approval: at the unit tier, of units whose leading group they are in
+    (never an answer they wrote or approved already); at the county tier, of the units of counties whose leading group they are in."""
+    from django.db.models import Q
+
+    from .choices import AnswerStatus
+    from .models import Answer
+
+    pending = Answer.objects.filter(status__in=[AnswerStatus.PENDING_UNIT, AnswerStatus.PENDING_COUNTY])
+    if not (user.is_authenticated and user.is_active):
+        return pending.none()
+    if user.is_superuser:
+        return pending
+    group_ids = list(user.groups.values_list("pk", flat=True))
+    led = UnitPage.objects.filter(leading_group__in=group_ids)
+    counties = [unit for unit in led if unit.unit_type == UnitType.COUNTY]
+    county_tier = Q()
+    for county in counties:
+        county_tier |= Q(opinion__unit__path__startswith=county.path)
+    condition = Q(status=AnswerStatus.PENDING_UNIT, opinion__unit__in=led)
+    if counties:
+        condition |= Q(status=AnswerStatus.PENDING_COUNTY) & county_tier
+    return pending.filter(condition).exclude(author=user).exclude(unit_approver=user)

@@ -11,3 +11,4 @@ class ParticipationConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401 (the item change feed: opinions follow their item's audience)
+        from . import notifications  # noqa: F401 (who is told about an opinion's steps)

@@ -79,17 +79,17 @@ def period_of(params):
 # -- shapes ------------------------------------------------------------------------------------------
 
 
-class UnitRefSerializer(serializers.Serializer):
+class LedgerUnitRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="单位 id（简体）")
     title = serializers.CharField(help_text="所请求文字的单位名称")
 
 
-class ItemRefSerializer(serializers.Serializer):
+class LedgerItemRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
 
 
-class AnswerSerializer(serializers.Serializer):
+class LedgerAnswerSerializer(serializers.Serializer):
     """经审核公开的答复."""
 
     outcome = OutcomeChoice()
@@ -97,36 +97,36 @@ class AnswerSerializer(serializers.Serializer):
     answered_on = serializers.DateField(allow_null=True)
 
 
-class OpinionSerializer(serializers.Serializer):
+class LedgerOpinionSerializer(serializers.Serializer):
     """一件公开的意见建议（不含提出人的姓名和联系方式）."""
 
     number = serializers.CharField(help_text="受理编号")
     received_on = serializers.DateField(help_text="收到日期")
-    unit = UnitRefSerializer(help_text="承办单位")
+    unit = LedgerUnitRefSerializer(help_text="承办单位")
     channel = ChannelChoice()
     state = StateChoice()
-    item = ItemRefSerializer(allow_null=True, help_text="所针对的公开事项；写给单位意见箱的为 null")
+    item = LedgerItemRefSerializer(allow_null=True, help_text="所针对的公开事项；写给单位意见箱的为 null")
     subject = serializers.CharField()
     excerpt = serializers.CharField(help_text="意见内容的开头")
-    answer = AnswerSerializer(allow_null=True, help_text="答复（列表中为摘要）；尚未答复为 null")
+    answer = LedgerAnswerSerializer(allow_null=True, help_text="答复（列表中为摘要）；尚未答复为 null")
     satisfaction = SatisfactionChoice(allow_null=True, help_text="群众评价；未评价为 null")
     html_url = serializers.URLField(help_text="门户上的公开页面")
     detail_url = serializers.URLField()
 
 
-class EventSerializer(serializers.Serializer):
+class LedgerEventSerializer(serializers.Serializer):
     kind = EventKindChoice()
     at = serializers.DateTimeField()
     from_unit = serializers.CharField(allow_null=True, help_text="转办时的原单位")
     to_unit = serializers.CharField(allow_null=True, help_text="交办、转办的单位")
 
 
-class OpinionDetailSerializer(OpinionSerializer):
+class LedgerOpinionDetailSerializer(LedgerOpinionSerializer):
     body = serializers.CharField(help_text="意见全文")
-    events = EventSerializer(many=True, help_text="公开的办理过程")
+    events = LedgerEventSerializer(many=True, help_text="公开的办理过程")
 
 
-class ListMetaSerializer(serializers.Serializer):
+class LedgerListMetaSerializer(serializers.Serializer):
     total_count = serializers.IntegerField()
     limit = serializers.IntegerField()
     offset = serializers.IntegerField()
@@ -135,17 +135,17 @@ class ListMetaSerializer(serializers.Serializer):
     previous = serializers.URLField(allow_null=True)
 
 
-class OpinionListSerializer(serializers.Serializer):
-    meta = ListMetaSerializer()
-    items = OpinionSerializer(many=True)
+class LedgerOpinionListSerializer(serializers.Serializer):
+    meta = LedgerListMetaSerializer()
+    items = LedgerOpinionSerializer(many=True)
 
 
-class HiddenCountSerializer(serializers.Serializer):
+class LedgerHiddenCountSerializer(serializers.Serializer):
     reason = HiddenReasonChoice()
     count = serializers.IntegerField()
 
 
-class FiguresSerializer(serializers.Serializer):
+class LedgerCountsSerializer(serializers.Serializer):
     """Counts of the opinions received in the period (members-only never, merged duplicates once) and rates in percent."""
 
     received = serializers.IntegerField(help_text="受理")
@@ -165,33 +165,33 @@ class FiguresSerializer(serializers.Serializer):
     ever_answered = serializers.IntegerField(help_text="曾经答复过的")
     sent_back = serializers.IntegerField(help_text="发回重办过的")
     sent_back_rate = serializers.FloatField(allow_null=True, help_text="发回重办率 %（占曾经答复过的）")
-    hidden = HiddenCountSerializer(many=True, help_text="经审查不予公开的件数，按原因")
+    hidden = LedgerHiddenCountSerializer(many=True, help_text="经审查不予公开的件数，按原因")
 
 
-class BreakdownSerializer(serializers.Serializer):
-    unit = UnitRefSerializer()
-    figures = FiguresSerializer()
+class LedgerBreakdownSerializer(serializers.Serializer):
+    unit = LedgerUnitRefSerializer()
+    figures = LedgerCountsSerializer()
 
 
-class MonthSerializer(serializers.Serializer):
+class LedgerMonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
     received = serializers.IntegerField()
     closed = serializers.IntegerField(help_text="当月收到的意见中已办结的")
 
 
-class PeriodSerializer(serializers.Serializer):
+class LedgerPeriodSerializer(serializers.Serializer):
     start = serializers.DateField(allow_null=True)
     end = serializers.DateField(allow_null=True)
 
 
 class LedgerFiguresSerializer(serializers.Serializer):
     locale = serializers.CharField()
-    unit = UnitRefSerializer()
-    period = PeriodSerializer()
-    totals = FiguresSerializer()
-    breakdown = BreakdownSerializer(many=True, help_text="各下级组织（含其下级）的数字")
-    own = FiguresSerializer(help_text="本级直接承办的")
-    months = MonthSerializer(many=True)
+    unit = LedgerUnitRefSerializer()
+    period = LedgerPeriodSerializer()
+    totals = LedgerCountsSerializer()
+    breakdown = LedgerBreakdownSerializer(many=True, help_text="各下级组织（含其下级）的数字")
+    own = LedgerCountsSerializer(help_text="本级直接承办的")
+    months = LedgerMonthSerializer(many=True)
 
 
 # -- data ---------------------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ def opinion_data(request, opinion, titles, detail=False):
 
 def figures_data(numbers):
     return {
-        **{name: getattr(numbers, name) for name in FiguresSerializer().fields if name != "hidden"},
+        **{name: getattr(numbers, name) for name in LedgerCountsSerializer().fields if name != "hidden"},
         "hidden": [{"reason": reason, "count": count} for reason, count in numbers.hidden.items()],
     }
 
@@ -253,7 +253,7 @@ class LedgerApiView(ApiView):
     description="某单位及下级组织（不传 unit 为全县）公开的意见建议，新收到的在前，分页，附总数；可按收到日期、办理状态、"
     "来源渠道、公开事项筛选。只含经审查公开的、向社会公开的意见，不含提出人的任何信息。",
     parameters=[OpinionListParams],
-    responses=responses(OpinionListSerializer, 404),
+    responses=responses(LedgerOpinionListSerializer, 404),
     tags=["opinions"],
 ))
 class OpinionListView(LedgerApiView):
@@ -280,7 +280,7 @@ class OpinionListView(LedgerApiView):
             },
             "items": [opinion_data(request, opinion, titles) for opinion in opinions[offset : offset + limit]],
         }
-        return OpinionListSerializer(data).data
+        return LedgerOpinionListSerializer(data).data
 
     @staticmethod
     def _page_url(request, offset):
@@ -326,7 +326,7 @@ class FiguresView(LedgerApiView):
     summary="公开的意见建议详情",
     description="一件公开的意见建议：全文、公开的办理过程、经审核的答复和群众评价。未公开、党内的意见答 404。",
     parameters=[filters.LocaleParams, OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="受理编号", pattern=r"^[0-9]{1,20}$")],
-    responses=responses(OpinionDetailSerializer, 404),
+    responses=responses(LedgerOpinionDetailSerializer, 404),
     tags=["opinions"],
 ))
 class OpinionDetailView(LedgerApiView):
@@ -336,4 +336,4 @@ class OpinionDetailView(LedgerApiView):
         opinion = figures.public_opinion(number)
         if opinion is None:
             raise not_found("没有这件意见建议，或该意见不公开。", "opinion_not_found")
-        return OpinionDetailSerializer(opinion_data(request, opinion, unit_titles(params["locale"]), detail=True)).data
+        return LedgerOpinionDetailSerializer(opinion_data(request, opinion, unit_titles(params["locale"]), detail=True)).data

@@ -131,7 +131,7 @@ def test_the_ledger_is_in_the_schema_with_its_parameters_and_errors():
     assert {"unit", "from", "to", "state", "channel", "item", "limit", "offset", "locale"} <= names
     figures_names = {parameter["name"] for parameter in schema["paths"]["/api/v2/opinions/figures/"]["get"]["parameters"]}
     assert figures_names == {"unit", "from", "to", "locale"}
-    properties = schema["components"]["schemas"]["Opinion"]["properties"]
+    properties = schema["components"]["schemas"]["LedgerOpinion"]["properties"]
     assert not {"author_name", "contact"} & set(properties)
 
 

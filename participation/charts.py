@@ -8,7 +8,8 @@ Every text passed in is shown as given: the caller translates it.
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-WIDTH = 720
+# Widths in the SVG's own units; a chart scales to its box, and scrolls on a phone (ledger.css).
+MONTHS_WIDTH, BARS_WIDTH = 600, 440
 INK, MUTED, GRID = "#1f1f1f", "#555", "#d9d9d9"
 
 
@@ -22,12 +23,12 @@ def nice_ceiling(value):
         step *= 10
 
 
-def _svg(chart_id, title, description, height, body):
+def _svg(chart_id, title, description, width, height, body):
     return format_html(
-        '<svg class="chart" role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" width="100%" '
+        '<svg class="chart {0}" role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" width="100%" '
         'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>{5}</svg>',
-        chart_id, WIDTH, height, title, description, body,
+        chart_id, width, height, title, description, body,
     )
 
 
@@ -36,10 +37,10 @@ def _number(value):
     return f"{value:.1f}".removesuffix(".0")
 
 
-def _text(x, y, text, colour=INK, anchor="start"):
+def _text(x, y, text, colour=INK, anchor="start", size=13):
     return format_html(
-        '<text x="{}" y="{}" text-anchor="{}" fill="{}" font-family="sans-serif" font-size="12">{}</text>',
-        _number(x), _number(y), anchor, colour, text,
+        '<text x="{}" y="{}" text-anchor="{}" fill="{}" font-family="sans-serif" font-size="{}">{}</text>',
+        _number(x), _number(y), anchor, colour, size, text,
     )
 
 
@@ -52,8 +53,8 @@ def _rect(x, y, width, height, colour, tooltip=""):
 
 def bar_chart(chart_id, title, description, labels, series):
     """Grouped vertical bars: ``labels`` along the bottom; ``series`` = [(name, colour, values)]."""
-    height, top, bottom, left, right = 260, 34, 30, 44, 8
-    plot_height, plot_width = height - top - bottom, WIDTH - left - right
+    width, height, top, bottom, left, right = MONTHS_WIDTH, 260, 34, 30, 44, 8
+    plot_height, plot_width = height - top - bottom, width - left - right
     top_value = nice_ceiling(max([1, *(value for _, _, values in series for value in values)]))
     parts = []
     # The legend, above the plot.
@@ -63,11 +64,11 @@ def bar_chart(chart_id, title, description, labels, series):
     # Four grid lines with their values.
     for step in range(5):
         y = top + plot_height - plot_height * step / 4
-        parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>', left, WIDTH - right, _number(y), _number(y), GRID))
+        parts.append(format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>', left, width - right, _number(y), _number(y), GRID))
         parts.append(_text(left - 6, y + 4, top_value * step // 4, MUTED, "end"))
     group_width = plot_width / max(len(labels), 1)
     bar_width = min(28, group_width * 0.8 / max(len(series), 1))
-    label_every = max(1, round(len(labels) / 12))  # at most about a dozen labels fit along the bottom
+    label_every = max(1, round(len(labels) / 7))  # at most about seven labels fit along the bottom
     for index, label in enumerate(labels):
         group_left = left + index * group_width + (group_width - bar_width * len(series)) / 2
         for number, (name, colour, values) in enumerate(series):
@@ -76,18 +77,18 @@ def bar_chart(chart_id, title, description, labels, series):
                                f"{label} {name}：{values[index]}"))
         if index % label_every == 0:
             parts.append(_text(left + (index + 0.5) * group_width, height - 10, label, MUTED, "middle"))
-    return _svg(chart_id, title, description, height, mark_safe("".join(parts)))
+    return _svg(chart_id, title, description, width, height, mark_safe("".join(parts)))
 
 
 def horizontal_bars(chart_id, title, description, rows, colour="#b2151b"):
     """One horizontal bar per ``(label, value)`` row, its value at its end."""
-    row_height, left, right = 30, 120, 60
+    row_height, left, right, size = 34, 130, 60, 16
     height = row_height * max(len(rows), 1) + 10
     top_value = max([1, *(value for _, value in rows)])
-    plot_width = WIDTH - left - right
+    plot_width = BARS_WIDTH - left - right
     parts = []
     for index, (label, value) in enumerate(rows):
-        y, width = 5 + index * row_height, plot_width * value / top_value
-        parts += [_text(left - 8, y + 14, label, INK, "end"), _rect(left, y, width, 18, colour, f"{label}：{value}"),
-                  _text(left + width + 6, y + 14, value)]
-    return _svg(chart_id, title, description, height, mark_safe("".join(parts)))
+        y, bar = 5 + index * row_height, plot_width * value / top_value
+        parts += [_text(left - 8, y + 17, label, INK, "end", size), _rect(left, y, bar, 22, colour, f"{label}：{value}"),
+                  _text(left + bar + 6, y + 17, value, INK, "start", size)]
+    return _svg(chart_id, title, description, BARS_WIDTH, height, mark_safe("".join(parts)))

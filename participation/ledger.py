@@ -162,7 +162,9 @@ def portal_in(request, language_code):
 
 def read_query(request):
     """The form (bound to the query string) and, when valid, its cleaned data."""
-    form = LedgerForm(request.GET, unit_choices(language()))
+    data = request.GET.copy()
+    data.setdefault("period", "year")  # this year, unless the reader chose
+    form = LedgerForm(data, unit_choices(language()))
     return form, (form.cleaned_data if form.is_valid() else None)
 
 

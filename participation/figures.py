@@ -88,6 +88,7 @@ def counts(today):
     answered = State.answered()
     conditions = {
         "received": Q(),
+        "published": Q(moderation=Moderation.PUBLISHED),
         "closed": Q(state=State.CLOSED),
         "answered": Q(state=State.ANSWERED),
         "in_progress": ~Q(state__in=State.ended()),
@@ -115,6 +116,7 @@ class Figures:
     """The counts of a section (or one sub-unit's) and the rates derived from them."""
 
     received: int = 0
+    published: int = 0  # the public list's length, unfiltered
     closed: int = 0
     answered: int = 0
     in_progress: int = 0
@@ -173,6 +175,7 @@ class Figures:
 class Month:
     month: date
     received: int = 0
+    published: int = 0  # the public list's length, unfiltered
     closed: int = 0
 
 
@@ -195,7 +198,7 @@ def section_units(unit):
 
 def in_section(opinions, unit, paths):
     """``opinions`` handled in ``unit``'s section (``paths``: ``section_units``). The whole tree
-    needs no filter, and without one the database reads the ledger's indexes straight through."""
+    needs no filter, and without one the public list reads its index in its order."""
     if not UnitPage.objects.filter(locale_id=unit.locale_id).exclude(path__startswith=unit.path).exists():
         return opinions
     return opinions.filter(unit_id__in=list(paths))
@@ -205,7 +208,8 @@ def ledger(unit, period=Period(), today=None):
     """The figures of ``unit``'s section (a default-locale unit) for opinions received in ``period``."""
     today = today or timezone.localdate()
     paths = section_units(unit)
-    opinions = period.filter(in_section(Opinion.objects.counted(), unit, paths)).order_by()
+    # By unit, always: the figures' index leads with the unit, then the date received.
+    opinions = period.filter(Opinion.objects.counted().filter(unit_id__in=list(paths))).order_by()
 
     children = list(UnitPage.objects.child_of(unit).filter(locale_id=unit.locale_id).order_by("path"))
     by_path = {child.path: Figures() for child in children}

@@ -98,7 +98,7 @@ class LedgerForm(forms.Form):
 
     def __init__(self, data, unit_choices):
         super().__init__(data)
-        self.fields["unit"].widget = forms.Select(choices=unit_choices)
+        self.unit_choices = unit_choices  # the template writes the select out
         for name in ("period", "state", "channel"):
             self.fields[name].choices = [(value, _(label)) for value, label in self.fields[name].choices]
         for field in self.fields.values():
@@ -193,10 +193,13 @@ def row_of(opinion, titles):
 
 
 def _context(request, form, heading):
+    selected = form.cleaned_data.get("unit") if form.is_valid() else None
     return {
         "page": portal_in(request, language()),
         "page_heading": heading,
         "form": form,
+        "unit_options": form.unit_choices,
+        "selected_unit": selected.pk if selected else None,
         "errors": [error for errors in form.errors.values() for error in errors],
         # The query means the same in both scripts (default-locale ids): the switch keeps it.
         "keep_query_on_switch": True,
@@ -214,7 +217,10 @@ def ledger(request):
     numbers = figures.ledger(unit, period)
     titles = unit_titles(language())
     opinions = figures.public_opinions(unit, period, query["state"], query["channel"], query["item"])
-    page = Paginator(opinions, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(opinions, PAGE_SIZE)
+    if not (query["state"] or query["channel"] or query["item"]):
+        paginator.count = numbers.totals.published  # counted with the figures, from their index
+    page = paginator.get_page(request.GET.get("page"))
     month_labels = [f"{month.month:%Y-%m}" for month in numbers.months]
     received_name, closed_name = _("受理"), _("办结")
     context.update(

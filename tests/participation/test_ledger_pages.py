@@ -95,8 +95,10 @@ def test_county_wide_by_default_and_filters(county):
     html = Client().get("/zh-hans/opinions/?period=all").content.decode()
     assert card(html, "受理") == "10"  # every counted one of the county, February's too
     assert o.other_township.number in html and o.february.number in html and o.pending.number not in html
+    section = Client().get(f"/zh-hans/opinions/?unit={county.township.pk}&{MARCH}").content.decode()
+    assert "（共 6 件）" in section and f'<option value="{county.township.pk}" selected>' in section
     filtered = Client().get(f"/zh-hans/opinions/?unit={county.township.pk}&{MARCH}&state=closed").content.decode()
-    assert o.closed.number in filtered and o.not_feasible.number not in filtered
+    assert o.closed.number in filtered and o.not_feasible.number not in filtered and "（共 1 件）" in filtered
     by_channel = Client().get(f"/zh-hans/opinions/?unit={county.township.pk}&{MARCH}&channel=box").content.decode()
     assert o.not_feasible.number in by_channel and o.closed.number not in by_channel
     by_item = Client().get(f"/zh-hans/opinions/?{MARCH}&item={county.pre_item.pk}").content.decode()

@@ -23,10 +23,10 @@ from disclosure_pages import params as bounds
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 from disclosure_pages.public_urls import public_url
 from disclosure_pages.templatetags.portal_tags import in_script
+from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
 from . import charts, figures
 from .choices import Channel, State
-from .models import Opinion
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 50_000
@@ -53,8 +53,8 @@ def top_unit():
 
 
 def canonical_unit(unit_id):
-    """The default-locale unit of an id in either script, or None."""
-    unit = UnitPage.objects.filter(pk=unit_id).only("translation_key", "locale_id").first()
+    """The default-locale unit of a public unit's id in either script, or None."""
+    unit = visible_pages(UnitPage.objects.filter(pk=unit_id), ANONYMOUS).only("translation_key", "locale_id").first()
     if unit is None:
         return None
     return default_locale_units().filter(translation_key=unit.translation_key).first()
@@ -62,8 +62,6 @@ def canonical_unit(unit_id):
 
 def canonical_item(item_id):
     """The default-locale item of a public item's id in either script, or None."""
-    from disclosure_pages.visibility import ANONYMOUS, visible_pages
-
     item = visible_pages(DisclosureItemPage.objects.filter(pk=item_id), ANONYMOUS).first()
     if item is None:
         return None
@@ -200,7 +198,8 @@ def _context(request, form, heading):
         "form": form,
         "unit_options": form.unit_choices,
         "selected_unit": selected.pk if selected else None,
-        "errors": [error for errors in form.errors.values() for error in errors],
+        "errors": [f"{form.fields[name].label}：{error}" if name in form.fields else error
+                   for name, errors in form.errors.items() for error in errors],
         # The query means the same in both scripts (default-locale ids): the switch keeps it.
         "keep_query_on_switch": True,
     }

@@ -8,12 +8,11 @@ The period is of ``received_on``, the date an opinion was received (an offline o
 which an officer may enter days later): the figures follow the opinions received in it to
 where their handling stands today.
 
-Everything comes from three grouped aggregate queries (by unit; by date received and date
+Everything comes from four grouped aggregate queries (by unit; by date received; by date
 answered; the hidden ones by unit and reason), whatever the number of opinions; Python adds up
 groups, never opinions.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -226,19 +225,22 @@ def ledger(unit, period=Period(), today=None):
     for unit_id, reason, count in hidden:
         add(unit_id, {f"hidden_{reason}": count})
 
-    # By date received and date answered: the months' bars, and the handling times.
-    months, received_days, answered_days = {}, Counter(), Counter()
-    by_day = opinions.values("received_on", answered_on=local_date("answered_at")).annotate(
-        received=Count("pk"), closed=Count("pk", filter=Q(state=State.CLOSED))
+    # By date received: the months' bars; with the answered ones by date answered, the handling times.
+    months, received_days = {}, {}
+    by_day = opinions.values("received_on").annotate(
+        received=Count("pk"), closed=Count("pk", filter=Q(state=State.CLOSED)), answered=Count("pk", filter=Q(answered_at__isnull=False))
     )
     for row in by_day:
         day = row["received_on"]
         month = months.setdefault(day.replace(day=1), Month(day.replace(day=1)))
         month.received += row["received"]
         month.closed += row["closed"]
-        if row["answered_on"]:
-            received_days[day] += row["received"]
-            answered_days[row["answered_on"]] += row["received"]
+        if row["answered"]:
+            received_days[day] = row["answered"]
+    answered_days = (
+        dict(opinions.filter(answered_at__isnull=False).values_list(local_date("answered_at")).annotate(count=Count("pk")))
+        if received_days else {}
+    )
     totals.average_days = average_working_days(received_days, answered_days)
 
     return Ledger(

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -264,23 +264,24 @@ def _respond(request, template, context, status=200):
 EXPORT_COLUMNS = ["受理编号", "收到日期", "承办单位", "来源渠道", "公开事项", "标题", "意见内容", "办理状态", "答复", "网址"]
 
 
-def export_rows(query):
-    """The header and up to ``EXPORT_LIMIT`` rows of the filtered public list, then a note when cut."""
-    titles = unit_titles(language())
-    opinions = figures.public_opinions(query["unit"], query["range"], query["state"], query["channel"], query["item"])
-    yield [_(column) for column in EXPORT_COLUMNS]
-    count = 0
-    for opinion in opinions[: EXPORT_LIMIT + 1].iterator(chunk_size=2000):
-        count += 1
-        if count > EXPORT_LIMIT:
-            yield [_("仅导出前 %(limit)s 条，请缩小时间范围或增加筛选条件后分批导出。") % {"limit": EXPORT_LIMIT}]
-            return
-        row = row_of(opinion, titles)
-        answer = row["answer"]
-        yield [
-            row["number"], f"{row['received_on']:%Y-%m-%d}", row["unit"], str(row["channel"]), row["item"], row["subject"],
-            in_script(opinion.body), str(row["state"]), in_script(answer.body) if answer else "", public_url(row["url"]),
-        ]
+def export_rows(query, language_code):
+    """The header and up to ``EXPORT_LIMIT`` rows of the filtered public list, then a note when cut.
+
+    Streamed after the view has returned: the reader's script is set here, not assumed."""
+    with translation.override(language_code):
+        titles = unit_titles(language_code)
+        opinions = figures.public_opinions(query["unit"], query["range"], query["state"], query["channel"], query["item"])
+        yield [_(column) for column in EXPORT_COLUMNS]
+        for count, opinion in enumerate(opinions[: EXPORT_LIMIT + 1].iterator(chunk_size=2000), start=1):
+            if count > EXPORT_LIMIT:
+                yield [_("仅导出前 %(limit)s 条，请缩小时间范围或增加筛选条件后分批导出。") % {"limit": EXPORT_LIMIT}]
+                return
+            row = row_of(opinion, titles)
+            answer = row["answer"]
+            yield [
+                row["number"], f"{row['received_on']:%Y-%m-%d}", row["unit"], str(row["channel"]), row["item"], row["subject"],
+                in_script(opinion.body), str(row["state"]), in_script(answer.body) if answer else "", public_url(row["url"]),
+            ]
 
 
 class _Echo:
@@ -302,10 +303,10 @@ def ledger_export(request, fmt):
     filename = f"opinions-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "csv":
         writer = csv.writer(_Echo())
-        lines = (writer.writerow(row) for row in export_rows(query))
+        lines = (writer.writerow(row) for row in export_rows(query, language()))
         response = StreamingHttpResponse(_with_bom(lines), content_type="text/csv; charset=utf-8")
     else:
-        response = FileResponse(_xlsx(export_rows(query)), as_attachment=True, filename=filename,
+        response = FileResponse(_xlsx(export_rows(query, language())), as_attachment=True, filename=filename,
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-cache"

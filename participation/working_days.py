@@ -33,3 +33,20 @@ def working_days_between(start, end):
         return 0
     exceptions = _exceptions(start, end)
     return sum(1 for offset in range(1, (end - start).days + 1) if is_working_day(start + timedelta(days=offset), exceptions))
+
+
+def working_day_numbers(start, end):
+    """Each date from ``start`` to ``end`` with the working days after ``start`` up to it (one query).
+
+    ``working_days_between(a, b)`` is ``numbers[b] - numbers[a]`` for ``a <= b``: a difference
+    of numbers, so the average handling time of many opinions needs the numbers of their dates
+    only, not a count per opinion.
+    """
+    exceptions = _exceptions(start, end)
+    numbers, count = {}, 0
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        if offset and is_working_day(day, exceptions):
+            count += 1
+        numbers[day] = count
+    return numbers

@@ -8,12 +8,11 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
-from django.urls import clear_url_caches, path
 from django.utils import timezone
 from wagtail.models import Locale
 
 from disclosure_pages.choices import Stage
-from participation import handling, urls as participation_urls
+from participation import handling
 from participation.choices import HiddenReason, Outcome, State
 from participation.models import Opinion
 from participation.senders import OutboxSender
@@ -33,23 +32,6 @@ def fresh_cache():
     cache.clear()  # the wrong-code counts live in the cache
     yield
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def ledger_route():
-    """The unit panel links to the public ledger (participation:ledger), another part of issue 17.
-    Until that route is in, the link is given a stand-in so that unit pages render here."""
-    from django.http import HttpResponse
-
-    if any(getattr(pattern, "name", None) == "ledger" for pattern in participation_urls.urlpatterns):
-        yield
-        return
-    stand_in = path("ledger/", lambda request: HttpResponse(""), name="ledger")
-    participation_urls.urlpatterns.append(stand_in)
-    clear_url_caches()
-    yield
-    participation_urls.urlpatterns.remove(stand_in)
-    clear_url_caches()
 
 
 @pytest.fixture

@@ -63,6 +63,12 @@ MARKERS = {
     "draft_doc_bytes": "MXDRAFTDOCBYTESX8851",
     "image": "MXIMAGE9961",
     "image_bytes": "MXIMGBYTES9961",
+    "opinion_members": "MXOPMEMBERS3301",
+    "opinion_pending": "MXOPPENDING3302",
+    "opinion_hidden": "MXOPHIDDEN3303",
+    "opinion_name": "MXOPNAME3304",
+    "opinion_contact": "mxopcontact3305@example.cn",
+    "answer_pending": "MXANSWERPENDING3306",
 }
 
 SECRETS = [
@@ -76,6 +82,13 @@ SECRETS = [
     Secret("draft_doc_bytes", MARKERS["draft_doc_bytes"], "bytes of a draft's document"),
     Secret("image", MARKERS["image"], "title of a members-only item's image"),
     Secret("image_bytes", MARKERS["image_bytes"], "bytes of a members-only item's image (original)"),
+    # Opinions to A (participation): what only A's officers may read.
+    Secret("opinion_members", MARKERS["opinion_members"], "text of a members-only opinion"),
+    Secret("opinion_pending", MARKERS["opinion_pending"], "text of an opinion not yet moderated"),
+    Secret("opinion_hidden", MARKERS["opinion_hidden"], "text of an opinion moderation hid"),
+    Secret("opinion_name", MARKERS["opinion_name"], "name of a published opinion's author"),
+    Secret("opinion_contact", MARKERS["opinion_contact"], "contact (e-mail) of a published opinion's author"),
+    Secret("answer_pending", MARKERS["answer_pending"], "an answer waiting for approval"),
     # Their URLs: a page that links or embeds them (e.g. <img src> of the image) shows they exist.
     Secret("members_url", "/mx-item-m/", "URL of the members-only item", url_part=True),
     Secret("draft_url", "/mx-item-d/", "URL of the draft", url_part=True),
@@ -114,6 +127,7 @@ class County:
     translation_source: object = None
     string_segment: object = None
     overridable_segment: object = None
+    opinions: dict = field(default_factory=dict)  # secret key -> Opinion of A
     seed_seconds: float = 0.0
     users: dict = field(default_factory=dict)  # principal key -> user
     tokens: dict = field(default_factory=dict)  # principal key -> API token
@@ -250,5 +264,36 @@ def build_county():
     c.tokens = {key: MemberToken.issue(person, name="matrix")[1] for key, person in c.users.items()}
     c.tokens["member_A"] = MemberToken.issue(c.member_a, name="matrix")[1]
 
+    _opinions(c)
     rebuild_indexes()
     return c
+
+
+def _opinions(c):
+    """A's opinions whose text, author or answer is a secret (participation)."""
+    from participation import handling, intake
+    from participation.choices import Channel, HiddenReason, Outcome
+
+    def offline(key, marker_key=None, **fields):
+        opinion, _ = intake.enter_offline(
+            c.officer, unit=c.a, channel=Channel.MEETING, received_on=d_today(), subject="矩阵意见",
+            body=f"矩阵意见 {SEARCH_WORD} {MARKERS.get(marker_key or key, '')}", **fields,
+        )
+        c.opinions[key] = opinion
+        return opinion
+
+    offline("opinion_members", members_only=True)
+    # Published by moderation, yet members-only: never public either.
+    handling.publish(offline("opinion_members_published", "opinion_members", members_only=True), c.officer)
+    offline("opinion_pending")
+    handling.hide(offline("opinion_hidden"), c.officer, HiddenReason.PERSONAL_DATA)
+    published = offline("opinion_contact", name=MARKERS["opinion_name"], contact_kind="email", contact=MARKERS["opinion_contact"])
+    handling.publish(published, c.officer)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        handling.submit_answer(published, c.officer, f"矩阵答复 {MARKERS['answer_pending']}", Outcome.ADOPTED)
+
+
+def d_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

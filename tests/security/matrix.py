@@ -166,6 +166,8 @@ PK_KINDS = [
     ("wagtailsettings:", "settings"),
     ("wagtail_localize:snippets_api_detail", "entry"),
     ("wagtail_localize:submit_snippet_translation", "entry"),
+    ("opinion_catalogue_entries:", "opinion catalogue entry"),
+    ("opinion_calendar_days:", "calendar day"),
 ]
 
 # (app label, model name) a route's model parameters name, by route name.
@@ -217,6 +219,14 @@ def _object_id(c, kind, bundle):
         return c.a.officers_group_id
     if kind == "settings":
         return PortalSettings.objects.values_list("pk", flat=True).first() or 1
+    if kind == "opinion catalogue entry":
+        from participation.models import OpinionCatalogueEntry
+
+        return OpinionCatalogueEntry.objects.get_or_create(entry=c.entry, defaults={"open_days": 7})[0].pk
+    if kind == "calendar day":
+        from participation.models import CalendarDay
+
+        return CalendarDay.objects.order_by("pk").values_list("pk", flat=True).first() or 1
     if kind == "conversion override":
         from script_variants.models import ConversionOverride
 
@@ -299,7 +309,20 @@ def fill(route, param, c, bundle):
         return "approvals"  # 县级督办: the items behind a count
     if param == "section_id":
         return c.a.pk  # A's section: its overdue items are the secrets
+    if param in {"opinion_id", "number"}:
+        opinion = secret_opinion(c, bundle)
+        return opinion.pk if param == "opinion_id" else opinion.number
     raise Unfillable(f"no rule for parameter {param!r} of {route.label}")
+
+
+# The opinion of A a bundle's routes are asked about (each secret opinion meets each route under some principal).
+OPINION_OF_BUNDLE = {
+    "draft": "opinion_pending", "members": "opinion_members", "pending": "opinion_hidden", "members(zh-hant)": "opinion_contact",
+}
+
+
+def secret_opinion(c, bundle):
+    return c.opinions[OPINION_OF_BUNDLE.get(bundle.label, "opinion_members")]
 
 
 def secret_page_paths(c):

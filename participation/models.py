@@ -283,3 +283,19 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+class LedgerVersion(models.Model):
+    """One counter, moved on by every change to opinions and answers (``receivers.py``): the public
+    figures are cached under it, so a change is in the next request's figures in every server process."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def move_on(cls):
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"number": 1})

@@ -63,8 +63,10 @@ CONTACT_FORMS = [
     {"properties": {"contact_kind": {"pattern": f"^{ContactKind.MOBILE.value}$"}, "contact": {"pattern": MOBILE_PATTERN}}},
     {"properties": {"contact_kind": {"pattern": f"^{ContactKind.EMAIL.value}$"}, "contact": {"pattern": EMAIL_PATTERN}}},
 ]
-# Text with something to read: not empty, not only spaces, no NUL characters.
-TEXT_PATTERN = r"^[^\u0000]*\S[^\u0000]*$"
+# Text with something to read: not empty, not only spaces, no NUL characters (what DRF's
+# CharField takes); text that may be empty: no NUL characters.
+TEXT_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+NO_NUL_PATTERN = r"^[^\u0000]*$"
 
 
 def intake_error(error):
@@ -110,7 +112,11 @@ class StrictIdField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class ContactFields(serializers.Serializer):
+class OpinionInput(serializers.Serializer):
+    """A JSON body of the opinion API (its schema says what DRF's fields take: see ``InputSchema``)."""
+
+
+class ContactFields(OpinionInput):
     contact_kind = serializers.ChoiceField(
         choices=ContactKind.choices, help_text="联系方式类型：mobile 手机号码，email 电子邮箱"
     )
@@ -144,7 +150,7 @@ class SubmissionSerializer(ContactFields):
         return fields
 
 
-class TrackingSerializer(serializers.Serializer):
+class TrackingSerializer(OpinionInput):
     """凭查询码查询：查询码放在请求正文里，不要放进网址。"""
 
     tracking_code = StrictCharField(max_length=40, help_text="受理时给出的查询码（10 位，不分大小写，可带空格或连字符）")
@@ -167,30 +173,25 @@ class MineParams(filters.LocaleParams):
     offset = serializers.IntegerField(min_value=0, max_value=filters.MAX_OFFSET, default=0, help_text="跳过的条数")
 
 
-class ContactFormsSchema(OpenApiSerializerExtension):
-    """The schema states which contact goes with which kind (a mobile number with ``mobile``,
-    an address with ``email``), and that text is more than spaces: a request it calls well
-    formed is one intake takes."""
+class InputSchema(OpenApiSerializerExtension):
+    """The schema says what the fields take, so that a request it calls well formed is one the
+    API accepts: required text has more than spaces, no text has NUL characters, a contact
+    goes with its kind (a mobile number with ``mobile``, an address with ``email``), and a
+    submission names exactly one of a unit and an item."""
 
-    target_class = ContactFields
+    target_class = OpinionInput
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
-        schema["anyOf" if isinstance(self.target, SubmissionSerializer) else "oneOf"] = CONTACT_FORMS
+        required = set(schema.get("required", []))
+        for name, field in schema["properties"].items():
+            if field.get("type") == "string" and "pattern" not in field and "enum" not in field:
+                field["pattern"] = TEXT_PATTERN if name in required else NO_NUL_PATTERN
+        if isinstance(self.target, ContactFields):
+            schema["anyOf" if isinstance(self.target, SubmissionSerializer) else "oneOf"] = CONTACT_FORMS
         if isinstance(self.target, SubmissionSerializer):
-            schema["properties"]["body"]["pattern"] = TEXT_PATTERN
-            # Exactly one of a unit and an item.
             schema["allOf"] = [{"oneOf": [{"required": ["unit"]}, {"required": ["item"]}]}]
-        return schema
-
-
-class SendBackSchema(OpenApiSerializerExtension):
-    target_class = SendBackSerializer
-
-    def map_serializer(self, auto_schema, direction):
-        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
-        schema["properties"]["reason"]["pattern"] = TEXT_PATTERN
         return schema
 
 

@@ -70,7 +70,7 @@ NO_NUL_PATTERN = r"^[^\u0000]*$"
 
 
 def intake_error(error):
-    errors = {error.field: [error.message]} if error.field else None
+    errors = {error.field: [in_script(error.message)]} if error.field else None
     return ApiError(error.code, error.message, INTAKE_STATUS.get(error.code, 400), errors)
 
 

@@ -295,3 +295,9 @@ def test_the_schema_documents_the_opinion_endpoints_in_chinese(county):
     tracked = schema["components"]["schemas"]["TrackedOpinion"]["properties"]
     assert not {"contact", "contact_kind", "author_name", "name"} & set(tracked)
     assert {"403", "404"} <= set(schema["paths"][SUBMISSIONS]["post"]["responses"])
+
+
+def test_refusals_come_in_the_readers_script(county):
+    body = assert_error(post(SUBMISSIONS, {"item": county.pre_item.pk, "body": "意见"}, locale="zh-hant"), 403,
+                        "verification_required", "contact")
+    assert body["message"].startswith("請填寫聯繫方式") and body["errors"]["contact"] == [body["message"]]

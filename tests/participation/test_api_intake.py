@@ -188,6 +188,8 @@ def test_a_members_only_opinion_is_tracked_only_with_a_token_that_may_read_it(co
     code = {"tracking_code": created["tracking_code"]}
     assert_error(post(TRACKING, code), 404, "opinion_not_found")
     assert_error(post(TRACKING, code, token=token_of(people.other_member)), 404, "opinion_not_found")
+    assert_error(post(TRACKING, code, token=token_of(people.other_officer)), 404, "opinion_not_found")
+    assert Client().get(MINE, headers={"Authorization": f"Bearer {token_of(people.other_officer)}"}).json()["total_count"] == 0
     assert_error(post(RATING, {**code, "satisfaction": "satisfied"}), 404, "opinion_not_found")
     mine = post(TRACKING, code, token=token_of(people.member))
     assert mine.status_code == 200 and mine.json()["members_only"] is True

@@ -120,6 +120,8 @@ class Opinion(models.Model):
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["moderation", "members_only", "item_public", "created_at"]),
             models.Index(fields=["item", "moderation"]),
+            # intake's hourly limit per address counts among all opinions at each submission.
+            models.Index(fields=["source_address_hash", "created_at"], name="opinion_address_recent_idx"),
         ]
 
     def __str__(self):

@@ -95,3 +95,10 @@ bench-api: install
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
 	  || echo "wrk could not be installed: the load test will be skipped"; }
 	$(PY) bench/api_bench.py
+
+# Submissions per second through the opinion API (code step stubbed), then the public ledger
+# page and figures with 100,000 opinions (OPINIONS=10000 for a quicker run), against the
+# portal's item page in the same run; prints a table and writes bench/results/participation.json.
+.PHONY: bench-participation
+bench-participation: install
+	$(PY) bench/participation.py

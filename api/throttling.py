@@ -27,16 +27,23 @@ def parse_rate(rate):
 
 
 class ClientRateThrottle(BaseThrottle):
+    # Counted apart from the other scopes: a subclass with a stricter rate for some endpoints
+    # names its own scope and ``rate``.
+    scope = ""
+
+    def rate(self, request):
+        return app_settings.SUNSHINE_API_RATE_MEMBER if request.auth is not None else app_settings.SUNSHINE_API_RATE_ANON
+
     def allow_request(self, request, view):
         member = request.auth is not None
-        limit = parse_rate(app_settings.SUNSHINE_API_RATE_MEMBER if member else app_settings.SUNSHINE_API_RATE_ANON)
+        limit = parse_rate(self.rate(request))
         if limit is None:
             return True
         allowed, period = limit
         now = time.time()
         window = int(now // period)
         client = f"token{request.auth.pk}" if member else self.get_ident(request)
-        key = f"api:throttle:{client}:{period}:{window}"
+        key = f"api:throttle{self.scope and ':' + self.scope}:{client}:{period}:{window}"
         cache.add(key, 0, period + 1)
         try:
             count = cache.incr(key)

@@ -27,6 +27,9 @@ app_settings = AppSettings(
     SUNSHINE_OPINION_SUBMISSIONS_PER_ADDRESS_HOUR=20,
     # Wrong 查询码 one address may enter in an hour on the tracking page before it has to wait.
     SUNSHINE_OPINION_TRACK_TRIES_PER_ADDRESS_HOUR=20,
+    # The opinion API's writes and look-ups by tracking code (codes, submissions, tracking,
+    # rating, sending back), per client a minute: stricter than the API's general rate.
+    SUNSHINE_OPINION_API_RATE="10/min",
     # Days after closure when a resident's name and contact are erased (erase_opinion_contacts).
     SUNSHINE_OPINION_CONTACT_RETENTION_DAYS=180,
 )

@@ -31,7 +31,8 @@ from .handling import record
 from .models import Opinion, OpinionCatalogueEntry, VerificationCode, hash_secret
 from .receivers import item_is_public
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: Python's \d also matches full-width and other scripts' digits, which no SMS gateway dials.
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class IntakeError(Exception):

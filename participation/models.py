@@ -130,6 +130,8 @@ class Opinion(models.Model):
                         "returned_count", "deadline", "answered_at", "hidden_reason"],
                 name="opinion_ledger_figures_idx",
             ),
+            # intake's hourly limit per address counts among all opinions at each submission.
+            models.Index(fields=["source_address_hash", "created_at"], name="opinion_address_recent_idx"),
         ]
 
     def __str__(self):

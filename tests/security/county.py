@@ -287,7 +287,8 @@ def _opinions(c):
     handling.publish(offline("opinion_members_published", "opinion_members", members_only=True), c.officer)
     offline("opinion_pending")
     handling.hide(offline("opinion_hidden"), c.officer, HiddenReason.PERSONAL_DATA)
-    published = offline("opinion_contact", name=MARKERS["opinion_name"], contact_kind="email", contact=MARKERS["opinion_contact"])
+    # Public content, private author: the body carries no marker, the name and contact do.
+    published = offline("opinion_contact", marker_key="no marker", name=MARKERS["opinion_name"], contact_kind="email", contact=MARKERS["opinion_contact"])
     handling.publish(published, c.officer)
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         handling.submit_answer(published, c.officer, f"矩阵答复 {MARKERS['answer_pending']}", Outcome.ADOPTED)

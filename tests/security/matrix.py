@@ -305,6 +305,8 @@ def fill(route, param, c, bundle):
         return "placeholder"
     if param == "filename":
         return bundle.document.filename
+    if param == "fmt":  # the ledger's exports
+        return "xlsx" if bundle.label in ("members", "members(zh-hant)") else "csv"
     if param == "kind" and route.name == "workflows_county_overdue":
         return "approvals"  # 县级督办: the items behind a count
     if param == "section_id":
@@ -463,6 +465,14 @@ def extra_requests(c):
         ("admin/documents/chooser/results/", "/admin/documents/chooser/results/", {"q": WORDS["doc"]}),
         ("admin/images/chooser/results/", "/admin/images/chooser/results/", {"q": WORDS["image"]}),
         ("admin/choose-page/search/", "/admin/choose-page/search/", {"q": WORDS["draft"], "page_type": "wagtailcore.page"}),
+        # Opinions: A's section of the ledger, its filters and exports, the opinion API, the admin queue's filters.
+        ("<lang>/opinions/", "/zh-hans/opinions/", {"unit": c.a.pk, "period": "all"}),
+        ("<lang>/opinions/", "/zh-hant/opinions/", {"unit": c.a_hant.pk if c.a_hant else c.a.pk, "period": "all", "state": "received"}),
+        ("<lang>/opinions/export.<str:fmt>", "/zh-hans/opinions/export.csv", {"unit": c.a.pk, "period": "all"}),
+        ("<lang>/opinions/export.<str:fmt>", "/zh-hans/opinions/export.xlsx", {"unit": c.a.pk, "period": "all"}),
+        ("api/v2/opinions/", "/api/v2/opinions/", {"unit": c.a.pk, "limit": 100}),
+        ("api/v2/opinions/figures/", "/api/v2/opinions/figures/", {"unit": c.a.pk}),
+        ("admin/opinions/", "/admin/opinions/", {"unit": c.a.pk, "q": WORDS["members"]}),
         (
             "admin/snippets/choose/disclosure_pages/catalogueentry/results/",
             "/admin/snippets/choose/disclosure_pages/catalogueentry/results/", {"q": WORDS["entry"]},
@@ -530,9 +540,22 @@ class Stats:
 
 
 def body_of(response):
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
-    return response.content
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return with_zip_members(body)
+
+
+def with_zip_members(body):
+    """A zip file (an XLSX export) with its members' bytes appended: a marker inside is found as in any body."""
+    import io
+    import zipfile
+
+    if not body.startswith(b"PK"):
+        return body
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return body + b"".join(archive.read(name) for name in archive.namelist())
+    except zipfile.BadZipFile:
+        return body
 
 
 def flash_messages(response):

@@ -110,6 +110,8 @@ class AdversarialMatrixTests(TestCase):
             (officer, reverse("wagtaildocs_serve", args=(c.draft_doc.pk, c.draft_doc.filename)), MARKERS["draft_doc_bytes"]),
             (officer, reverse("wagtailsnippets_disclosure_pages_catalogueentry:edit", args=(c.entry.pk,)), MARKERS["entry"]),
             (member, c.image.file.url, MARKERS["image_bytes"]),
+            (officer, reverse("participation_admin:opinion", args=(c.opinions["opinion_members"].pk,)), MARKERS["opinion_members"]),
+            (officer, reverse("participation_admin:opinion", args=(c.opinions["opinion_contact"].pk,)), MARKERS["answer_pending"]),
             (officer, c.image.file.url, MARKERS["image_bytes"]),
         ]
         missing = []

@@ -6,6 +6,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -36,7 +37,6 @@ from .bulk_items import BulkItemWriter
 from .conf import app_settings
 from .content import UnitSpec
 from .files import attach_demo_files
-from .opinions import seed_opinion_items, seed_opinions
 from .review import seed_review
 from .writers import CHAIN_WRITERS, Ctx, write
 
@@ -138,7 +138,10 @@ class DemoBuilder:
                     with transaction.atomic():
                         attach_demo_files(tree, self.log)
             self.take_down_demo_items(tree)
-            opinions = self.options.demo_opinions and not self.options.bulk_items
+            # Opinions when the site has participation (an app of its own; the demo uses it, not the reverse).
+            opinions = self.options.demo_opinions and not self.options.bulk_items and apps.is_installed("participation")
+            if opinions:
+                from .opinions import seed_opinion_items, seed_opinions
             # Before the approvals are recorded (seed_review): these items are approved as the others.
             opinion_items = seed_opinion_items(self, tree) if opinions else {}
             self.report.item_seconds = time.monotonic() - started

@@ -24,8 +24,7 @@ from api.throttling import ClientRateThrottle
 from api.views import ApiView
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 from disclosure_pages.templatetags.portal_tags import in_script
-from disclosure_pages.visibility import user_can_view, visible_pages
-from workflows.units import in_group
+from disclosure_pages.visibility import visible_pages
 
 from . import handling, intake
 from .choices import AnswerStatus, Channel, ContactKind, EventKind, HiddenReason, Moderation, Outcome, PUBLIC_EVENTS, Satisfaction, State
@@ -376,20 +375,14 @@ class OpinionApiView(ApiView):
         return filters.parse(filters.LocaleParams, request)["locale"]
 
     def opinion_by_code(self, request, code):
-        """The opinion whose 查询码 this is. A members-only one (or on an item now members-only)
-        is shown only to a member with the token of its author or of a reader of its item."""
-        opinion = Opinion.by_tracking_code(code)
-        if opinion is not None and (opinion.members_only or not opinion.item_public):
-            user = request.user
-            if not (user.is_authenticated and (
-                opinion.author_id == user.pk
-                or (opinion.item is not None and user_can_view(opinion.item, user))
-                or (opinion.item is None and in_group(user, opinion.unit.members_group))
-            )):
-                opinion = None
-        if opinion is None:
-            raise not_found("查询码不正确，没有找到该意见。", "opinion_not_found")
-        return opinion
+        """The opinion whose 查询码 this is (``intake.find_by_tracking_code``: wrong codes counted
+        per address; a members-only one only for its author's or its readers' tokens)."""
+        try:
+            return intake.find_by_tracking_code(code, request.META.get("REMOTE_ADDR", ""), request.user)
+        except intake.IntakeError as error:
+            if error.code == "rate_limited":
+                raise ApiError("rate_limited", error.message, status.HTTP_429_TOO_MANY_REQUESTS) from None
+            raise not_found("查询码不正确，没有找到该意见。", "opinion_not_found") from None
 
     def tracked_response(self, opinion, language_code, status_code=status.HTTP_200_OK):
         opinion = with_steps(Opinion.objects.filter(pk=opinion.pk)).get()

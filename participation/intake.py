@@ -238,9 +238,14 @@ def _wrong_tracking_key(address):
     return f"participation:track-wrong:{address_hash(address)}"
 
 
-def find_by_tracking_code(code, address):
-    """The opinion whose 查询码 is ``code``; wrong codes are counted per address (in the cache, as
-    the portal's sign-in counts wrong passwords) and past the hourly limit every try is refused.
+def find_by_tracking_code(code, address, user=None):
+    """The opinion whose 查询码 is ``code``, for the tracking page and the API; wrong codes are
+    counted per address (in the cache, as the portal's sign-in counts wrong passwords) and past
+    the hourly limit every try is refused.
+
+    A members-only opinion (or one on an item now members-only) stays among members even with its
+    code: only its author, or a signed-in reader of its item (of its unit's members, for one to
+    the unit), gets it; anyone else is told the code is wrong.
 
     The cache is enough here: codes are ten characters from 31, so counting only makes guessing
     noisy, it is not what keeps it hopeless (a per-process cache in development, Redis in production).
@@ -249,6 +254,8 @@ def find_by_tracking_code(code, address):
     if cache.get(key, 0) >= app_settings.SUNSHINE_OPINION_TRACK_TRIES_PER_ADDRESS_HOUR:
         raise IntakeError("rate_limited", "查询码错误次数过多，请一小时后再试。", "code")
     opinion = Opinion.by_tracking_code(code)
+    if opinion is not None and (opinion.members_only or not opinion.item_public) and not _member_reader(opinion, user):
+        raise IntakeError("wrong_tracking_code", "查询码不正确。", "code")
     if opinion is None:
         if not cache.add(key, 1, 3600):
             try:
@@ -257,6 +264,18 @@ def find_by_tracking_code(code, address):
                 cache.add(key, 1, 3600)
         raise IntakeError("wrong_tracking_code", "查询码不正确。", "code")
     return opinion
+
+
+def _member_reader(opinion, user):
+    from workflows.units import in_group
+
+    if user is None or not user.is_authenticated:
+        return False
+    if opinion.author_id == user.pk:
+        return True
+    if opinion.item is not None:
+        return user_can_view(opinion.item, user)
+    return in_group(user, opinion.unit.members_group)
 
 
 def item_is_public_now(item):

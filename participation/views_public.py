@@ -157,7 +157,7 @@ def track(request):
             if request.POST.get("opinion"):
                 opinion, code = _own_opinion(request, request.POST["opinion"]), ""
             else:
-                opinion = intake.find_by_tracking_code(code, client_address(request))
+                opinion = intake.find_by_tracking_code(code, client_address(request), request.user)
         except intake.IntakeError as error:
             context["errors"].append(error.message)
         if opinion is not None:

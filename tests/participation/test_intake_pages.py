@@ -344,3 +344,21 @@ def test_a_decision_shows_how_the_opinions_on_its_pre_disclosure_were_adopted(co
         assert "含有某某电话号码" not in page and "尚未审查的意见" not in page and "党内意见" not in page
         assert_no_contact(page)
     assert "意见采纳情况" not in html(Client().get(county.plain_item.url))
+
+
+def test_a_members_only_opinion_is_not_tracked_by_its_code_outside_its_members(county):
+    """The code alone does not take a members-only opinion outside: the same rule as the API's."""
+    from participation import intake
+
+    opinion, code = intake.submit(body="党内意见：发展对象公示期太短", item=county.members_item, user=county.people.member, address="m")
+    for client in (Client(), _signed_in(county.people.other_member)):
+        html = client.post("/zh-hans/opinions/track/", {"code": code}).content.decode()
+        assert "查询码不正确" in html and "发展对象公示期太短" not in html
+    html = _signed_in(county.people.member).post("/zh-hans/opinions/track/", {"code": code}).content.decode()
+    assert "发展对象公示期太短" in html and opinion.number in html
+
+
+def _signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client

@@ -385,7 +385,8 @@ class SeedCodes(senders.BaseSender):
     codes = {}
 
     def send(self, contact, message):
-        type(self).codes[contact] = message.params["code"]
+        if "code" in message.params:  # answer notices have none: nothing to keep
+            type(self).codes[contact] = message.params["code"]
 
 
 SEED_SENDERS = {kind: {"CLASS": f"{__name__}.SeedCodes", "OPTIONS": {}} for kind in ContactKind.values}

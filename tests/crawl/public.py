@@ -97,6 +97,17 @@ def public_seeds(c):
     seeds.append(portal.url + portal.reverse_subpage("catalogue_feed_by_id", args=[entry.pk, "rss"]))
     # The member's own members-only item (and its variant): linked only where a member looks.
     seeds += [c.members.url, c.members_hant.url]
+    # A public item with an attachment, through the API: the first few items the capped crawl
+    # reaches may have none (the pre-disclosure items of the demo's opinions do not).
+    from django.urls import reverse
+
+    from disclosure_pages.models import PublishedAttachment
+    from disclosure_pages.visibility import visible_pages
+
+    public_items = visible_pages(DisclosureItemPage.objects.filter(locale=Locale.get_default()), None)
+    attached = PublishedAttachment.objects.filter(item__in=public_items).order_by("pk").values_list("item_id", flat=True).first()
+    if attached:
+        seeds.append(reverse("api-disclosure-detail", kwargs={"pk": attached}))
     return seeds
 
 

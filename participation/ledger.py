@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language, gettext as _, gettext_noop
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from wagtail.models import Locale, Site
@@ -31,7 +31,7 @@ from .choices import Channel, State
 PAGE_SIZE = 20
 EXPORT_LIMIT = 50_000
 EXCERPT_LENGTH = 80
-PERIOD_CHOICES = [("month", "本月"), ("quarter", "本季度"), ("year", "本年"), ("all", "全部"), ("custom", "自定义")]
+PERIOD_CHOICES = [("month", gettext_noop("本月")), ("quarter", gettext_noop("本季度")), ("year", gettext_noop("本年")), ("all", gettext_noop("全部")), ("custom", gettext_noop("自定义"))]
 
 
 def excerpt(text, length=EXCERPT_LENGTH):
@@ -79,18 +79,18 @@ def period_of(choice, start=None, end=None):
 class LedgerForm(forms.Form):
     """The ledger's filters, read from the query string; the same names in both scripts."""
 
-    unit = forms.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID, label="单位")
-    period = forms.ChoiceField(required=False, choices=PERIOD_CHOICES, label="时间范围")
-    start = forms.DateField(required=False, label="开始日期", input_formats=["%Y-%m-%d"])
-    end = forms.DateField(required=False, label="结束日期", input_formats=["%Y-%m-%d"])
-    state = forms.ChoiceField(required=False, choices=[("", "全部状态"), *State.choices], label="办理状态")
-    channel = forms.ChoiceField(required=False, choices=[("", "全部渠道"), *Channel.choices], label="来源渠道")
-    item = forms.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID, label="公开事项")
+    unit = forms.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID, label=gettext_noop("单位"))
+    period = forms.ChoiceField(required=False, choices=PERIOD_CHOICES, label=gettext_noop("时间范围"))
+    start = forms.DateField(required=False, label=gettext_noop("开始日期"), input_formats=["%Y-%m-%d"])
+    end = forms.DateField(required=False, label=gettext_noop("结束日期"), input_formats=["%Y-%m-%d"])
+    state = forms.ChoiceField(required=False, choices=[("", gettext_noop("全部状态")), *State.choices], label=gettext_noop("办理状态"))
+    channel = forms.ChoiceField(required=False, choices=[("", gettext_noop("全部渠道")), *Channel.choices], label=gettext_noop("来源渠道"))
+    item = forms.IntegerField(required=False, min_value=1, max_value=bounds.MAX_ID, label=gettext_noop("公开事项"))
 
     MESSAGES = {
-        "unit": "没有这个单位，请从列表中选择。",
-        "item": "没有这个公开事项。",
-        "dates": "请填写开始日期和结束日期（格式 2024-01-31），开始日期不能晚于结束日期。",
+        "unit": gettext_noop("没有这个单位，请从列表中选择。"),
+        "item": gettext_noop("没有这个公开事项。"),
+        "dates": gettext_noop("请填写开始日期和结束日期（格式 2024-01-31），开始日期不能晚于结束日期。"),
         "range": bounds.DATE_MESSAGE,
     }
 

@@ -91,3 +91,18 @@ def test_contacts_are_erased_after_the_retention(county):
     assert recent.contact == "13800000002" and still_open.author_name == "王五"
     assert "0 件" in run("erase_opinion_contacts")
     assert old.events.filter(kind=EventKind.CONTACT_ERASED).count() == 1
+
+
+@override_settings(SUNSHINE_OPINION_CONTACT_RETENTION_DAYS=30)
+def test_a_merged_duplicate_loses_its_contact_with_the_opinion_it_joined(county):
+    people = county.people
+    kept, _ = resident_opinion(unit=county.township, name="张三")
+    duplicate, _ = resident_opinion(unit=county.township, name="赵六", contact="13800000004")
+    handling.merge(duplicate, people.officer, kept)
+    answer = handling.submit_answer(kept, people.officer, "经研究，暂不具备条件，列入明年计划。", Outcome.NOT_FEASIBLE)
+    handling.approve_answer(answer, people.leader)
+    assert "0 件" in run("erase_opinion_contacts")  # ended, but not long ago
+    Opinion.objects.filter(pk=kept.pk).update(closed_at=timezone.now() - timedelta(days=31))
+    assert "2 件" in run("erase_opinion_contacts")
+    duplicate.refresh_from_db()
+    assert (duplicate.author_name, duplicate.contact) == ("", "") and duplicate.contact_erased_at

@@ -12,10 +12,12 @@ texts, ``counted()`` for the figures); members-only opinions are never shown or 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from disclosure_pages.choices import Stage
+from disclosure_pages.panels import PortalMenuItem
 
 from . import intake
 from .choices import AnswerStatus, HiddenReason, Moderation, Outcome, State
@@ -133,3 +135,9 @@ def adoption_panel(page, request):
 def unit_opinion_box_panel(page, request):
     return UnitOpinionBoxPanel(page, request) if page.live else None
 
+
+
+@hooks.register("register_portal_menu_item")
+def ledger_menu_item(request):
+    """在线互动: the ledger in the portal's main menu (the window county portals have for it)."""
+    return PortalMenuItem(label=gettext("意见建议"), url=reverse("participation:ledger"))

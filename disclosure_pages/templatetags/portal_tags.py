@@ -103,3 +103,9 @@ def page_panels(context, hook_name):
     """The panels other apps register for this page under ``hook_name`` (``disclosure_pages.panels``), rendered."""
     found = panels.page_panels(hook_name, context["page"], context.get("request"))
     return mark_safe("".join(panel.render_html(context) for panel in found))  # noqa: S308 - components render templates
+
+
+@register.simple_tag(takes_context=True)
+def portal_menu_items(context):
+    """The main menu's entries added by other apps (``register_portal_menu_item``)."""
+    return panels.portal_menu_items(context.get("request"))

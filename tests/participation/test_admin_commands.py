@@ -14,14 +14,9 @@ from participation.choices import EventKind, Outcome
 from participation.models import Opinion
 from participation.working_days import add_working_days
 
-from .helpers import build_people, resident_opinion
+from .helpers import resident_opinion
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def county():
-    return build_people()
 
 
 def run(command):

@@ -8,14 +8,9 @@ from participation import handling
 from participation.choices import Outcome
 from participation.senders import OutboxSender
 
-from .helpers import OUTBOX_SENDERS, build_people, outbox_senders, resident_opinion
+from .helpers import OUTBOX_SENDERS, outbox_senders, resident_opinion
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def county():
-    return build_people()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from participation.choices import AnswerStatus, Channel, EventKind, Moderation, 
 from participation.models import CalendarDay, Opinion, OpinionCatalogueEntry
 from tests.factories import make_user
 
-from .helpers import build_people, resident_opinion
+from .helpers import resident_opinion
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +23,6 @@ QUEUE = reverse("participation_admin:queue")
 
 def page_of(opinion):
     return reverse("participation_admin:opinion", args=[opinion.pk])
-
-
-@pytest.fixture
-def county():
-    return build_people()
 
 
 def signed_in(client, user):

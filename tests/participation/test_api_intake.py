@@ -13,7 +13,7 @@ from participation.choices import Outcome
 from participation.models import Opinion, VerificationCode
 from participation.senders import OutboxSender
 
-from .helpers import build_people, last_code, outbox_senders
+from .helpers import last_code, outbox_senders
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,9 @@ NAME = "王秀英"
 
 
 @pytest.fixture
-def county():
+def county(county):
     with outbox_senders(), override_settings(SUNSHINE_OPINION_API_RATE=""):
-        yield build_people()
+        yield county
 
 
 def post(path, data, token=None, address="10.1.1.1", raw=None, content_type="application/json", **query):

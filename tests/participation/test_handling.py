@@ -12,14 +12,9 @@ from participation.models import CalendarDay, Opinion
 from participation.working_days import add_working_days
 from tests.factories import d, edit_and_publish
 
-from .helpers import build_people, last_code, outbox_senders, resident_opinion
+from .helpers import last_code, outbox_senders, resident_opinion
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def county():
-    return build_people()
 
 
 def test_resident_opinion_needs_the_code_sent_to_the_contact(county):

@@ -18,7 +18,7 @@ from participation.models import Opinion
 from participation.senders import OutboxSender
 from tests.factories import edit_and_publish, make_item, reload
 
-from .helpers import build_people, last_code, outbox_senders, resident_opinion
+from .helpers import last_code, outbox_senders, resident_opinion
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,6 @@ def fresh_cache():
     cache.clear()  # the wrong-code counts live in the cache
     yield
     cache.clear()
-
-
-@pytest.fixture
-def county():
-    return build_people()
 
 
 @pytest.fixture

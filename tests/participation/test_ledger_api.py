@@ -8,6 +8,7 @@ from django.test import Client
 
 from api.models import MemberToken
 
+from .helpers import built_once, fresh
 from .ledger_helpers import AUTHOR, CONTACT, build_ledger
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +17,13 @@ MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 LEDGER_PATHS = {"/api/v2/opinions/", "/api/v2/opinions/figures/", "/api/v2/opinions/{number}/"}
 
 
+ledger_once = built_once(build_ledger)
+
+
 @pytest.fixture
-def county():
+def county(ledger_once, db):
     cache.clear()  # the throttle's counts
-    return build_ledger()
+    return fresh(ledger_once)
 
 
 def get(path, headers=None, **params):

@@ -3,11 +3,13 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from participation import figures
 from participation.figures import Period
 from participation.working_days import working_days_between
 
+from .helpers import built_once, fresh
 from .ledger_helpers import TODAY, build_ledger
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +17,12 @@ pytestmark = pytest.mark.django_db
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
 
 
+ledger_once = built_once(build_ledger)
+
+
 @pytest.fixture
-def county():
-    return build_ledger()
+def county(ledger_once, db):
+    return fresh(ledger_once)
 
 
 def test_a_townships_section_for_a_month(county):
@@ -37,7 +42,7 @@ def test_a_townships_section_for_a_month(county):
 
 def test_the_average_agrees_with_working_days_between(county):
     o = county.opinions
-    days = [working_days_between(x.received_on, x.answered_at.astimezone(x.answered_at.tzinfo).date())
+    days = [working_days_between(x.received_on, timezone.localtime(x.answered_at).date())
             for x in (o.closed, o.not_feasible, o.answered, o.not_adopted)]
     assert days == [2, 4, 1, 0]
     assert figures.ledger(county.township, MARCH, today=TODAY).totals.average_days == round(sum(days) / 4, 1)

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from disclosure_pages.templatetags.portal_tags import in_script
 from participation.ledger import EXPORT_LIMIT
 
+from .helpers import built_once, fresh
 from .ledger_helpers import AUTHOR, CONTACT, build_ledger
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,12 @@ pytestmark = pytest.mark.django_db
 MARCH = "period=custom&start=2026-03-01&end=2026-03-31"
 
 
+ledger_once = built_once(build_ledger)
+
+
 @pytest.fixture
-def county():
-    return build_ledger()
+def county(ledger_once, db):
+    return fresh(ledger_once)
 
 
 def public_and_not(county):

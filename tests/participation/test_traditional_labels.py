@@ -3,14 +3,8 @@
 import pytest
 from django.test import Client
 
-from .helpers import build_people
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def county():
-    return build_people()
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from api_bench import drop_postgres_database, fresh_postgres_database  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "participation.json"
 TARGET_SUBMISSIONS_PER_SECOND = 50
@@ -92,24 +94,6 @@ def postgres_server(options):
     if url.startswith(("postgres://", "postgresql://")):
         return url.rsplit("/", 1)[0]
     return None
-
-
-def fresh_postgres_database(server_url):
-    import psycopg
-
-    name = f"sunshine_participation_bench_{os.getpid()}"
-    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{server_url}/{name}"
-
-
-def drop_postgres_database(database_url):
-    import psycopg
-
-    server_url, name = database_url.rsplit("/", 1)
-    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def setup_django(database_url, media_root):

@@ -534,16 +534,31 @@ class TrackingView(OpinionApiView):
     },
     tags=["opinions"],
 ))
-class RatingView(OpinionApiView):
+class TrackedStepView(OpinionApiView):
+    """A step the holder of the 查询码 takes (``step(opinion, data)``), refused with ``refusal`` (409)."""
+
+    serializer_class = None
+    refusal = ""
+
+    def step(self, opinion, data):
+        raise NotImplementedError
+
     def post(self, request):
         language_code = self.language_code(request)
-        data = validated(RatingSerializer, request)
+        data = validated(self.serializer_class, request)
         opinion = self.opinion_by_code(request, data["tracking_code"])
         try:
-            handling.rate(opinion, data["satisfaction"])
+            self.step(opinion, data)
         except handling.HandlingError as error:
-            raise ApiError("rating_not_allowed", str(error), status.HTTP_409_CONFLICT) from None
+            raise ApiError(self.refusal, str(error), status.HTTP_409_CONFLICT) from None
         return self.tracked_response(opinion, language_code)
+
+
+class RatingView(TrackedStepView):
+    serializer_class, refusal = RatingSerializer, "rating_not_allowed"
+
+    def step(self, opinion, data):
+        handling.rate(opinion, data["satisfaction"])
 
 
 @extend_schema_view(post=extend_schema(
@@ -561,16 +576,11 @@ class RatingView(OpinionApiView):
     },
     tags=["opinions"],
 ))
-class SendBackView(OpinionApiView):
-    def post(self, request):
-        language_code = self.language_code(request)
-        data = validated(SendBackSerializer, request)
-        opinion = self.opinion_by_code(request, data["tracking_code"])
-        try:
-            handling.send_back(opinion, data["reason"])
-        except handling.HandlingError as error:
-            raise ApiError("send_back_not_allowed", str(error), status.HTTP_409_CONFLICT) from None
-        return self.tracked_response(opinion, language_code)
+class SendBackView(TrackedStepView):
+    serializer_class, refusal = SendBackSerializer, "send_back_not_allowed"
+
+    def step(self, opinion, data):
+        handling.send_back(opinion, data["reason"])
 
 
 @extend_schema_view(get=extend_schema(

@@ -25,6 +25,8 @@ if settings.DEBUG:
 # language prefixes, before the plugin's (its API answers a JSON 404 for any other /api/ path).
 urlpatterns += [path("api/v2/opinions/", include("participation.api_urls"))]
 urlpatterns += i18n_patterns(path("opinions/", include("participation.urls")), prefix_default_language=True)
+# Supervision and assessment: the public 绩效评估 page, supervisors' workspace and evaluation ballots.
+urlpatterns += i18n_patterns(path("", include("supervision.urls")), prefix_default_language=True)
 
 # Last: the API, the portal and, under the language prefixes, members' sign-in, search and Wagtail's pages.
 urlpatterns += plugin.urlpatterns()

@@ -15,8 +15,10 @@ import itertools
 from datetime import date
 from types import SimpleNamespace
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
@@ -209,3 +211,39 @@ def item_form(title="关于2024年第一季度党费收缴情况的公示", **fi
     }
     data.update(fields)
     return data
+
+
+# -- a county built once per test module ------------------------------------------------
+
+
+def built_once(build):
+    """A module-scoped fixture holding ``build()``'s result, rolled back with the module."""
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield build()
+            transaction.set_rollback(True)
+
+    return fixture
+
+
+def fresh(county):
+    """The shared county for one test, as stored: its objects read again (a test may have changed
+    one in memory, e.g. Wagtail hands out the live page itself as the latest revision), and the
+    per-request caches its people carry dropped."""
+    from django.db import models
+
+    for value in _objects_of(county):
+        if isinstance(value, models.Model):
+            value.refresh_from_db()
+            value.__dict__.pop("_sunshine_unit_cache", None)
+    return county
+
+
+def _objects_of(namespace):
+    for value in vars(namespace).values():
+        if isinstance(value, SimpleNamespace):
+            yield from _objects_of(value)
+        else:
+            yield value

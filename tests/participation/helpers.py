@@ -3,14 +3,12 @@
 import re
 from types import SimpleNamespace
 
-import pytest
-from django.db import transaction
 from django.test import override_settings
 
 from disclosure_pages.choices import Scope, Stage
 from participation import intake
 from participation.senders import OutboxSender
-from tests.factories import build_tree, d, make_item, make_member, make_user
+from tests.factories import build_tree, built_once, d, fresh, make_item, make_member, make_user  # noqa: F401 (built_once, fresh: for conftest)
 
 OUTBOX_SENDERS = {
     "email": {"CLASS": "participation.senders.OutboxSender", "OPTIONS": {}},
@@ -63,36 +61,3 @@ def resident_opinion(item=None, unit=None, body="建议市场改造时增加无�
             body=body, item=item, unit=unit, contact_kind="mobile", contact=contact, code=last_code(contact),
             address="10.0.0.1", **fields,
         )
-
-
-def built_once(build):
-    """A module-scoped fixture holding ``build()``'s result, rolled back with the module."""
-
-    @pytest.fixture(scope="module")
-    def fixture(django_db_setup, django_db_blocker):
-        with django_db_blocker.unblock(), transaction.atomic():
-            yield build()
-            transaction.set_rollback(True)
-
-    return fixture
-
-
-def fresh(county):
-    """The shared county for one test, as stored: its objects read again (a test may have changed
-    one in memory, e.g. Wagtail hands out the live page itself as the latest revision), and the
-    per-request caches its people carry dropped."""
-    from django.db import models
-
-    for value in _objects_of(county):
-        if isinstance(value, models.Model):
-            value.refresh_from_db()
-            value.__dict__.pop("_sunshine_unit_cache", None)
-    return county
-
-
-def _objects_of(namespace):
-    for value in vars(namespace).values():
-        if isinstance(value, SimpleNamespace):
-            yield from _objects_of(value)
-        else:
-            yield value

@@ -1,2 +1,51 @@
-"""Supervision follows the domain through its change feed: an item's change re-reckons the
-obligations of its unit and entry (``obligations.py``)."""
+"""Supervision follows the domain: an item's change re-reckons its unit's obligations under
+its entry (``obligations.py``), in the writer's transaction; a new catalogue entry records the
+day it began to apply (periods before owe nothing under it) once a county has set its rules:
+entries written while a county is being set up apply from the start of its tracking."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from wagtail.models import Locale
+
+from disclosure_pages.changes import item_changes
+from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
+
+from . import obligations
+from .models import EntrySince, SupervisionRules
+
+
+@receiver(item_changes, dispatch_uid="supervision-item-changes")
+def reckon_changed_items(sender, changes, **kwargs):
+    default = Locale.get_default().pk
+    keys = {change.translation_key for change in changes}
+    pairs, units_of_deleted = set(), set()
+    for row in DisclosureItemPage.objects.filter(translation_key__in=keys, locale_id=default).exclude(catalogue_entry=None).values(
+        "unit_id", "catalogue_entry_id"
+    ):
+        if row["unit_id"]:
+            pairs.add((row["unit_id"], row["catalogue_entry_id"]))
+    for change in changes:
+        if change.after is None and change.before is not None and change.before.unit_id:
+            units_of_deleted.add(change.before.unit_id)
+        # An item moved away leaves its old unit owing again.
+        if change.before is not None and change.after is not None and change.before.unit_id != change.after.unit_id and change.before.unit_id:
+            units_of_deleted.add(change.before.unit_id)
+    if not pairs and not units_of_deleted:
+        return
+    units = UnitPage.objects.in_bulk({unit for unit, _ in pairs} | units_of_deleted)
+    entries = CatalogueEntry.objects.in_bulk({entry for _, entry in pairs})
+    for unit_id, entry_id in pairs:
+        if unit_id in units and entry_id in entries and unit_id not in units_of_deleted:
+            obligations.reckon_unit_entry(units[unit_id], entries[entry_id])
+    for unit_id in units_of_deleted:
+        if unit_id in units:
+            obligations.reckon_unit(units[unit_id])
+
+
+@receiver(post_save, sender=CatalogueEntry, dispatch_uid="supervision-entry-since")
+def record_entry_since(sender, instance, created, raw=False, **kwargs):
+    # A variant in the other script is the same entry: it began with its source.
+    variant = CatalogueEntry.objects.filter(translation_key=instance.translation_key).exclude(pk=instance.pk).exists()
+    if created and not raw and not variant and SupervisionRules.objects.exists():
+        EntrySince.objects.get_or_create(entry_key=instance.translation_key, defaults={"since": timezone.localdate()})

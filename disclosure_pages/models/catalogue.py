@@ -68,7 +68,10 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
     default_scope = models.CharField(_("默认公开范围"), max_length=10, choices=Scope.choices, default=Scope.PUBLIC)
     timing = models.CharField(_("公开时限"), max_length=10, choices=TimingKind.choices, default=TimingKind.AD_HOC)
     period = models.CharField(_("公开周期"), max_length=10, choices=Period.choices, blank=True)
-    deadline_days = models.PositiveSmallIntegerField(_("公开期限（事项发生后天数）"), null=True, blank=True)
+    # Ad hoc entries: days after the event; per-stage entries: days from one stage of a matter to the next.
+    deadline_days = models.PositiveSmallIntegerField(
+        _("公开期限（事项发生后天数）"), null=True, blank=True, help_text=_("阶段公开：上一阶段公开（或意见征集截止）后多少天内公开下一阶段")
+    )
     mandatory = models.BooleanField(_("必须公开（7+X 中的“7”）"), default=False)
     responsible = models.CharField(_("责任部门/责任人"), max_length=100, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
@@ -118,8 +121,8 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
             errors["period"] = _("只有定期公开的目录条目才设置公开周期。")
         if self.timing == TimingKind.AD_HOC and not self.deadline_days:
             errors["deadline_days"] = _("及时公开的目录条目须填写事项发生后多少天内公开。")
-        if self.timing != TimingKind.AD_HOC and self.deadline_days:
-            errors["deadline_days"] = _("只有及时公开的目录条目才填写公开期限天数。")
+        if self.timing not in (TimingKind.AD_HOC, TimingKind.PER_STAGE) and self.deadline_days:
+            errors["deadline_days"] = _("只有及时公开和阶段公开的目录条目才填写公开期限天数。")
         # By translation key, so an entry's variant in the other script passes too.
         if (
             self.unit_id
@@ -138,4 +141,6 @@ class CatalogueEntry(TranslatableMixin, index.Indexed, models.Model):
             return f"{label}（{self.get_period_display()}）"
         if self.timing == TimingKind.AD_HOC and self.deadline_days:
             return f"{label}（{self.deadline_days}日内）"
+        if self.timing == TimingKind.PER_STAGE and self.deadline_days:
+            return f"{label}（各阶段间隔{self.deadline_days}日内）"
         return label

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
@@ -323,11 +323,16 @@ class ReportsView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(county=county, units=units, years=list(range(this_year, this_year - 5, -1)), **kwargs)
 
 
+def refused():
+    return HttpResponseForbidden(_("您无权下载该报告。").encode(), content_type="text/plain; charset=utf-8")
+
+
 def report_file(request, year, extension):
-    """/report/<year>.<docx|xlsx>?unit=<id>&script=hant: the county's report (county office) or one unit's."""
+    """/report/<year>.<docx|xlsx>?unit=<id>&script=hant: the county's report (county office) or one unit's.
+    A file, so a refusal is a plain 403 rather than the admin's redirect to its home page."""
     user = request.user
     if not may_read_reports(user):
-        return permission_denied(request)
+        return refused()
     if extension not in ("docx", "xlsx"):
         raise Http404(_("只提供 DOCX 和 XLSX 格式"))
     if not 2000 <= year <= timezone.localdate().year + 1:
@@ -345,13 +350,13 @@ def report_file(request, year, extension):
         office_county = county_of_user(user) if access.is_county_office(user) else None
         allowed = (office_county is not None and county is not None and county.pk == office_county.pk) or access.manages(user, unit)
         if not allowed or county is None:
-            return permission_denied(request)
+            return refused()
     else:
         if not access.is_county_office(user):
-            return permission_denied(request)
+            return refused()
         county = county_of_user(user)
         if county is None:
-            return permission_denied(request)
+            return refused()
     script = "hant" if request.GET.get("script") == "hant" else "hans"
     report = annual_report.in_script(annual_report.build(county, year, unit), script)
     if extension == "docx":

@@ -143,9 +143,10 @@ def _build(county, year, unit):
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
     items = items_of(units, year)
-    areas = list(
+    # Areas by name, in catalogue order (two catalogues' areas of one name are one column).
+    areas = dict.fromkeys(
         items.exclude(catalogue_entry=None).order_by("catalogue_entry__area__sort_order", "catalogue_entry__area__name")
-        .values_list("catalogue_entry__area__name", flat=True).distinct()
+        .values_list("catalogue_entry__area__name", flat=True)
     )
     area_choices = [(name, name) for name in areas]
     if items.filter(catalogue_entry=None).exists():

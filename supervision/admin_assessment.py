@@ -7,7 +7,6 @@ their own unit's annual report. Everyone else is refused, as Wagtail refuses.
 
 import io
 
-from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError

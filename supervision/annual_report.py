@@ -18,7 +18,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale

@@ -33,6 +33,15 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.unit.title} · {self.get_decision_display()}（{self.found_on:%Y-%m-%d}）"
 
+    # A finding counts in its unit's scorecard: its stored rows go, and are computed again when next read.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ScoreRow.objects.filter(unit_id=self.unit_id).delete()
+
+    def delete(self, *args, **kwargs):
+        ScoreRow.objects.filter(unit_id=self.unit_id).delete()
+        return super().delete(*args, **kwargs)
+
 
 class ScoreRow(models.Model):
     """A unit's scorecard for one period (考核): the parts and the total, kept by ``scorecard.py``."""

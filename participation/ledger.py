@@ -23,9 +23,10 @@ from disclosure_pages import params as bounds
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 from disclosure_pages.public_urls import public_url
 from disclosure_pages.templatetags.portal_tags import in_script
+from disclosure_pages import charts
 from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
-from . import charts, figures
+from . import figures
 from .choices import Channel, State
 
 PAGE_SIZE = 20

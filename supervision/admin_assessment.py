@@ -27,6 +27,7 @@ from wagtail.models import Locale
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from disclosure_pages.charts import horizontal_bars
 from disclosure_pages.choices import UnitType
 from disclosure_pages.models import UnitPage
 from workflows.overview import county_of_user
@@ -197,8 +198,6 @@ class RankingView(CountyOfficeView):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
-        from participation.charts import horizontal_bars  # a chart module only: it needs none of participation's models
-
         rows = scorecard.scorecard(self.county, self.period.start, self.period.end)
         levels = []
         for level, level_rows in scorecard.by_level(rows):

@@ -1,4 +1,5 @@
-"""Charts of the ledger as inline SVG, drawn on the server: no script, no library.
+"""Charts as inline SVG, drawn on the server: no script, no library (for the portal and the
+apps that plug into it: the opinion ledger, supervision's boards and scorecards).
 
 Each chart is a picture of a table the page also shows (the accessible form of the same
 figures), so the SVG carries a title, says where its table is, and hides nothing only it has.

@@ -24,7 +24,7 @@ class InspectionForm(forms.Form):
         self.items = {item.pk: item for item in items}
         self.obligations = {obligation.pk: obligation for obligation in obligations}
         self.fields["item"].choices = [("", _("（不涉及具体事项）"))] + [(pk, item.title) for pk, item in self.items.items()]
-        self.fields["obligation"].choices = [("", _("（不涉及应公开事项）"))] + [(pk, str(row)) for pk, row in self.obligations.items()]
+        self.fields["obligation"].choices = [("", _("（不涉及应公开事项）"))] + [(pk, obligation_label(row)) for pk, row in self.obligations.items()]
         for name in ("subject", "body"):
             self.fields[name].error_messages.update({
                 "required": _("请填写%(label)s。") % {"label": self.fields[name].label},
@@ -38,6 +38,10 @@ class InspectionForm(forms.Form):
     def clean_obligation(self):
         pk = self.cleaned_data.get("obligation")
         return self.obligations.get(pk) if pk is not None else None
+
+
+def obligation_label(obligation):
+    return f"{obligation.entry.name} · {obligation.period_label}（{obligation.get_status_display()}）"
 
 
 class ReturnForm(forms.Form):

@@ -91,6 +91,9 @@ class DetailView(SectionView):
     def dispatch(self, request, inspection_id):
         self.note = Inspection.objects.select_related("unit", "item", "obligation__entry", "filed_by", "answered_by").filter(pk=inspection_id).first()
         if self.note is None or not inspections.may_see_in_admin(request.user, self.note):
+            # Another unit's note is refused exactly like a missing one: its existence is not told.
+            # (Wagtail's refusal, not a 404: the i18n middleware would turn an admin 404 into a
+            # redirect to a portal address.)
             return permission_denied(request)
         return super().dispatch(request)
 

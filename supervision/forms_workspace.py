@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from disclosure_pages.templatetags.portal_tags import in_script
+
 from .models import Inspection
 
 CHOICE_ERRORS = {
@@ -23,7 +25,7 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = {item.pk: item for item in items}
         self.obligations = {obligation.pk: obligation for obligation in obligations}
-        self.fields["item"].choices = [("", _("（不涉及具体事项）"))] + [(pk, item.title) for pk, item in self.items.items()]
+        self.fields["item"].choices = [("", _("（不涉及具体事项）"))] + [(pk, in_script(item.title)) for pk, item in self.items.items()]
         self.fields["obligation"].choices = [("", _("（不涉及应公开事项）"))] + [(pk, obligation_label(row)) for pk, row in self.obligations.items()]
         for name in ("subject", "body"):
             self.fields[name].error_messages.update({

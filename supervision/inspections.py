@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,6 +101,15 @@ def with_overdue_first(notes, today=None):
     today = today or timezone.localdate()
     late = Case(When(Q(state__in=OPEN_STATES) & Q(deadline__lt=today), then=Value(True)), default=Value(False), output_field=BooleanField())
     return notes.annotate(is_late=late).order_by("-is_late", "deadline", "-filed_at", "-pk")
+
+
+def for_supervisor(notes, today=None):
+    """Overdue first, then the answers waiting on the supervisor, the open ones, and the closed last."""
+    rank = Case(
+        When(state=InspectionState.ANSWERED, then=Value(1)), When(state__in=OPEN_STATES, then=Value(2)), default=Value(3),
+        output_field=IntegerField(),
+    )
+    return with_overdue_first(notes, today).annotate(rank=rank).order_by("-is_late", "rank", "deadline", "-filed_at", "-pk")
 
 
 # -- the steps --------------------------------------------------------------------------------

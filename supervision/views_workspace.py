@@ -19,10 +19,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from wagtail import hooks
 from wagtail.models import Locale
 
 from disclosure_pages.accounts import portal_for
 from disclosure_pages.models import DisclosureItemPage, UnitPage
+from disclosure_pages.panels import PortalMenuItem
 
 from . import access, inspections
 from .choices import InspectionState, ObligationStatus
@@ -117,7 +119,7 @@ def workspace_unit(request, unit_id):
             messages.error(request, _("未知的操作。"))
             return redirect("supervision:workspace_unit", unit_id)
     notes = list(
-        inspections.with_overdue_first(Inspection.objects.filter(unit=unit))
+        inspections.for_supervisor(Inspection.objects.filter(unit=unit))
         .select_related("item", "filed_by", "answered_by").prefetch_related("steps__by")
     )
     for note in notes:
@@ -187,6 +189,16 @@ def ledger_url(unit):
         return f"{reverse('participation:ledger')}?unit={unit.pk}"
     except NoReverseMatch:
         return None
+
+
+@hooks.register("register_portal_menu_item")
+def workspace_menu_item(request):
+    """我的监督 in the portal's menu, for supervisors only. (Registered when the portal's URLs
+    load this module, which happens before any portal page is drawn.)"""
+    user = getattr(request, "user", None)
+    if user is None or not access.supervised_units(user).exists():
+        return None
+    return PortalMenuItem(label=_("我的监督"), url=reverse("supervision:workspace"))
 
 
 def _int(value):

@@ -176,9 +176,11 @@ def test_another_units_officer_neither_sees_nor_answers(county):
     note = note_on(county.township, county.people.supervisor)
     client = client_for(county.people.other_officer)
     url = f"/admin/supervision/inspections/{note.pk}/"
-    response = client.get(url)
-    assert response.status_code in (302, 403) and note.subject not in response.content.decode()
-    assert client.post(url, {"answer": "越权答复"}).status_code in (302, 403)
+    refused = client.get(url, follow=True)
+    missing = client.get("/admin/supervision/inspections/999999/", follow=True)
+    assert refused.redirect_chain == missing.redirect_chain == [("/admin/", 302)]
+    assert note.subject not in refused.content.decode() and "你没有权限访问" in refused.content.decode()
+    assert client.post(url, {"answer": "越权答复"}).status_code == 302
     note.refresh_from_db()
     assert note.state == InspectionState.OPEN and note.answer == ""
     assert not InspectionStep.objects.filter(inspection=note, action="answered").exists()

@@ -271,3 +271,9 @@ def test_the_workspace_shows_units_in_the_readers_script(county):
     html = client.get("/zh-hant/supervise/").content.decode()
     assert "城關鎮黨委" in html and "城关镇党委" not in html
     assert unit_url(county.township, "zh-hant") in html  # the same unit id in either script
+
+
+def test_the_portal_menu_offers_the_workspace_to_supervisors_only(county):
+    assert "/zh-hans/supervise/" in client_for(county.people.supervisor).get("/zh-hans/").content.decode()
+    assert "/zh-hans/supervise/" not in client_for(county.people.member).get("/zh-hans/").content.decode()
+    assert "/zh-hans/supervise/" not in Client().get("/zh-hans/").content.decode()

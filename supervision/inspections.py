@@ -97,19 +97,16 @@ def waiting_on(user):
     return with_overdue_first(notes)
 
 
-def with_overdue_first(notes, today=None):
+def with_overdue_first(notes, first=OPEN_STATES, today=None):
+    """Overdue notes first, then those in the ``first`` states (whatever waits on the reader),
+    the others, and the closed last; each by deadline."""
     today = today or timezone.localdate()
     late = Case(When(Q(state__in=OPEN_STATES) & Q(deadline__lt=today), then=Value(True)), default=Value(False), output_field=BooleanField())
-    return notes.annotate(is_late=late).order_by("-is_late", "deadline", "-filed_at", "-pk")
-
-
-def for_supervisor(notes, today=None):
-    """Overdue first, then the answers waiting on the supervisor, the open ones, and the closed last."""
     rank = Case(
-        When(state=InspectionState.ANSWERED, then=Value(1)), When(state__in=OPEN_STATES, then=Value(2)), default=Value(3),
+        When(state__in=first, then=Value(1)), When(state=InspectionState.CLOSED, then=Value(3)), default=Value(2),
         output_field=IntegerField(),
     )
-    return with_overdue_first(notes, today).annotate(rank=rank).order_by("-is_late", "rank", "deadline", "-filed_at", "-pk")
+    return notes.annotate(is_late=late, rank=rank).order_by("-is_late", "rank", "deadline", "-filed_at", "-pk")
 
 
 # -- the steps --------------------------------------------------------------------------------

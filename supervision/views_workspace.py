@@ -119,7 +119,7 @@ def workspace_unit(request, unit_id):
             messages.error(request, _("未知的操作。"))
             return redirect("supervision:workspace_unit", unit_id)
     notes = list(
-        inspections.for_supervisor(Inspection.objects.filter(unit=unit))
+        inspections.with_overdue_first(Inspection.objects.filter(unit=unit), first=(InspectionState.ANSWERED,))
         .select_related("item", "filed_by", "answered_by").prefetch_related("steps__by")
     )
     for note in notes:

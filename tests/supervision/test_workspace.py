@@ -277,3 +277,15 @@ def test_the_portal_menu_offers_the_workspace_to_supervisors_only(county):
     assert "/zh-hans/supervise/" in client_for(county.people.supervisor).get("/zh-hans/").content.decode()
     assert "/zh-hans/supervise/" not in client_for(county.people.member).get("/zh-hans/").content.decode()
     assert "/zh-hans/supervise/" not in Client().get("/zh-hans/").content.decode()
+
+
+def test_notes_are_listed_overdue_first_then_answers_awaiting_the_supervisor(county):
+    closed = answered_note(county)
+    inspections.close(closed, county.people.supervisor)
+    waiting = inspections.file(county.township, county.people.supervisor, "尚待答复的意见", "意见")
+    answered = answered_note(county)
+    late = inspections.file(county.township, county.people.supervisor, "逾期未答复的意见", "意见")
+    Inspection.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))
+    html = client_for(county.people.supervisor).get(unit_url(county.township)).content.decode()
+    positions = [html.index(f'id="note-{note.pk}"') for note in (late, answered, waiting, closed)]
+    assert positions == sorted(positions)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,7 +145,11 @@ def file(unit, user, subject, body, item=None, obligation=None, today=None):
 def next_number(year):
     """DC2026-0001: the year's next number (unique; a clash is retried by ``file``)."""
     prefix = f"DC{year}-"
-    last = Inspection.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    # By length first: DC2026-10000 comes after DC2026-9999.
+    last = (
+        Inspection.objects.filter(number__startswith=prefix).order_by(Length("number").desc(), "-number")
+        .values_list("number", flat=True).first()
+    )
     sequence = int(last[len(prefix):]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
 

@@ -79,6 +79,14 @@ def test_the_countys_own_answer_days_set_the_deadline(county):
     assert note.deadline == timezone.localdate() + datetime.timedelta(days=5)
 
 
+def test_numbers_go_on_past_ten_thousand(county):
+    year = timezone.localdate().year
+    note = note_on(county.township, county.people.supervisor)
+    Inspection.objects.filter(pk=note.pk).update(number=f"DC{year}-9999")
+    note_on(county.township, county.people.supervisor)
+    assert note_on(county.township, county.people.supervisor).number == f"DC{year}-10001"
+
+
 def test_a_number_taken_meanwhile_is_retried_with_the_next(county, monkeypatch):
     taken = note_on(county.township, county.people.supervisor)
     numbers = iter([taken.number, "DC2099-0002"])

@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import Locale
 
-from disclosure_pages.models import UnitPage
 from supervision import inspections
 from supervision.choices import InspectionState, ObligationStatus
 from supervision.models import Inspection, InspectionStep, Obligation

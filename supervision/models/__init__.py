@@ -6,5 +6,5 @@ entry in the other script maps to it by translation key.
 
 from .assessment import Finding, ScoreRow  # noqa: F401
 from .evaluation import Ballot, BallotAnswer, EvaluationRound, Question, Questionnaire, RoundResult, Voter  # noqa: F401
-from .inspections import Inspection, InspectionStep  # noqa: F401
+from .inspections import Inspection, InspectionStep, StepAction  # noqa: F401
 from .obligations import Chase, EntrySince, Exemption, Obligation, SupervisionRules  # noqa: F401

@@ -43,11 +43,18 @@ class Inspection(models.Model):
         return self.state in (InspectionState.OPEN, InspectionState.RETURNED) and self.deadline < timezone.localdate()
 
 
+class StepAction(models.TextChoices):
+    FILED = "filed", _("提出督查意见")
+    ANSWERED = "answered", _("整改答复")
+    RETURNED = "returned", _("退回重办")
+    CLOSED = "closed", _("销号")
+
+
 class InspectionStep(models.Model):
     """One step taken on an inspection note: filed, answered, returned, closed — who and when."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="steps")
-    action = models.CharField(max_length=20)
+    action = models.CharField(_("环节"), max_length=20, choices=StepAction.choices)
     text = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)

@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,47 +60,51 @@ def in_use(questionnaire):
     return questionnaire.rounds.exclude(state=RoundState.DRAFT).exists()
 
 
-class OwnCountyMixin:
-    """Only the office's own county's questionnaires; another county's answer as missing."""
-
-    def get_object(self, queryset=None):
-        questionnaire = super().get_object(queryset)
-        if questionnaire.county != county_of_user(self.request.user):
-            raise Http404
-        return questionnaire
-
-
 class QuestionnaireIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(county=county_of_user(self.request.user))
 
 
 class QuestionnaireCreateView(CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if county_of_user(request.user) is None:
+            return permission_denied(request)  # not a county office (or a superuser of a site without a county)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_initial_form_instance(self):
         return Questionnaire(county=county_of_user(self.request.user))
 
-    def dispatch(self, request, *args, **kwargs):
-        if access.is_county_office(request.user) and county_of_user(request.user) is None:
-            return permission_denied(request)  # a superuser of a site without a county
-        return super().dispatch(request, *args, **kwargs)
 
+class OwnUnusedQuestionnaireMixin:
+    """Edit or delete: the office's own county's questionnaire (another county's is refused as a
+    missing one), and only while no round has been voted on with it."""
 
-class QuestionnaireEditView(OwnCountyMixin, EditView):
+    refusal = ""
+
     def dispatch(self, request, *args, **kwargs):
-        questionnaire = get_object_or_404(Questionnaire, pk=kwargs.get("pk"))
-        if access.is_county_office(request.user) and in_use(questionnaire):
-            messages.error(request, _("该问卷已用于评议，不能再修改或删除；如需调整请新建问卷。"))
+        if not access.is_county_office(request.user):
+            return permission_denied(request)
+        questionnaire = Questionnaire.objects.filter(pk=kwargs.get("pk"), county=county_of_user(request.user)).first()
+        if questionnaire is None:
+            return permission_denied(request)
+        if self.frozen(questionnaire):
+            messages.error(request, self.refusal)
             return redirect(questionnaire_viewset.get_url_name("index"))
         return super().dispatch(request, *args, **kwargs)
 
 
-class QuestionnaireDeleteView(OwnCountyMixin, DeleteView):
-    def dispatch(self, request, *args, **kwargs):
-        questionnaire = get_object_or_404(Questionnaire, pk=kwargs.get("pk"))
-        if access.is_county_office(request.user) and questionnaire.rounds.exists():
-            messages.error(request, _("该问卷已用于评议轮次，不能删除。"))
-            return redirect(questionnaire_viewset.get_url_name("index"))
-        return super().dispatch(request, *args, **kwargs)
+class QuestionnaireEditView(OwnUnusedQuestionnaireMixin, EditView):
+    refusal = gettext_lazy("该问卷已用于评议，不能再修改；如需调整请新建问卷。")
+
+    def frozen(self, questionnaire):
+        return in_use(questionnaire)
+
+
+class QuestionnaireDeleteView(OwnUnusedQuestionnaireMixin, DeleteView):
+    refusal = gettext_lazy("该问卷已用于评议轮次，不能删除。")
+
+    def frozen(self, questionnaire):
+        return questionnaire.rounds.exists()
 
 
 class QuestionnaireViewSet(ModelViewSet):
@@ -156,10 +159,10 @@ class RoundsSection(WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def own_round(self, round_id):
-        """A round of the office's county; another county's answers as a missing one."""
-        return get_object_or_404(
-            EvaluationRound.objects.select_related("questionnaire__county"), pk=round_id, questionnaire__county=self.county,
-        )
+        """A round of the office's county, or None (another county's is refused as a missing one)."""
+        return EvaluationRound.objects.select_related("questionnaire__county").filter(
+            pk=round_id, questionnaire__county=self.county,
+        ).first()
 
 
 class RoundsView(RoundsSection):
@@ -179,27 +182,31 @@ class RoundFormView(RoundsSection):
 
     template_name = "supervision/admin/evaluation/round_form.html"
 
+    def get_page_title(self):
+        return _("修改评议轮次") if self.round_id else _("新建评议轮次")
+
     def dispatch(self, request, *args, round_id=None, **kwargs):
         self.round_id = round_id
         return super().dispatch(request, *args, **kwargs)
 
-    def get_page_title(self):
-        return _("修改评议轮次") if self.round_id else _("新建评议轮次")
+    def get(self, request, *args, **kwargs):
+        if not self.editable():
+            return permission_denied(request)
+        return super().get(request, *args, **kwargs)
 
-    def instance(self):
-        if self.round_id is None:
-            return None
-        evaluation_round = self.own_round(self.round_id)
-        if evaluation_round.state != RoundState.DRAFT:
-            raise Http404  # an opened round's settings are what its voters saw
-        return evaluation_round
+    def editable(self):
+        """A new round, or one of the county's still in draft (an opened round's settings are what its voters saw)."""
+        self.instance = None if self.round_id is None else self.own_round(self.round_id)
+        return self.round_id is None or (self.instance is not None and self.instance.state == RoundState.DRAFT)
 
     def get_context_data(self, form=None, **kwargs):
-        form = form or RoundForm(instance=self.instance(), county=self.county)
+        form = form or RoundForm(instance=self.instance, county=self.county)
         return super().get_context_data(form=form, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        form = RoundForm(request.POST, instance=self.instance(), county=self.county)
+        if not self.editable():
+            return permission_denied(request)
+        form = RoundForm(request.POST, instance=self.instance, county=self.county)
         if not form.is_valid():
             messages.error(request, _("请更正下面标出的错误。"))
             return self.render_to_response(self.get_context_data(form=form))
@@ -222,10 +229,14 @@ class RoundView(RoundsSection):
 
     def get(self, request, *args, **kwargs):
         self.round = self.own_round(self.round_id)
+        if self.round is None:
+            return permission_denied(request)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.round = self.own_round(self.round_id)
+        if self.round is None:
+            return permission_denied(request)
         action = request.POST.get("action")
         steps = {"open": (evaluation.open_round, _("评议已开始。")), "close": (evaluation.close_round, _("评议已结束，结果已计算。"))}
         if action not in steps:

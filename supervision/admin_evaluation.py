@@ -262,7 +262,7 @@ class RoundView(RoundsSection):
             context["chart"] = scores_chart(
                 f"turnout-{self.round.pk}", _("%(name)s：各单位参评率") % {"name": self.round.name},
                 _("横条为各单位已参评人数占应参评人数的百分比，数据见下表。"),
-                [(titles[row.unit.pk], row.rate) for row in rows if row.rate is not None],
+                [(titles[row.unit.pk], row.rate) for row in rows if row.rate is not None], suffix="%",
             )
         return super().get_context_data(**context, **kwargs)
 

@@ -43,8 +43,9 @@ def titles_in_script(units):
     return titles
 
 
-def scores_chart(chart_id, title, description, rows):
-    """Horizontal bars of scores on a fixed 0–100 axis, as inline SVG (no script); ``rows`` = [(label, score)]."""
+def scores_chart(chart_id, title, description, rows, suffix=""):
+    """Horizontal bars of scores (or percentages: ``suffix`` "%") on a fixed 0–100 axis, as inline SVG
+    (no script); ``rows`` = [(label, value)]."""
     width, left, right, row_height = 640, 190, 56, 30
     plot = width - left - right
     height = row_height * max(len(rows), 1) + 30
@@ -55,7 +56,7 @@ def scores_chart(chart_id, title, description, rows):
                             '<rect x="{3}" y="{4}" width="{5}" height="20" fill="#b2151b"><title>{2}：{6}</title></rect>'
                             '<text x="{7}" y="{1}" fill="#1f1f1f" font-size="14" font-family="sans-serif">{6}</text>',
                             ((left - 8, 8 + index * row_height + 15, label, left, 8 + index * row_height,
-                              f"{plot * float(score) / 100:.1f}", score, f"{left + plot * float(score) / 100 + 6:.1f}")
+                              f"{plot * float(score) / 100:.1f}", f"{score}{suffix}", f"{left + plot * float(score) / 100 + 6:.1f}")
                              for index, (label, score) in enumerate(rows)))
     return format_html(
         '<svg class="chart" role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" width="100%" '

@@ -7,6 +7,7 @@ import pytest
 from supervision import evaluation
 from supervision.choices import ResultScope, RoundState, VoterKind
 from supervision.models import Ballot, BallotAnswer, RoundResult, Voter
+from tests.factories import d
 
 from .evaluation_county import county, county_once, make_round, today  # noqa: F401 (fixtures)
 
@@ -257,9 +258,3 @@ def test_public_results_and_unit_score_for_other_pages(client, county):
     assert evaluation.unit_score(county.township, d("2026-09-01"), d("2026-12-31")) == Decimal("70.0")
     assert evaluation.unit_score(county.township, d("2026-10-01"), d("2026-12-31")) is None
     assert evaluation.unit_score(county.village1, d("2026-01-01"), d("2026-12-31")) is None
-
-
-def d(value):
-    from tests.factories import d as date_of
-
-    return date_of(value)

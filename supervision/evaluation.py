@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disclosure_pages.models import UnitPage
+from workflows.overview import county_of_user
 
 from . import access
 from .choices import EvaluationScale, ResultScope, RoundState, Satisfaction, VoterKind
@@ -233,6 +234,13 @@ def result_rows(evaluation_round, units=None):
     return sorted(results, key=lambda row: (row.score is None, -(row.score or 0), row.unit.path))
 
 
+def reads_all_results(user, evaluation_round):
+    """The office of the round's county (or a superuser) reads every row whatever the scope."""
+    if not access.is_county_office(user):
+        return False
+    return user.is_superuser or county_of_user(user) == county_of_round(evaluation_round)
+
+
 def results_for(evaluation_round, user):
     """The rows of a closed round ``user`` may read, or None when they may read none.
 
@@ -241,7 +249,7 @@ def results_for(evaluation_round, user):
     if evaluation_round.state != RoundState.CLOSED:
         return None
     scope = evaluation_round.result_scope
-    if scope == ResultScope.PUBLIC or access.is_county_office(user):
+    if scope == ResultScope.PUBLIC or reads_all_results(user, evaluation_round):
         return RoundResults(evaluation_round, result_rows(evaluation_round))
     if scope == ResultScope.MEMBERS and access.is_active(user):
         rows = result_rows(evaluation_round, access.voting_units(user))
@@ -252,9 +260,11 @@ def results_for(evaluation_round, user):
 def readable_rounds(user):
     """Every closed round of which ``user`` may read at least one row, the newest first."""
     closed = EvaluationRound.objects.filter(state=RoundState.CLOSED).select_related("questionnaire")
-    if access.is_county_office(user):
+    if access.is_county_office(user) and user.is_superuser:
         return list(closed)
     allowed = Q(result_scope=ResultScope.PUBLIC)
+    if access.is_county_office(user):
+        allowed |= Q(questionnaire__county=county_of_user(user))
     if access.is_active(user):
         allowed |= Q(result_scope=ResultScope.MEMBERS, results__unit__in=access.voting_units(user))
     return list(closed.filter(allowed).distinct())

@@ -258,3 +258,17 @@ def test_public_results_and_unit_score_for_other_pages(client, county):
     assert evaluation.unit_score(county.township, d("2026-09-01"), d("2026-12-31")) == Decimal("70.0")
     assert evaluation.unit_score(county.township, d("2026-10-01"), d("2026-12-31")) is None
     assert evaluation.unit_score(county.village1, d("2026-01-01"), d("2026-12-31")) is None
+
+
+def test_another_countys_office_reads_no_more_than_the_public(client, county):
+    from disclosure_pages.choices import UnitType
+    from tests.factories import make_unit, make_user
+
+    elsewhere = make_unit(county.portal, "中共白水县委员会", "BS", UnitType.COUNTY, "白水县委", county.catalogue)
+    officer = make_user("bs_officer", elsewhere.officers_group)
+    r = closed_round(client, county, ResultScope.COUNTY)
+    client.force_login(officer)
+    assert client.get(f"/zh-hans/evaluate/results/{r.pk}/").status_code == 404
+    assert r.name not in text(client.get("/zh-hans/evaluate/results/"))
+    response = client.get(f"/admin/supervision/evaluation/rounds/{r.pk}/")
+    assert response.status_code == 302 and "评议结果" not in text(response)

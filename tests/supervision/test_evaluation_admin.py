@@ -139,3 +139,21 @@ def test_a_questionnaire_voted_on_is_not_changed(client, county):
     response = client.post(f"{QUESTIONNAIRES}delete/{county.satisfaction.pk}/", follow=True)
     assert "该问卷已用于评议轮次，不能删除" in text(response)
     assert Questionnaire.objects.filter(pk=county.satisfaction.pk).exists()
+
+
+def test_another_countys_office_sees_none_of_this_countys_questionnaires_or_rounds(client, county):
+    from disclosure_pages.choices import UnitType
+    from tests.factories import make_unit, make_user
+
+    elsewhere = make_unit(county.portal, "中共白水县委员会", "BS", UnitType.COUNTY, "白水县委", county.catalogue)
+    client.force_login(make_user("bs_officer", elsewhere.officers_group))
+    r = make_round(county.scores, state=RoundState.DRAFT)
+    assert "党务公开满意度测评" not in text(client.get(QUESTIONNAIRES))
+    assert "2026年第3季度党务公开评议" not in text(client.get(ROUNDS))
+    home = reverse("wagtailadmin_home")
+    assert client.get(f"{QUESTIONNAIRES}edit/{county.satisfaction.pk}/")["Location"] == home
+    assert client.post(f"{ROUNDS}{r.pk}/", {"action": "open"})["Location"] == home
+    # Its round form offers only its own county's questionnaires.
+    assert "党务公开工作百分制评议" not in text(client.get(f"{ROUNDS}new/"))
+    r.refresh_from_db()
+    assert r.state == RoundState.DRAFT

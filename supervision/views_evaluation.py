@@ -155,17 +155,17 @@ def resident_ballot(request, round_id):
         contact_form.is_valid()
         kind, raw = contact_form.cleaned_data.get("contact_kind", ""), contact_form.cleaned_data.get("contact", "")
         try:
-            if request.POST.get("action") == "code":
-                contact = intake.request_code(kind, raw, request.META.get("REMOTE_ADDR", ""))
+            contact = intake.normalise_contact(kind, raw)
+            digest = evaluation.contact_digest(contact)
+            # A contact that has rated this unit is told so before any code is sent or spent.
+            refusal = _refusal(evaluation_round, unit, contact_hash=digest)
+            if not refusal and request.POST.get("action") == "code":
+                intake.request_code(kind, contact, request.META.get("REMOTE_ADDR", ""))
                 notice = _("验证码已发送，请查收后填写并提交评价。")
-            elif form.is_valid():
-                contact = intake.normalise_contact(kind, raw)
-                digest = evaluation.contact_digest(contact)
-                refusal = _refusal(evaluation_round, unit, contact_hash=digest)
-                if not refusal:
-                    intake.check_code(contact, contact_form.cleaned_data.get("code", ""))
-                    evaluation.cast(evaluation_round, unit, form.answers(), kind=VoterKind.RESIDENT, contact_hash=digest)
-                    return redirect(f"{reverse('supervision:resident_ballot', args=[evaluation_round.pk])}?unit={unit.pk}&voted=1")
+            elif not refusal and form.is_valid():
+                intake.check_code(contact, contact_form.cleaned_data.get("code", ""))
+                evaluation.cast(evaluation_round, unit, form.answers(), kind=VoterKind.RESIDENT, contact_hash=digest)
+                return redirect(f"{reverse('supervision:resident_ballot', args=[evaluation_round.pk])}?unit={unit.pk}&voted=1")
         except intake.IntakeError as error:
             contact_form.add_error(error.field if error.field in contact_form.fields else None, error.message)
         except evaluation.EvaluationError as error:

@@ -6,6 +6,7 @@ import pytest
 
 from supervision.choices import VoterKind
 from supervision.models import Ballot, Voter
+from participation.senders import OutboxSender
 from tests.participation.helpers import last_code, outbox_senders
 
 from .evaluation_county import county, county_once, make_round, today  # noqa: F401 (fixtures)
@@ -46,9 +47,11 @@ def test_a_resident_confirms_a_mobile_and_rates_once(client, county):
     voter = Voter.objects.get(round=r)
     assert voter.user is None and voter.contact_hash == hashlib.sha256(MOBILE.encode()).hexdigest()
     assert Ballot.objects.get(round=r).voter_kind == VoterKind.RESIDENT
-    # The same number, written another way, is the same resident.
-    again = rate(client, r, county.township, contact="+86 138-0000-0009")
-    assert "您已参加本轮评议" in again.content.decode()
+    # The same number, written another way, is the same resident: refused before a code is sent.
+    sent = len(OutboxSender.outbox)
+    again = client.post(url(r), {"unit": county.township.pk, "action": "code", "contact_kind": "mobile",
+                                 "contact": "+86 138-0000-0009", **answers(r, 0, 0)})
+    assert "您已参加本轮评议" in again.content.decode() and len(OutboxSender.outbox) == sent
     assert Ballot.objects.filter(round=r).count() == 1
     # Another unit is another vote.
     assert rate(client, r, county.township2).status_code == 302
@@ -67,6 +70,12 @@ def test_requesting_a_code_keeps_the_answers(client, county):
                                 **answers(r, 100, 60)}).content.decode()
     assert "验证码已发送" in page
     assert 'value="100" id="id_q1_0" required checked' in page and 'value="60" id="id_q2_1" required checked' in page
+
+
+def test_a_bad_contact_is_refused_in_chinese(client, county):
+    r = make_round(county.satisfaction, residents=True)
+    page = client.post(url(r), {"unit": county.township.pk, "action": "code", "contact_kind": "mobile", "contact": "12345"}).content.decode()
+    assert "请填写正确的11位手机号码" in page and not Voter.objects.exists()
 
 
 def test_residents_may_not_rate_where_the_round_does_not_allow_it(client, county):

@@ -11,6 +11,7 @@
 """
 
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -185,6 +186,11 @@ def contact_digest(contact):
     return hashlib.sha256(contact.encode()).hexdigest()
 
 
+def _random_key():
+    """A primary key for a ballot row (a 63-bit key: a clash is as unlikely as never)."""
+    return secrets.randbelow(2**62) + 1
+
+
 def cast(evaluation_round, unit, answers, *, kind, user=None, contact_hash=""):
     """Record one vote: the ``Voter`` row and the anonymous ballot, or nothing.
 
@@ -192,6 +198,7 @@ def cast(evaluation_round, unit, answers, *, kind, user=None, contact_hash=""):
     if (user is None) == (not contact_hash):
         raise ValueError("a vote is a user's or a confirmed contact's")
     with transaction.atomic():
+        # The round's row is locked: a vote and the closing never interleave.
         current = EvaluationRound.objects.select_for_update().get(pk=evaluation_round.pk)
         if not takes_votes(current):
             raise EvaluationError(_("本轮评议未在投票期间，不能投票。"))
@@ -205,9 +212,11 @@ def cast(evaluation_round, unit, answers, *, kind, user=None, contact_hash=""):
                 Voter.objects.create(round=current, unit=unit, user=user, contact_hash=contact_hash)
         except IntegrityError:
             raise EvaluationError(_("您已参加本轮评议。")) from None
-        ballot = Ballot.objects.create(round=current, unit=unit, voter_kind=kind)
+        # Random keys: sequential ones would follow the voters' order and tie each ballot to its voter.
+        ballot = Ballot.objects.create(pk=_random_key(), round=current, unit=unit, voter_kind=kind)
         BallotAnswer.objects.bulk_create(
-            BallotAnswer(ballot=ballot, question_id=question_id, value=value) for question_id, value in answers.items()
+            BallotAnswer(pk=_random_key(), ballot=ballot, question_id=question_id, value=value)
+            for question_id, value in answers.items()
         )
     return ballot
 

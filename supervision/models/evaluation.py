@@ -87,8 +87,9 @@ class Voter(models.Model):
 class Ballot(models.Model):
     """An anonymous ballot: the unit, the voter's kind and the answers, never the person.
 
-    Its order of creation does not follow the voters' (``Voter`` rows are written apart, and
-    ballots carry no time), so results cannot be linked back to who voted."""
+    Ballots carry no time, and their keys (and their answers') are random (``evaluation.cast``),
+    so neither follows the order of the ``Voter`` rows: results cannot be linked back to who voted.
+    (The database's own storage order is beyond the application: its administrators are trusted.)"""
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="ballots")
     unit = models.ForeignKey("disclosure_pages.UnitPage", on_delete=models.CASCADE, related_name="+")

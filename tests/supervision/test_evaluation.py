@@ -272,3 +272,15 @@ def test_another_countys_office_reads_no_more_than_the_public(client, county):
     assert r.name not in text(client.get("/zh-hans/evaluate/results/"))
     response = client.get(f"/admin/supervision/evaluation/rounds/{r.pk}/")
     assert response.status_code == 302 and "评议结果" not in text(response)
+
+
+def test_ballot_keys_do_not_follow_the_order_of_voting(client, county):
+    r = make_round(county.satisfaction)
+    for user in (county.people.member, county.people.member2, county.people.supervisor):
+        vote(client, user, r, county.township, 100, 60)
+    voters = list(Voter.objects.filter(round=r).order_by("pk").values_list("pk", flat=True))
+    ballots = list(Ballot.objects.filter(round=r).order_by("pk").values_list("pk", flat=True))
+    answers = list(BallotAnswer.objects.order_by("pk").values_list("pk", flat=True))
+    # Random 62-bit keys: neither consecutive nor near the voters' keys.
+    assert all(key > 10**9 for key in ballots + answers) and all(key < 10**6 for key in voters)
+    assert ballots != list(range(ballots[0], ballots[0] + 3))

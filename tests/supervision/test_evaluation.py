@@ -218,6 +218,7 @@ def test_members_scope_results_show_each_reader_only_their_units(client, county)
     client.force_login(county.people.member)
     page = text(client.get(url))
     assert "中共城关镇委员会</th><td>3</td><td>70.0</td>" in page and "中共石桥镇委员会" not in page
+    assert f'href="{url}"' in text(client.get("/zh-hans/evaluate/results/"))
     client.force_login(county.people.other_member)
     page = text(client.get(url))
     assert "中共石桥镇委员会" in page and "中共城关镇委员会" not in page and "70.0" not in page

@@ -238,6 +238,14 @@ class RoundView(RoundsSection):
         if self.round is None:
             return permission_denied(request)
         action = request.POST.get("action")
+        if action == "delete":
+            try:
+                evaluation.delete_round(self.round)
+            except evaluation.EvaluationError as refusal:
+                messages.error(request, str(refusal))
+                return redirect("supervision_evaluation:round", self.round.pk)
+            messages.success(request, _("评议轮次已删除。"))
+            return redirect("supervision_evaluation:rounds")
         steps = {"open": (evaluation.open_round, _("评议已开始。")), "close": (evaluation.close_round, _("评议已结束，结果已计算。"))}
         if action not in steps:
             messages.error(request, _("未知的操作。"))

@@ -60,6 +60,15 @@ def open_round(evaluation_round):
     evaluation_round.state = RoundState.OPEN
 
 
+def delete_round(evaluation_round):
+    """A round that never opened may be dropped; one that took votes is kept with them."""
+    with transaction.atomic():
+        current = EvaluationRound.objects.select_for_update().get(pk=evaluation_round.pk)
+        if current.state != RoundState.DRAFT:
+            raise EvaluationError(_("只有未开始的评议轮次可以删除。"))
+        current.delete()
+
+
 def close_round(evaluation_round):
     """End voting and compute every unit's result, all or nothing."""
     with transaction.atomic():

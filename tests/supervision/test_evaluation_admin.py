@@ -157,3 +157,13 @@ def test_another_countys_office_sees_none_of_this_countys_questionnaires_or_roun
     assert "党务公开工作百分制评议" not in text(client.get(f"{ROUNDS}new/"))
     r.refresh_from_db()
     assert r.state == RoundState.DRAFT
+
+
+def test_only_a_draft_round_is_deleted(client, county):
+    draft = make_round(county.satisfaction, state=RoundState.DRAFT, name="草稿轮次")
+    opened = make_round(county.satisfaction)
+    client.force_login(county.people.county_officer)
+    assert "删除" in text(client.get(f"{ROUNDS}{draft.pk}/"))
+    assert client.post(f"{ROUNDS}{draft.pk}/", {"action": "delete"})["Location"] == ROUNDS
+    assert "只有未开始的评议轮次可以删除" in text(client.post(f"{ROUNDS}{opened.pk}/", {"action": "delete"}, follow=True))
+    assert list(EvaluationRound.objects.values_list("name", flat=True)) == ["2026年第3季度党务公开评议"]

@@ -18,7 +18,8 @@ class Questionnaire(ClusterableModel):
     name = models.CharField(_("问卷名称"), max_length=100)
     scale = models.CharField(_("评分方式"), max_length=20, choices=EvaluationScale.choices, default=EvaluationScale.SATISFACTION)
 
-    panels = [FieldPanel("county"), FieldPanel("name"), FieldPanel("scale"), InlinePanel("questions", label=_("题目"), min_num=1)]
+    # The county is the editing office's own (set by the admin view), never chosen.
+    panels = [FieldPanel("name"), FieldPanel("scale"), InlinePanel("questions", label=_("题目"), min_num=1)]
 
     class Meta:
         verbose_name = _("评议问卷")
@@ -65,7 +66,10 @@ class EvaluationRound(models.Model):
 
 
 class Voter(models.Model):
-    """That a person voted for a unit in a round: one vote each, kept apart from the ballot."""
+    """That a person voted for a unit in a round: one vote each, kept apart from the ballot.
+
+    One vote per (round, unit, person): someone in two units (a member of one, a supervisor of
+    another) votes once for each of their units, never twice for one."""
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="voters")
     unit = models.ForeignKey("disclosure_pages.UnitPage", on_delete=models.CASCADE, related_name="+")
@@ -75,7 +79,7 @@ class Voter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["round", "user"], condition=models.Q(user__isnull=False), name="one_vote_per_person"),
+            models.UniqueConstraint(fields=["round", "unit", "user"], condition=models.Q(user__isnull=False), name="one_vote_per_person_and_unit"),
             models.UniqueConstraint(fields=["round", "unit", "contact_hash"], condition=~models.Q(contact_hash=""), name="one_vote_per_contact"),
         ]
 
@@ -83,8 +87,9 @@ class Voter(models.Model):
 class Ballot(models.Model):
     """An anonymous ballot: the unit, the voter's kind and the answers, never the person.
 
-    Its order of creation does not follow the voters' (``Voter`` rows are written apart, and
-    ballots carry no time), so results cannot be linked back to who voted."""
+    Ballots carry no time, and their keys (and their answers') are random (``evaluation.cast``),
+    so neither follows the order of the ``Voter`` rows: results cannot be linked back to who voted.
+    (The database's own storage order is beyond the application: its administrators are trusted.)"""
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="ballots")
     unit = models.ForeignKey("disclosure_pages.UnitPage", on_delete=models.CASCADE, related_name="+")

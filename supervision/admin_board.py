@@ -203,10 +203,13 @@ class ChaseView(BoardPage):
 # -- the unit's calendar ----------------------------------------------------------------------
 
 
+def end_of_next_month(today):
+    return (today.replace(day=1) + datetime.timedelta(days=62)).replace(day=1) - datetime.timedelta(days=1)
+
+
 def calendar_of(unit, today):
     """What the unit owes this month and next, what is late, what it met lately, and its chases."""
-    this_month = today.replace(day=1)
-    end_of_next = (this_month + datetime.timedelta(days=62)).replace(day=1) - datetime.timedelta(days=1)
+    end_of_next = end_of_next_month(today)
     owed = Obligation.objects.filter(unit=unit).select_related("entry")
     return {
         "due": owed.filter(status=ObligationStatus.DUE, due_on__lte=end_of_next).order_by("due_on", "pk"),
@@ -458,7 +461,7 @@ class UnitObligationsPanel(Component):
 
     def render_html(self, parent_context=None):
         today = timezone.localdate()
-        end_of_next = calendar_of(self.units[0], today)["end_of_next"]
+        end_of_next = end_of_next_month(today)
         owed = Obligation.objects.filter(unit__in=self.units)
         rows = []
         for unit in self.units:

@@ -417,3 +417,15 @@ def test_the_county_office_grants_and_withdraws_an_exemption(client, t, engine):
     assert client.post(delete).status_code == 302
     assert not Exemption.objects.exists()
     assert refused(as_(client, t.people.township).post(add, data)) and not Exemption.objects.exists()
+
+
+def test_the_pages_open_for_a_traditional_reader(client, t):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(t.people.county)
+    profile.preferred_language = "zh-hant"
+    profile.save()
+    client = as_(client, t.people.county)
+    for url in (reverse(BOARD) + "?" + Q3, reverse("supervision_board:calendar", args=[t.village1.pk]), reverse("supervision_board:rules")):
+        response = client.get(url)
+        assert response.status_code == 200 and 'lang="zh-hant"' in text(response), url

@@ -11,8 +11,9 @@ from wagtail.models import Locale
 from disclosure_pages.changes import item_changes
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 
-from . import obligations
+from . import board, obligations
 from .models import EntrySince, SupervisionRules
+from .signals import obligations_changed
 
 
 @receiver(item_changes, dispatch_uid="supervision-item-changes")
@@ -49,3 +50,8 @@ def record_entry_since(sender, instance, created, raw=False, **kwargs):
     variant = CatalogueEntry.objects.filter(translation_key=instance.translation_key).exclude(pk=instance.pk).exists()
     if created and not raw and not variant and SupervisionRules.objects.exists():
         EntrySince.objects.get_or_create(entry_key=instance.translation_key, defaults={"since": timezone.localdate()})
+
+
+@receiver(obligations_changed, dispatch_uid="supervision-board-figures")
+def move_board_figures_on(sender, **kwargs):
+    board.figures_changed()

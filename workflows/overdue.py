@@ -1,5 +1,5 @@
-"""县级督办 → the items behind a count: one township's (or the county's own) overdue approvals or
-overdue periodic disclosures, for the county office (the users the panel is shown to).
+"""县级督办 → the items behind a count: one township's (or the county's own) overdue approvals,
+for the county office (the users the panel is shown to).
 
 The same visibility as the rest of the admin: the panel's county is the user's own
 (``county_of_user``), and every item listed is one the user may read (``boundary.may_read``).
@@ -14,7 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from .boundary import may_read
 from .overview import county_of_user, county_overview
 
-KINDS = {"approvals": "超期待审事项", "periodic": "定期公开逾期"}
+KINDS = {"approvals": "超期待审事项"}
 
 
 class CountyOverdueView(WagtailAdminTemplateMixin, TemplateView):
@@ -45,6 +45,5 @@ class CountyOverdueView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        approvals = [a for a in self.section.overdue_approvals if may_read(user, a.item)] if self.kind == "approvals" else []
-        periodic = [(unit, entry) for unit, entry in self.section.overdue_periodic if may_read(user, unit)] if self.kind == "periodic" else []
-        return super().get_context_data(kind=self.kind, section=self.section, approvals=approvals, periodic=periodic, **kwargs)
+        approvals = [a for a in self.section.overdue_approvals if may_read(user, a.item)]
+        return super().get_context_data(kind=self.kind, section=self.section, approvals=approvals, **kwargs)

@@ -2,35 +2,25 @@
 
 - overdue approvals: items waiting at a tier longer than ``SUNSHINE_REVIEW_OVERDUE_DAYS``,
   or ad hoc items (及时公开) past their entry's deadline counted from the document date;
-- overdue periodic disclosures (定期公开): the last complete month, quarter or year passed
-  without a live item under the entry;
 - leading groups with nobody in them: their units cannot submit anything.
+
+What each unit owes under its catalogue (periodic disclosures late or missing) is supervision's
+督办台, counted once there from its obligations.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Locale, TaskState
 
-from disclosure_pages.choices import Period, TimingKind, UnitType
+from disclosure_pages.choices import TimingKind, UnitType
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
 from .conf import app_settings
 from .models import DisclosureReviewTask
 from .units import active_members
-
-
-def last_complete_period_start(period, today):
-    """The first day of the last month, quarter or year that has fully passed."""
-    if period == Period.MONTH:
-        return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    if period == Period.QUARTER:
-        this_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        last_day = this_quarter - datetime.timedelta(days=1)
-        return datetime.date(last_day.year, 3 * ((last_day.month - 1) // 3) + 1, 1)
-    return datetime.date(today.year - 1, 1, 1)
 
 
 @dataclass
@@ -48,7 +38,6 @@ class SectionSummary:
 
     unit: UnitPage
     overdue_approvals: list = field(default_factory=list)
-    overdue_periodic: list = field(default_factory=list)  # (unit, entry) pairs
     empty_leading_groups: list = field(default_factory=list)
 
 
@@ -71,9 +60,6 @@ def county_overview(county, today=None):
     by_id = {unit.pk: unit for unit in units}
     for approval in overdue_approvals(by_id, today, limit):
         section_of[approval.unit.pk].overdue_approvals.append(approval)
-
-    for unit, entry in overdue_periodic(units, today):
-        section_of[unit.pk].overdue_periodic.append((unit, entry))
     return list(sections.values())
 
 
@@ -99,22 +85,6 @@ def overdue_approvals(units_by_id, today, limit):
         if reason:
             waiting.append(OverdueApproval(item, unit, state.task.name, days, reason))
     return sorted(waiting, key=lambda approval: -approval.days)
-
-
-def overdue_periodic(units, today):
-    latest = {
-        (row["unit_id"], row["catalogue_entry_id"]): row["latest"]
-        for row in DisclosureItemPage.objects.live()
-        .filter(unit__in=units, catalogue_entry__timing=TimingKind.PERIODIC)
-        .values("unit_id", "catalogue_entry_id")
-        .annotate(latest=Max("publish_date"))
-    }
-    for unit in units:
-        for entry in unit.catalogue_entries().filter(timing=TimingKind.PERIODIC).exclude(period=""):
-            since = last_complete_period_start(entry.period, today)
-            published = latest.get((unit.pk, entry.pk))
-            if published is None or published < since:
-                yield unit, entry
 
 
 def county_of_user(user):

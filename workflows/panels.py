@@ -120,7 +120,7 @@ class MySubmissionsPanel(HiddenWhenEmpty):
 
 
 class CountyOverviewPanel(Component):
-    """县级督办: per township, overdue approvals, overdue periodic disclosures and empty leading groups."""
+    """县级督办: per township, overdue approvals and empty leading groups."""
 
     name = "sunshine_county_overview"
     template_name = "workflows/panels/county_overview.html"

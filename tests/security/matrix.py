@@ -311,6 +311,12 @@ def fill(route, param, c, bundle):
         return "approvals"  # 县级督办: the items behind a count
     if param == "section_id":
         return c.a.pk  # A's section: its overdue items are the secrets
+    if param == "unit_id":  # supervision's 公开日历 and 催办 of A
+        return c.a.pk
+    if param == "exemption_id":  # supervision's 免于公开 of A (not a secret: the county office's own record)
+        from supervision.models import Exemption
+
+        return Exemption.objects.get_or_create(unit=c.a, entry=c.entry, defaults={"starts_on": "2020-01-01", "reason": "matrix"})[0].pk
     if param in {"opinion_id", "number"}:
         opinion = secret_opinion(c, bundle)
         return opinion.pk if param == "opinion_id" else opinion.number

@@ -1,4 +1,5 @@
-"""The county office's overview: overdue approvals and periodic disclosures, empty leading groups, per township."""
+"""The county office's overview: overdue approvals and empty leading groups, per township (periodic
+disclosures owed are supervision's 督办台)."""
 
 import datetime
 
@@ -6,44 +7,25 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import TaskState
 
-from disclosure_pages.choices import Period
-from tests.factories import d, make_item
-from workflows.overview import county_overview, last_complete_period_start
+from workflows.overview import county_overview
 
 from .helpers import current_state
 from .test_models import ReviewTestCase
-
-
-class PeriodTests(ReviewTestCase):
-    def test_the_last_complete_period(self):
-        today = d("2024-05-15")
-        self.assertEqual(last_complete_period_start(Period.MONTH, today), d("2024-04-01"))
-        self.assertEqual(last_complete_period_start(Period.QUARTER, today), d("2024-01-01"))
-        self.assertEqual(last_complete_period_start(Period.QUARTER, d("2024-02-10")), d("2023-10-01"))
-        self.assertEqual(last_complete_period_start(Period.YEAR, today), d("2023-01-01"))
 
 
 class CountyOverviewTests(ReviewTestCase):
     def section(self, sections, unit):
         return next(section for section in sections if section.unit.pk == unit.pk)
 
-    def test_overdue_approvals_and_periodic_disclosures_are_counted_per_township(self):
+    def test_overdue_approvals_are_counted_per_township(self):
         item = self.submit(title="城关镇迟迟未审的事项")
         TaskState.objects.filter(pk=current_state(item).pk).update(started_at=timezone.now() - datetime.timedelta(days=5))
-        dues = self.t.entries["党费收缴使用"]  # quarterly
-        today = timezone.localdate()
-        make_item(self.t.township2, "石桥镇本季度党费", catalogue_entry=dues, publish_date=today, document_date=today)
 
         sections = county_overview(self.t.county)
         township, township2 = self.section(sections, self.t.township), self.section(sections, self.t.township2)
         self.assertEqual([a.item.title for a in township.overdue_approvals], ["城关镇迟迟未审的事项"])
         self.assertEqual(township.overdue_approvals[0].reason, "已等待 5 天")
         self.assertEqual(township2.overdue_approvals, [])
-        # 城关镇 and its two villages owe the quarterly dues; 石桥镇 published them.
-        owing = {(unit.code, entry.name) for unit, entry in township.overdue_periodic}
-        self.assertIn(("QX-CGZ", "党费收缴使用"), owing)
-        self.assertIn(("QX-CGZ-DGC", "党费收缴使用"), owing)
-        self.assertNotIn("党费收缴使用", {entry.name for _, entry in township2.overdue_periodic})
 
     def test_empty_leading_groups_are_shown_to_the_county_office(self):
         self.login("reviewer")
@@ -68,16 +50,15 @@ class CountyOverviewPanelTests(ReviewTestCase):
         self.login("reviewer")
         panel = self.panel(self.client.get(reverse("wagtailadmin_home")))
         approvals = reverse("workflows_county_overdue", args=["approvals", self.t.township.pk])
-        periodic = reverse("workflows_county_overdue", args=["periodic", self.t.township.pk])
         self.assertIn(f'href="{approvals}"', panel)
-        self.assertIn(f'href="{periodic}"', panel)
+        self.assertNotIn("定期公开逾期", panel)
 
         listing = self.client.get(approvals)
         self.assertContains(listing, "城关镇迟迟未审的事项")
         self.assertContains(listing, "已等待 5 天")
         self.assertContains(listing, reverse("wagtailadmin_pages:edit", args=[item.pk]))
-        listing = self.client.get(periodic)
-        self.assertContains(listing, "党费收缴使用")
+        # The periodic kind is gone: the 督办台 says it once.
+        self.assertIn(self.client.get(reverse("workflows_county_overdue", args=["periodic", self.t.township.pk])).status_code, (302, 404))
         self.assertNotContains(self.client.get(reverse("workflows_county_overdue", args=["approvals", self.t.township2.pk])), "城关镇迟迟未审的事项")
 
         # Only for the county office: a township's people are refused, another unit's id names nothing.

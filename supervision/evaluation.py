@@ -299,11 +299,15 @@ def public_results(round_qs=None):
     return [RoundResults(evaluation_round, result_rows(evaluation_round)) for evaluation_round in rounds]
 
 
-def unit_score(unit, start, end):
-    """The average score of ``unit``'s results in closed rounds whose evaluated period overlaps
-    [start, end], one decimal; None when it has none. For the scorecard (any result scope)."""
-    average = RoundResult.objects.filter(
-        unit__translation_key=unit.translation_key, score__isnull=False,
-        round__state=RoundState.CLOSED, round__period_start__lte=end, round__period_end__gte=start,
-    ).aggregate(a=Avg("score"))["a"]
-    return one_decimal(average)
+def unit_scores(units, start, end):
+    """{unit id: the average score of its results in closed rounds whose evaluated period
+    overlaps [start, end], one decimal, or None}: one query for all ``units``. For the
+    scorecard (any result scope)."""
+    key_of = {unit.translation_key: unit.pk for unit in units}
+    averages = dict(
+        RoundResult.objects.filter(
+            unit__translation_key__in=list(key_of), score__isnull=False,
+            round__state=RoundState.CLOSED, round__period_start__lte=end, round__period_end__gte=start,
+        ).order_by().values("unit__translation_key").annotate(a=Avg("score")).values_list("unit__translation_key", "a")
+    )
+    return {pk: one_decimal(averages.get(key)) for key, pk in key_of.items()}

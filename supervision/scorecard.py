@@ -6,7 +6,7 @@ Parts, each a rate out of 100 or None when the unit has nothing to rate:
 - 公开完整率: obligations disclosed at all (on time or late) among those counted;
 - 意见按时办结率 and 意见满意率: participation's own ledger definitions (``participation.figures``),
   over the opinions the unit received in the period, when participation is installed;
-- 评议得分: ``supervision.evaluation.unit_score`` once that part of the work is installed.
+- 评议得分: ``supervision.evaluation.unit_scores``.
 
 An obligation belongs to the period its deadline (``due_on``) falls in; a finding to the period
 of its date. The total is the weighted mean of the parts present (a missing part's weight is
@@ -30,6 +30,7 @@ from wagtail.models import Locale
 from disclosure_pages.choices import UnitType
 from disclosure_pages.models import UnitPage
 
+from . import evaluation
 from .choices import ObligationStatus
 from .models import Finding, Obligation, ScoreRow, SupervisionRules
 from .periods import add_months, span_label
@@ -158,12 +159,8 @@ def opinion_figures(unit_ids, start, end, today=None):
 
 
 def evaluation_scores(units, start, end):
-    """{unit id: 评议得分 or None}, from the evaluation part of the work once it is there."""
-    try:
-        from .evaluation import unit_score
-    except ImportError:
-        return {}
-    return {unit.pk: unit_score(unit, start, end) for unit in units}
+    """{unit id: 评议得分 or None}."""
+    return evaluation.unit_scores(units, start, end)
 
 
 def finding_counts(unit_ids, start, end):

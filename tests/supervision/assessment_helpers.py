@@ -47,6 +47,16 @@ def opinion(unit, received_on, deadline, answered_on, satisfaction):
 
 def build_assessment():
     tree = build_tree()
+    # Items of 2026: 城关镇 two (a public pre-disclosure, a members-only important result), 财政局 one; one of 2025.
+    entries = tree.entries
+    make_item(tree.township, "关于集贸市场改造的预公开", stage=Stage.PRE_DISCLOSURE, catalogue_entry=entries["重大决策部署"],
+              publish_date=d("2026-03-01"))
+    make_item(tree.township, "发展党员工作情况（党内）", scope=Scope.UNIT_MEMBERS, stage=Stage.RESULT, importance=Importance.IMPORTANT,
+              catalogue_entry=entries["发展党员"], publish_date=d("2026-06-01"))
+    make_item(tree.department, "县财政局2026年工作要点", catalogue_entry=entries["任期目标和年度计划"], publish_date=d("2026-02-01"))
+    make_item(tree.department, "县财政局2025年工作总结", catalogue_entry=entries["任期目标和年度计划"], publish_date=d("2025-12-30"))
+    # The figures below are the obligations as written here, not those the engine reckons from the items.
+    Obligation.objects.all().delete()
     on, late, missing = ObligationStatus.ON_TIME, ObligationStatus.LATE, ObligationStatus.MISSING
     for due in ("2026-07-10", "2026-08-10", "2026-09-10"):
         obligation(tree, tree.township, on, due)
@@ -81,12 +91,4 @@ def build_assessment():
         decided_by="城关镇纪委",
     )
 
-    # Items of 2026: 城关镇 two (a public pre-disclosure, a members-only important result), 财政局 one; one of 2025.
-    entries = tree.entries
-    make_item(tree.township, "关于集贸市场改造的预公开", stage=Stage.PRE_DISCLOSURE, catalogue_entry=entries["重大决策部署"],
-              publish_date=d("2026-03-01"))
-    make_item(tree.township, "发展党员工作情况（党内）", scope=Scope.UNIT_MEMBERS, stage=Stage.RESULT, importance=Importance.IMPORTANT,
-              catalogue_entry=entries["发展党员"], publish_date=d("2026-06-01"))
-    make_item(tree.department, "县财政局2026年工作要点", catalogue_entry=entries["任期目标和年度计划"], publish_date=d("2026-02-01"))
-    make_item(tree.department, "县财政局2025年工作总结", catalogue_entry=entries["任期目标和年度计划"], publish_date=d("2025-12-30"))
     return tree

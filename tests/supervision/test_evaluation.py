@@ -256,9 +256,9 @@ def test_public_results_and_unit_score_for_other_pages(client, county):
     assert [row.unit.pk for row in shown[0].rows] == [county.township.pk, county.township2.pk, county.village1.pk]
     assert evaluation.public_results(type(public).objects.filter(pk=hidden.pk)) == []
     # Both rounds evaluated July–September: the scorecard counts them whatever their scope.
-    assert evaluation.unit_score(county.township, d("2026-09-01"), d("2026-12-31")) == Decimal("70.0")
-    assert evaluation.unit_score(county.township, d("2026-10-01"), d("2026-12-31")) is None
-    assert evaluation.unit_score(county.village1, d("2026-01-01"), d("2026-12-31")) is None
+    assert evaluation.unit_scores([county.township], d("2026-09-01"), d("2026-12-31")) == {county.township.pk: Decimal("70.0")}
+    assert evaluation.unit_scores([county.township], d("2026-10-01"), d("2026-12-31")) == {county.township.pk: None}
+    assert evaluation.unit_scores([county.village1], d("2026-01-01"), d("2026-12-31")) == {county.village1.pk: None}
 
 
 def test_another_countys_office_reads_no_more_than_the_public(client, county):

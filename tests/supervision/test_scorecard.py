@@ -1,15 +1,13 @@
 """考核: the scorecard's figures, its ranks, its command, and the ranking pages (county office only)."""
 
 import io
-import sys
-import types
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from supervision import scorecard
+from supervision import evaluation, scorecard
 from supervision.models import ScoreRow, SupervisionRules
 from tests.factories import built_once, d, fresh
 
@@ -65,9 +63,9 @@ def test_a_county_rules_weights_and_deduction_change_the_total(tree):
 
 
 def test_evaluation_scores_join_and_a_missing_part_is_shared_out(tree, monkeypatch):
-    fake = types.ModuleType("supervision.evaluation")
-    fake.unit_score = lambda unit, start, end: 90 if unit.pk == tree.department.pk else None
-    monkeypatch.setitem(sys.modules, "supervision.evaluation", fake)
+    monkeypatch.setattr(evaluation, "unit_scores", lambda units, start, end: {
+        unit.pk: Decimal(90) if unit.pk == tree.department.pk else None for unit in units
+    })
     rows = rows_by_unit(tree, scorecard.compute(tree.county, *Q3))
     # (40×100 + 20×100 + 15×90) / 75
     assert rows[tree.department.pk].evaluation == Decimal("90.0")

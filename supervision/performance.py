@@ -30,7 +30,7 @@ from disclosure_pages.templatetags.portal_tags import in_script
 
 from .choices import ObligationStatus, ResultScope, RoundState
 from .models import EvaluationRound, Finding, Obligation, RoundResult, SupervisionRules
-from .periods import Span, span_label
+from .periods import Span, span_containing
 
 VERSION_KEY = "supervision:performance:version"
 # Seconds cached figures are kept at most: writes that bypass the model signals (bulk updates)
@@ -71,11 +71,8 @@ def years_of(county, today=None):
 
 
 def period_span(year, quarter):
-    if quarter:
-        start = date(year, 3 * quarter - 2, 1)
-        end = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-        return Span(start, date.fromordinal(end.toordinal() - 1))
-    return Span(date(year, 1, 1), date(year, 12, 31))
+    """The quarter (1–4) of ``year``, or the whole year when ``quarter`` is None."""
+    return span_containing(date(year, 3 * quarter - 2 if quarter else 1, 1), 3 if quarter else 12)
 
 
 def rate(part, whole):

@@ -27,6 +27,7 @@ from wagtail.models import Locale
 
 from disclosure_pages.models import UnitPage
 from disclosure_pages.templatetags.portal_tags import in_script
+from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
 from .choices import ObligationStatus, ResultScope, RoundState
 from .models import EvaluationRound, Finding, Obligation, RoundResult, SupervisionRules
@@ -153,7 +154,7 @@ def obligation_figures(county, span):
 def public_units(county):
     """The county's live public units (default locale), in tree order: (pk, path, translation key, title, short name)."""
     return list(
-        UnitPage.objects.live().public().filter(locale_id=county.locale_id, path__startswith=county.path)
+        visible_pages(UnitPage.objects.filter(locale_id=county.locale_id, path__startswith=county.path), ANONYMOUS)
         .order_by("path").values_list("pk", "path", "translation_key", "title", "short_name")
     )
 

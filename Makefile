@@ -102,3 +102,11 @@ bench-api: install
 .PHONY: bench-participation
 bench-participation: install
 	$(PY) bench/participation.py
+
+# The public 绩效评估 page and the admin 督办 board on 2,000 units and 100,000 items (with their
+# obligations), warm and on the first request after a change, against the portal's unit page and
+# the opinion ledger in the same run; `make bench-supervision ARGS="--units 200 --items 10000"`
+# for a quick run. Prints a table and writes bench/results/supervision.json (target: p95 ≤ 300 ms).
+.PHONY: bench-supervision
+bench-supervision: install
+	$(PY) bench/supervision.py $(ARGS)

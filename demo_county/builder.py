@@ -67,6 +67,9 @@ class Options:
     # Opinions on items and to units, in every state of their handling (page-by-page seeds only,
     # as the files: demo_county.opinions adds its own items).
     demo_opinions: bool = True
+    # Supervision's last quarter: items on time, late and missing, chases, evaluation rounds,
+    # findings and inspection notes (page-by-page seeds only; demo_county.supervision).
+    demo_supervision: bool = True
 
     @property
     def rebuilds_indexes(self):
@@ -144,6 +147,11 @@ class DemoBuilder:
                 from .opinions import seed_opinion_items, seed_opinions
             # Before the approvals are recorded (seed_review): these items are approved as the others.
             opinion_items = seed_opinion_items(self, tree) if opinions else {}
+            supervision = self.options.demo_supervision and not self.options.bulk_items and apps.is_installed("supervision")
+            if supervision:
+                from .supervision import seed_supervision, seed_supervision_items
+
+                seed_supervision_items(self, tree)
             self.report.item_seconds = time.monotonic() - started
         if app_settings.SUNSHINE_DEMO_LOGINS:
             self.report.logins = self.build_logins(tree)
@@ -152,6 +160,8 @@ class DemoBuilder:
             started = time.monotonic()
             self.report.opinions = seed_opinions(self, tree, opinion_items)
             self.report.opinion_seconds = time.monotonic() - started
+        if supervision:
+            seed_supervision(self, tree)
         # The bulk paths write rows without saving models one by one: the API's cached answers turn over.
         ContentVersion.bump()
         if self.options.rebuilds_indexes:

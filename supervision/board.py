@@ -2,9 +2,7 @@
 period and how it stands — 按时公开, 逾期公开, 应公开未公开 (missing), 待公开 (due).
 
 The figures are counts of ``Obligation`` rows, one GROUP BY over the period's rows, whatever the
-number of units. They are cached under a version that every save or delete of an obligation
-moves on (``figures_changed``; the engine calls it after bulk writes, which send no signals), so
-a change is in the next request's figures in every server process (the cache is shared).
+number of units. They are cached under supervision's figures version (``figures_version.py``).
 """
 
 import datetime
@@ -12,8 +10,6 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,13 +17,11 @@ from wagtail.models import Locale
 
 from disclosure_pages.models import UnitPage
 
+from . import figures_version
 from .choices import ObligationStatus
 from .models import Obligation
 from .periods import Span, add_months, span_containing, span_label
 
-VERSION_KEY = "supervision:board:version"
-# Seconds cached figures are kept at most (a change makes them obsolete at once: the version).
-CACHE_SECONDS = 600
 
 # The board's columns after the total, in the order of the stacked bar, with the bar's colours
 # (the 4.5:1 contrast of text is not needed: every count is also in the table).
@@ -120,7 +114,7 @@ def period_obligations(span):
 
 def section_counts(county, span):
     """{section id: {status: count}} for the county's sections: one grouped query, cached."""
-    key = f"supervision:board:{current_version()}:{county.pk}:{span.start}:{span.end}"
+    key = f"supervision:board:{figures_version.current()}:{county.pk}:{span.start}:{span.end}"
     counts = cache.get(key)
     if counts is None:
         counts = {}
@@ -133,7 +127,7 @@ def section_counts(county, span):
         )
         for section_id, status, number in rows:
             counts.setdefault(section_id, {})[status] = number
-        cache.set(key, counts, CACHE_SECONDS)
+        cache.set(key, counts, figures_version.CACHE_SECONDS)
     return counts
 
 
@@ -148,28 +142,6 @@ def totals(rows):
         for status, count in row.counts.items():
             total.counts[status] = total.counts.get(status, 0) + count
     return total
-
-
-# -- the version ------------------------------------------------------------------------------
-
-
-def current_version():
-    cache.add(VERSION_KEY, 1, timeout=None)
-    return cache.get(VERSION_KEY, 1)
-
-
-def figures_changed():
-    """The cached figures are of the obligations before this change."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key was evicted (or never set): any new value makes old keys unused
-        cache.set(VERSION_KEY, 1 + cache.get(VERSION_KEY, 1), timeout=None)
-
-
-@receiver(post_save, sender=Obligation, dispatch_uid="supervision-board-obligation-saved")
-@receiver(post_delete, sender=Obligation, dispatch_uid="supervision-board-obligation-deleted")
-def obligation_changed(sender, **kwargs):
-    figures_changed()
 
 
 # -- the chart --------------------------------------------------------------------------------

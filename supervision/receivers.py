@@ -1,9 +1,10 @@
 """Supervision follows the domain: an item's change re-reckons its unit's obligations under
 its entry (``obligations.py``), in the writer's transaction; a new catalogue entry records the
 day it began to apply (periods before owe nothing under it) once a county has set its rules:
-entries written while a county is being set up apply from the start of its tracking."""
+entries written while a county is being set up apply from the start of its tracking. And
+supervision's own writes move its cached figures on."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.models import Locale
@@ -11,8 +12,8 @@ from wagtail.models import Locale
 from disclosure_pages.changes import item_changes
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 
-from . import board, obligations
-from .models import EntrySince, SupervisionRules
+from . import figures_version, obligations
+from .models import EntrySince, EvaluationRound, Finding, Obligation, RoundResult, SupervisionRules
 from .signals import obligations_changed
 
 
@@ -52,6 +53,12 @@ def record_entry_since(sender, instance, created, raw=False, **kwargs):
         EntrySince.objects.get_or_create(entry_key=instance.translation_key, defaults={"since": timezone.localdate()})
 
 
-@receiver(obligations_changed, dispatch_uid="supervision-board-figures")
-def move_board_figures_on(sender, **kwargs):
-    board.figures_changed()
+def move_figures_on(sender, **kwargs):
+    """The 督办台's and the 绩效评估 page's cached figures are of the data before this change."""
+    figures_version.move_on()
+
+
+obligations_changed.connect(move_figures_on, dispatch_uid="supervision-figures-bulk")
+for model in (Obligation, RoundResult, EvaluationRound, Finding):
+    post_save.connect(move_figures_on, sender=model, dispatch_uid=f"supervision-figures-saved-{model.__name__}")
+    post_delete.connect(move_figures_on, sender=model, dispatch_uid=f"supervision-figures-deleted-{model.__name__}")

@@ -3,11 +3,13 @@ supervisors' workspace (我的监督) and evaluation ballots (评议)."""
 
 from django.urls import path
 
-from . import views_evaluation, views_workspace
+from . import views_evaluation, views_public, views_workspace
 
 app_name = "supervision"
 
 urlpatterns = [
+    # 绩效评估: the public part of assessment.
+    path("performance/", views_public.performance_page, name="performance"),
     # 我的监督: the supervisors' workspace and their inspection notes.
     path("supervise/", views_workspace.workspace, name="workspace"),
     path("supervise/<int:unit_id>/", views_workspace.workspace_unit, name="workspace_unit"),

@@ -19,12 +19,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from wagtail import hooks
 from wagtail.models import Locale
 
 from disclosure_pages.accounts import portal_for
 from disclosure_pages.models import DisclosureItemPage, UnitPage
-from disclosure_pages.panels import PortalMenuItem
 
 from . import access, inspections
 from .choices import InspectionState, ObligationStatus
@@ -189,16 +187,6 @@ def ledger_url(unit):
         return f"{reverse('participation:ledger')}?unit={unit.pk}"
     except NoReverseMatch:
         return None
-
-
-@hooks.register("register_portal_menu_item")
-def workspace_menu_item(request):
-    """我的监督 in the portal's menu, for supervisors only. (Registered when the portal's URLs
-    load this module, which happens before any portal page is drawn.)"""
-    user = getattr(request, "user", None)
-    if user is None or not access.supervised_units(user).exists():
-        return None
-    return PortalMenuItem(label=_("我的监督"), url=reverse("supervision:workspace"))
 
 
 def _int(value):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from . import admin_assessment, admin_board, admin_evaluation, admin_inspections  # noqa: F401 (their hooks)
+from . import admin_assessment, admin_board, admin_evaluation, admin_inspections, panels  # noqa: F401 (their hooks)
 
 supervision_menu = Menu(register_hook_name="register_supervision_menu_item")
 

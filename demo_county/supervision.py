@@ -52,6 +52,7 @@ from supervision.models import (
     RoundResult,
     SupervisionRules,
 )
+from supervision import obligations
 from supervision.periods import Span, add_months, quarter_of, span_label
 
 from .writers import Ctx, write
@@ -141,15 +142,20 @@ def seed_supervision_items(builder, tree):
             if fate == "missing":
                 continue
             if fate == "on_time":
-                day = quarter.end + datetime.timedelta(days=rng.randint(-4, rules.periodic_grace_days - 1))
+                days = [quarter.end + datetime.timedelta(days=rng.randint(-4, rules.periodic_grace_days - 1))]
             else:
-                day = min(builder.today, due + datetime.timedelta(days=rng.randint(4, 25)))
-            ctx = Ctx(rng, spec, day, builder.today, entry)
-            item = builder._item(rng, spec, entry, day - datetime.timedelta(days=rng.randint(0, 3)), day,
-                                 write(builder.writer_of.get(entry.pk, "generic"), ctx), sequence, pages)
-            item.scope, item.named_units = entry.default_scope, []
-            unit.add_child(instance=item)
-            written += 1
+                # A make-up item after the deadline, and the next quarter's own: an item counts for the
+                # period it is published in, so the make-up is the spare one that meets the quarter late.
+                following_end = add_months(quarter.start, 6) - datetime.timedelta(days=1)
+                days = [min(builder.today, due + datetime.timedelta(days=rng.randint(4, 25))),
+                        min(builder.today, following_end) - datetime.timedelta(days=rng.randint(1, 5))]
+            for day in days:
+                ctx = Ctx(rng, spec, day, builder.today, entry)
+                item = builder._item(rng, spec, entry, day - datetime.timedelta(days=rng.randint(0, 3)), day,
+                                     write(builder.writer_of.get(entry.pk, "generic"), ctx), sequence, pages)
+                item.scope, item.named_units = entry.default_scope, []
+                unit.add_child(instance=item)
+                written += 1
         late = _late_township(_units(tree)[1])
         if late is not None:
             # Its 领导班子成员分工 was last confirmed long ago.
@@ -176,9 +182,7 @@ def seed_supervision(builder, tree):
     quarter = checked_quarter(builder.today, rules.periodic_grace_days)
     rng = random.Random(f"{builder.options.seed}-supervision-rest")
     with transaction.atomic():
-        rebuild = obligations_rebuild()
-        if rebuild is not None:
-            rebuild(county, today=builder.today)
+        obligations.rebuild(county, today=builder.today)
         late = _late_township(townships)
         people = _people(tree)
         if late is not None:
@@ -188,15 +192,6 @@ def seed_supervision(builder, tree):
         _evaluation(builder, county, tree, quarter, rng)
         _inspections(builder, tree, people, rules)
     builder.log(f"督办演示：{span_label(quarter.start, quarter.end)}评议已结束并向社会公布结果，本季度评议进行中；催办、责任追究和督查意见各有示例。")
-
-
-def obligations_rebuild():
-    """The obligations engine's ``rebuild``, or None where it is not installed yet."""
-    try:
-        from supervision import obligations
-    except ImportError:
-        return None
-    return getattr(obligations, "rebuild", None)
 
 
 def _people(tree):

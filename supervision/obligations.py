@@ -177,15 +177,19 @@ def _plan_periods(months, start, horizon, unit_since, entry_since, items, exempt
                     used.add(hit)
                 row.status, row.met_on, row.met_by_id = ObligationStatus.ON_TIME, hit[0], hit[1]
         planned.append(row)
+    # A spare item published after a missed deadline makes up the latest period missed before it.
+    for day, pk in dates:
+        if (day, pk) in used and consume:
+            continue
+        missed = [row for row in planned if row.status == ObligationStatus.DUE and row.due_on < min(day, today)]
+        if missed:
+            if consume:
+                used.add((day, pk))
+            row = missed[-1]
+            row.status, row.met_on, row.met_by_id = ObligationStatus.LATE, day, pk
     for row in planned:
         if row.status == ObligationStatus.DUE and row.due_on < today:
-            late = next(((day, pk) for day, pk in dates if day > row.due_on and (day, pk) not in used), None)
-            if late:
-                if consume:
-                    used.add(late)
-                row.status, row.met_on, row.met_by_id = ObligationStatus.LATE, late[0], late[1]
-            else:
-                row.status = ObligationStatus.MISSING
+            row.status = ObligationStatus.MISSING
     return planned
 
 

@@ -38,7 +38,7 @@ from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 
 from .choices import NotApplicableReason, ObligationStatus
 from .models import EntrySince, Exemption, Obligation, SupervisionRules
-from .periods import months_in, spans_between
+from .periods import months_in, named_period, spans_between
 
 # Rows are planned this far ahead, so that a unit's calendar shows next month's obligations.
 LOOKAHEAD_DAYS = 62
@@ -51,6 +51,7 @@ class ItemFacts:
     """What the reckoning reads of one item (default locale)."""
 
     pk: int
+    title: str
     translation_key: object
     entry_key: object
     live: bool
@@ -165,18 +166,29 @@ def _plan_periods(months, start, horizon, unit_since, entry_since, items, exempt
         dates = sorted({(day, item.pk) for item in items for day in item.confirmations if item.counts_on(day)})
     used = set()
     planned = []
+    # Items that name the period they report on meet it, however late (periodic entries).
+    named = {}
+    for item in items if consume else []:
+        span = named_period(item.title, months)
+        if span and item.published_on and item.published_on >= span.start and item.counts_on(item.published_on):
+            named.setdefault(span.start, (item.published_on, item.pk))
     for span in spans_between(first, horizon, months):
         due = span.end + grace
         reason, exemption = _not_applicable(span, unit_since, entry_since, exemptions)
         row = Planned(span.start, span.end, due, ObligationStatus.NOT_APPLICABLE if reason else ObligationStatus.DUE,
                       not_applicable=reason, exemption=exemption)
-        if not reason:
-            hit = next(((day, pk) for day, pk in dates if span.start <= day <= due and (day, pk) not in used), None)
+        if not reason and span.start in named:
+            day, pk = named[span.start]
+            row.status, row.met_on, row.met_by_id = ObligationStatus.ON_TIME if day <= due else ObligationStatus.LATE, day, pk
+        planned.append(row)
+    used |= set(named.values())  # an item names one period: it meets no other
+    for row in planned:
+        if row.status == ObligationStatus.DUE:
+            hit = next(((day, pk) for day, pk in dates if row.period_start <= day <= row.due_on and (day, pk) not in used), None)
             if hit:
                 if consume:
                     used.add(hit)
                 row.status, row.met_on, row.met_by_id = ObligationStatus.ON_TIME, hit[0], hit[1]
-        planned.append(row)
     # A spare item published after a missed deadline makes up the latest period missed before it.
     for day, pk in dates:
         if (day, pk) in used and consume:
@@ -256,7 +268,7 @@ def _item_facts(items_queryset, standing_entry_keys):
     """``ItemFacts`` of the items, by unit translation key and entry key (two queries, three with confirmations)."""
     rows = list(
         items_queryset.values(
-            "pk", "translation_key", "unit__translation_key", "catalogue_entry__translation_key", "live", "publish_date",
+            "pk", "title", "translation_key", "unit__translation_key", "catalogue_entry__translation_key", "live", "publish_date",
             "first_published_at", "document_date", "stage", "comment_deadline", "takedown", "takedown_date",
             "previous_stage__translation_key",
         )
@@ -266,7 +278,7 @@ def _item_facts(items_queryset, standing_entry_keys):
     for row in rows:
         published_on = row["publish_date"] or (timezone.localdate(row["first_published_at"]) if row["first_published_at"] else None)
         item = ItemFacts(
-            pk=row["pk"], translation_key=row["translation_key"], entry_key=row["catalogue_entry__translation_key"],
+            pk=row["pk"], title=row["title"], translation_key=row["translation_key"], entry_key=row["catalogue_entry__translation_key"],
             live=row["live"], published_on=published_on if row["live"] else None, document_date=row["document_date"],
             stage=row["stage"], comment_deadline=row["comment_deadline"], takedown=row["takedown"],
             takedown_date=row["takedown_date"], previous_key=row["previous_stage__translation_key"],

@@ -1,6 +1,7 @@
 """Calendar periods (month, quarter, year, and the county's standing interval) and their names."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from disclosure_pages.choices import Period, TimingKind
@@ -62,3 +63,25 @@ def span_label(start, end):
     if months == 12 and start.month == 1:
         return f"{start.year}年"
     return f"{start:%Y-%m-%d}至{end:%Y-%m-%d}"
+
+
+# The period a periodic item reports on, as its title names it: 2026年第三季度, 2026年三季度,
+# 2026年9月, 2026年度 / 2026年.
+NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+NAMED_QUARTER = re.compile(r"(\d{4})\s*年\s*(?:第\s*)?([一二三四1-4])\s*季度")
+NAMED_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+NAMED_YEAR = re.compile(r"(\d{4})\s*年")
+
+
+def named_period(title, months):
+    """The month, quarter or year (by ``months``) that ``title`` names, as a Span, or None."""
+    title = title or ""
+    if months == 3 and (match := NAMED_QUARTER.search(title)):
+        start = datetime.date(int(match[1]), 3 * NUMERALS[match[2]] - 2, 1)
+    elif months == 1 and (match := NAMED_MONTH.search(title)) and 1 <= int(match[2]) <= 12:
+        start = datetime.date(int(match[1]), int(match[2]), 1)
+    elif months == 12 and (match := NAMED_YEAR.search(title)):
+        start = datetime.date(int(match[1]), 1, 1)
+    else:
+        return None
+    return Span(start, add_months(start, months) - datetime.timedelta(days=1))

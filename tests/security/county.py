@@ -69,6 +69,10 @@ MARKERS = {
     "opinion_name": "MXOPNAME3304",
     "opinion_contact": "mxopcontact3305@example.cn",
     "answer_pending": "MXANSWERPENDING3306",
+    "inspection": "MXINSPECTION4401",
+    "chase": "MXCHASE4402",
+    "finding": "MXFINDING4403",
+    "members_results": "MXMEMBERSRESULTS4404",
 }
 
 SECRETS = [
@@ -89,6 +93,11 @@ SECRETS = [
     Secret("opinion_name", MARKERS["opinion_name"], "name of a published opinion's author"),
     Secret("opinion_contact", MARKERS["opinion_contact"], "contact (e-mail) of a published opinion's author"),
     Secret("answer_pending", MARKERS["answer_pending"], "an answer waiting for approval"),
+    # Supervision of A: what only A's people (and the county office) may read.
+    Secret("inspection", MARKERS["inspection"], "a supervisor's inspection note on A"),
+    Secret("chase", MARKERS["chase"], "the county's chase (催办) message to A"),
+    Secret("finding", MARKERS["finding"], "a finding against A the county did not disclose"),
+    Secret("members_results", MARKERS["members_results"], "evaluation results of A published to its members only"),
     # Their URLs: a page that links or embeds them (e.g. <img src> of the image) shows they exist.
     Secret("members_url", "/mx-item-m/", "URL of the members-only item", url_part=True),
     Secret("draft_url", "/mx-item-d/", "URL of the draft", url_part=True),
@@ -128,6 +137,10 @@ class County:
     string_segment: object = None
     overridable_segment: object = None
     opinions: dict = field(default_factory=dict)  # secret key -> Opinion of A
+    inspection: object = None  # supervision of A
+    chase: object = None
+    finding: object = None
+    members_round: object = None
     seed_seconds: float = 0.0
     users: dict = field(default_factory=dict)  # principal key -> user
     tokens: dict = field(default_factory=dict)  # principal key -> API token
@@ -265,6 +278,7 @@ def build_county():
     c.tokens["member_A"] = MemberToken.issue(c.member_a, name="matrix")[1]
 
     _opinions(c)
+    _supervision(c)
     rebuild_indexes()
     return c
 
@@ -292,6 +306,32 @@ def _opinions(c):
     handling.publish(published, c.officer)
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         handling.submit_answer(published, c.officer, f"矩阵答复 {MARKERS['answer_pending']}", Outcome.ADOPTED)
+
+
+def _supervision(c):
+    """A's supervision records whose text is a secret (supervision)."""
+    from supervision import evaluation, inspections
+    from supervision.choices import EvaluationScale, FindingDecision, ResultScope, RoundState
+    from supervision.models import Ballot, BallotAnswer, Chase, EvaluationRound, Finding, Question, Questionnaire
+
+    User = get_user_model()
+    supervisor = User.objects.create_user(username="mx-supervisor-a", password="pw-mx-supervisor-a")
+    supervisor.groups.add(c.a.supervisors_group)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        c.inspection = inspections.file(c.a, supervisor, subject="矩阵督查", body=f"矩阵督查意见 {MARKERS['inspection']}")
+    c.chase = Chase.objects.create(unit=c.a, message=f"矩阵催办 {MARKERS['chase']}", sent_by=c.officer)
+    c.finding = Finding.objects.create(unit=c.a, description=f"矩阵责任追究 {MARKERS['finding']}", decision=FindingDecision.REMINDER)
+    county = UnitPage.objects.ancestor_of(c.a).filter(unit_type=UnitType.COUNTY).first()
+    questionnaire = Questionnaire.objects.create(county=county, name="矩阵问卷", scale=EvaluationScale.SATISFACTION)
+    question = Question.objects.create(questionnaire=questionnaire, text=f"矩阵题目 {MARKERS['members_results']}")
+    today = d_today()
+    c.members_round = EvaluationRound.objects.create(
+        questionnaire=questionnaire, name="矩阵评议", period_start=today, period_end=today, opens_on=today, closes_on=today,
+        state=RoundState.OPEN, result_scope=ResultScope.MEMBERS,
+    )
+    ballot = Ballot.objects.create(round=c.members_round, unit=c.a, voter_kind="member")
+    BallotAnswer.objects.create(ballot=ballot, question=question, value=100)
+    evaluation.close_round(c.members_round)
 
 
 def d_today():

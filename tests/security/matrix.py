@@ -168,6 +168,8 @@ PK_KINDS = [
     ("wagtail_localize:submit_snippet_translation", "entry"),
     ("opinion_catalogue_entries:", "opinion catalogue entry"),
     ("opinion_calendar_days:", "calendar day"),
+    ("supervision_findings:", "finding"),
+    ("evaluation_questionnaires:", "questionnaire"),
 ]
 
 # (app label, model name) a route's model parameters name, by route name.
@@ -223,6 +225,10 @@ def _object_id(c, kind, bundle):
         from participation.models import OpinionCatalogueEntry
 
         return OpinionCatalogueEntry.objects.get_or_create(entry=c.entry, defaults={"open_days": 7})[0].pk
+    if kind == "finding":
+        return c.finding.pk
+    if kind == "questionnaire":
+        return c.members_round.questionnaire_id
     if kind == "calendar day":
         from participation.models import CalendarDay
 
@@ -317,6 +323,14 @@ def fill(route, param, c, bundle):
         from supervision.models import Exemption
 
         return Exemption.objects.get_or_create(unit=c.a, entry=c.entry, defaults={"starts_on": "2020-01-01", "reason": "matrix"})[0].pk
+    if param == "round_id":  # the evaluation round whose results only A's members may read
+        return c.members_round.pk
+    if param == "inspection_id":
+        return c.inspection.pk
+    if param == "year":  # the annual report
+        return c.members_round.period_start.year
+    if param == "extension":
+        return "xlsx" if bundle.label in ("members", "members(zh-hant)") else "docx"
     if param in {"opinion_id", "number"}:
         opinion = secret_opinion(c, bundle)
         return opinion.pk if param == "opinion_id" else opinion.number

@@ -11,6 +11,7 @@ from supervision import obligations
 from supervision.choices import NotApplicableReason, ObligationStatus as S
 from supervision.models import Exemption, Obligation, SupervisionRules
 from supervision.obligations import ItemFacts, plan
+from supervision.periods import Span, named_period
 from tests.factories import build_tree, d, edit_and_publish, make_item, reload
 
 RULES = SimpleNamespace(tracking_start=d("2026-01-01"), periodic_grace_days=10, standing_interval_months=6, stage_days=30)
@@ -20,11 +21,11 @@ AD_HOC = SimpleNamespace(timing=TimingKind.AD_HOC, period="", deadline_days=7)
 STAGES = SimpleNamespace(timing=TimingKind.PER_STAGE, period="", deadline_days=None)
 
 
-def item(pk, published=None, live=True, document_date=None, stage=Stage.OTHER, takedown=Takedown.NONE, takedown_date=None,
+def item(pk, published=None, live=True, title="", document_date=None, stage=Stage.OTHER, takedown=Takedown.NONE, takedown_date=None,
          comment_deadline=None, previous=None, confirmations=()):
     published = d(published) if published else None
     facts = ItemFacts(
-        pk=pk, translation_key=f"key-{pk}", entry_key="entry", live=live, published_on=published if live else None,
+        pk=pk, title=title, translation_key=f"key-{pk}", entry_key="entry", live=live, published_on=published if live else None,
         document_date=d(document_date) if document_date else None, stage=stage, comment_deadline=d(comment_deadline) if comment_deadline else None,
         takedown=takedown, takedown_date=d(takedown_date) if takedown_date else None, previous_key=f"key-{previous}" if previous else None,
     )
@@ -84,6 +85,21 @@ class TestPeriodic:
         assert outcome(removed)[0] == ("01-01", S.MISSING, None)
         withdrawn = reckon(QUARTERLY, [item(1, "2026-02-15", takedown=Takedown.WITHDRAWN, takedown_date="2026-03-01")], "2026-04-20")
         assert outcome(withdrawn)[0] == ("01-01", S.ON_TIME, 1)
+
+    def test_an_item_that_names_its_quarter_meets_that_quarter_even_late(self):
+        # Published in the fourth quarter, the third quarter's report makes the third quarter late, not the fourth on time.
+        rows = reckon(QUARTERLY, [item(1, "2026-12-07", title="石桥镇2026年第三季度党费收缴使用情况公示")], "2026-12-08")
+        assert outcome(rows)[2:4] == [("07-01", S.LATE, 1), ("10-01", S.DUE, None)]
+        rows = reckon(QUARTERLY, [item(1, "2026-04-05", title="2026年一季度党费收缴情况"), item(2, "2026-04-08", title="党费收缴情况")], "2026-04-20")
+        assert outcome(rows)[:2] == [("01-01", S.ON_TIME, 1), ("04-01", S.ON_TIME, 2)]
+
+    def test_the_periods_titles_name(self):
+        assert named_period("2026年第三季度党费收缴", 3) == Span(d("2026-07-01"), d("2026-09-30"))
+        assert named_period("2026年4季度", 3) == Span(d("2026-10-01"), d("2026-12-31"))
+        assert named_period("2026年9月主题党日", 1) == Span(d("2026-09-01"), d("2026-09-30"))
+        assert named_period("2025年度述职述廉报告", 12) == Span(d("2025-01-01"), d("2025-12-31"))
+        assert named_period("2026年第三季度", 1) is None and named_period("党费收缴情况", 3) is None
+        assert named_period("2026年13月", 1) is None
 
     def test_monthly_and_yearly_periods(self):
         monthly = SimpleNamespace(timing=TimingKind.PERIODIC, period=Period.MONTH, deadline_days=None)

@@ -110,11 +110,11 @@ def section_of(unit, county=None):
 
 
 def default_unit(unit):
-    """The unit in the default (Simplified) locale: obligations are kept for it alone."""
+    """The unit in the default (Simplified) locale: obligations are kept for it alone (None if it has gone)."""
     default = Locale.get_default()
     if unit.locale_id == default.pk:
         return unit
-    return UnitPage.objects.get(translation_key=unit.translation_key, locale=default)
+    return UnitPage.objects.filter(translation_key=unit.translation_key, locale=default).first()
 
 
 def default_entry(entry):
@@ -365,7 +365,7 @@ def reckon_unit_entry(unit, entry, today=None):
     """Recompute one unit's obligations under one catalogue entry (either script)."""
     today = today or timezone.localdate()
     unit, entry = default_unit(unit), default_entry(entry)
-    county = county_of(unit)
+    county = county_of(unit) if unit is not None else None
     if county is None:
         return
     rules = SupervisionRules.for_county(county)
@@ -382,13 +382,21 @@ def reckon_unit_entry(unit, entry, today=None):
 
 
 def reckon_unit(unit, today=None):
-    """Recompute every entry of one unit (after a deletion, when the entry of what went is unknown)."""
+    """Recompute every entry of one unit (after an item left it, when the entry of what went is unknown)."""
     unit = default_unit(unit)
+    if unit is None:
+        return
     entries = {entry.pk: entry for entry in _default_entries_of(unit)}
     stored_entries = Obligation.objects.filter(unit=unit).values_list("entry_id", flat=True).distinct()
     entries.update({entry.pk: entry for entry in CatalogueEntry.objects.filter(pk__in=list(stored_entries))})
     for entry in entries.values():
         reckon_unit_entry(unit, entry, today)
+
+
+def reckon_units(unit_ids, today=None):
+    """``reckon_unit`` for those of the units that still exist."""
+    for unit in UnitPage.objects.filter(pk__in=unit_ids):
+        reckon_unit(unit, today)
 
 
 def rebuild(county, today=None):

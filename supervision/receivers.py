@@ -4,6 +4,7 @@ day it began to apply (periods before owe nothing under it) once a county has se
 entries written while a county is being set up apply from the start of its tracking. And
 supervision's own writes move its cached figures on."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -21,28 +22,30 @@ from .signals import obligations_changed
 def reckon_changed_items(sender, changes, **kwargs):
     default = Locale.get_default().pk
     keys = {change.translation_key for change in changes}
-    pairs, units_of_deleted = set(), set()
+    pairs, units_left, units_of_deleted = set(), set(), set()
     for row in DisclosureItemPage.objects.filter(translation_key__in=keys, locale_id=default).exclude(catalogue_entry=None).values(
         "unit_id", "catalogue_entry_id"
     ):
         if row["unit_id"]:
             pairs.add((row["unit_id"], row["catalogue_entry_id"]))
     for change in changes:
-        if change.after is None and change.before is not None and change.before.unit_id:
-            units_of_deleted.add(change.before.unit_id)
+        before, after = change.before, change.after
         # An item moved away leaves its old unit owing again.
-        if change.before is not None and change.after is not None and change.before.unit_id != change.after.unit_id and change.before.unit_id:
-            units_of_deleted.add(change.before.unit_id)
-    if not pairs and not units_of_deleted:
-        return
-    units = UnitPage.objects.in_bulk({unit for unit, _ in pairs} | units_of_deleted)
+        if before is not None and after is not None and before.unit_id and before.unit_id != after.unit_id:
+            units_left.add(before.unit_id)
+        if after is None and before is not None and before.unit_id:
+            units_of_deleted.add(before.unit_id)
+    units = UnitPage.objects.in_bulk({unit for unit, _ in pairs} | units_left)
     entries = CatalogueEntry.objects.in_bulk({entry for _, entry in pairs})
     for unit_id, entry_id in pairs:
-        if unit_id in units and entry_id in entries and unit_id not in units_of_deleted:
+        if unit_id in units and entry_id in entries and unit_id not in units_left:
             obligations.reckon_unit_entry(units[unit_id], entries[entry_id])
-    for unit_id in units_of_deleted:
+    for unit_id in units_left:
         if unit_id in units:
             obligations.reckon_unit(units[unit_id])
+    if units_of_deleted:
+        # Once the deletion is done: the unit may be going with its items.
+        transaction.on_commit(lambda: obligations.reckon_units(units_of_deleted))
 
 
 @receiver(post_save, sender=CatalogueEntry, dispatch_uid="supervision-entry-since")

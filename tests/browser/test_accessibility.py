@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from disclosure_pages.models import DisclosureItemPage, PortalPage, PowerListPage, UnitPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.engine_neutral, pytest.mark.django_db(transaction=True)]
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 

@@ -20,7 +20,7 @@ from .test_admin_crawl import ROLES
 from .crawler import CRAWL_BASE
 from .public import public_crawl
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.engine_neutral, pytest.mark.django_db(transaction=True)]
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SERIOUS = ("serious", "critical")

@@ -13,6 +13,7 @@ from importer.conf import MB
 from importer.conf import app_settings as importer_settings
 from participation.conf import app_settings as participation_settings
 from search.conf import app_settings as search_settings
+from supervision.conf import app_settings as supervision_settings
 from workflows.conf import app_settings as workflow_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,7 @@ APPS = {
     "api": api_settings,
     "demo_county": demo_settings,
     "participation": participation_settings,
+    "supervision": supervision_settings,
 }
 ROW = re.compile(r"^\| `(\w+)` \| `([^`]*)` \| (\w+) \|", re.M)
 

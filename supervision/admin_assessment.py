@@ -33,6 +33,7 @@ from disclosure_pages.models import UnitPage
 from workflows.overview import county_of_user
 
 from . import access, annual_report, scorecard
+from .admin_pages import CountyOfficePage
 from .choices import ObligationStatus
 from .models import Finding, Obligation
 
@@ -155,28 +156,14 @@ def register_findings():
 # -- the ranking (考核排名) ---------------------------------------------------------------------
 
 
-class CountyOfficeView(WagtailAdminTemplateMixin, TemplateView):
-    """A page of the county office's: its county, a period from the query; refused to anyone else."""
+class CountyOfficeView(CountyOfficePage):
+    """A page of the ranking's, for a period from the query."""
 
-    header_icon = "clipboard-list"
+    section = ("supervision_assessment:ranking", gettext_lazy("考核排名"))
 
     def dispatch(self, request, *args, **kwargs):
-        if not access.is_county_office(request.user):
-            return permission_denied(request)
-        self.county = county_of_user(request.user)
-        if self.county is None:
-            return permission_denied(request)
         self.period = scorecard.AssessmentPeriod.from_params(request.GET)
         return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return self.page_title
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("supervision_assessment:ranking"), "label": _("考核排名")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def period_choices(self):
         this_year = timezone.localdate().year

@@ -14,11 +14,9 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -29,6 +27,7 @@ from disclosure_pages.models import UnitPage
 from workflows.overview import county_of_user
 
 from . import access, evaluation
+from .admin_pages import CountyOfficePage
 from .choices import RoundState
 from .forms_evaluation import RoundForm
 from .models import EvaluationRound, Questionnaire
@@ -136,27 +135,10 @@ def register_questionnaires():
 # -- rounds ------------------------------------------------------------------------------------
 
 
-class RoundsSection(WagtailAdminTemplateMixin, TemplateView):
-    """A page of 评议轮次: the county office's, Wagtail's refusal for anyone else."""
+class RoundsSection(CountyOfficePage):
+    """A page of 评议轮次."""
 
-    header_icon = "clipboard-list"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not access.is_county_office(request.user):
-            return permission_denied(request)
-        self.county = county_of_user(request.user)
-        if self.county is None:
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return self.page_title
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("supervision_evaluation:rounds"), "label": _("评议轮次")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    section = ("supervision_evaluation:rounds", gettext_lazy("评议轮次"))
 
     def own_round(self, round_id):
         """A round of the office's county, or None (another county's is refused as a missing one)."""

@@ -13,16 +13,15 @@ from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from workflows.units import reach_of
 
 from . import access, inspections
+from .admin_pages import SupervisionPage
 from .choices import InspectionState
 from .models import Inspection
 
@@ -43,22 +42,11 @@ class AnswerForm(forms.Form):
     )
 
 
-class SectionView(WagtailAdminTemplateMixin, TemplateView):
-    header_icon = "clipboard-list"
+class SectionView(SupervisionPage):
+    section = ("supervision_inspections:queue", gettext_lazy("督查意见"))
 
-    def dispatch(self, request, *args, **kwargs):
-        if not works_on_inspections(request.user):
-            return permission_denied(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return self.page_title
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("supervision_inspections:queue"), "label": _("督查意见")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def may_open(self, user):
+        return works_on_inspections(user)
 
 
 class QueueView(SectionView):

@@ -288,17 +288,6 @@ def readable_rounds(user):
     return list(closed.filter(allowed).distinct())
 
 
-def public_results(round_qs=None):
-    """The results open to everyone: closed rounds with PUBLIC scope, newest first, as ``RoundResults``.
-
-    ``round_qs`` narrows the rounds (e.g. to one county's); it is always filtered again, so a
-    caller cannot widen it to MEMBERS or COUNTY rounds."""
-    rounds = (round_qs if round_qs is not None else EvaluationRound.objects.all()).filter(
-        state=RoundState.CLOSED, result_scope=ResultScope.PUBLIC
-    ).select_related("questionnaire").order_by("-period_start", "-pk")
-    return [RoundResults(evaluation_round, result_rows(evaluation_round)) for evaluation_round in rounds]
-
-
 def unit_scores(units, start, end):
     """{unit id: the average score of its results in closed rounds whose evaluated period
     overlaps [start, end], one decimal, or None}: one query for all ``units``. For the

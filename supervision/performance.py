@@ -29,7 +29,7 @@ from disclosure_pages.templatetags.portal_tags import in_script
 from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
 from . import figures_version
-from .choices import ObligationStatus, ResultScope, RoundState
+from .choices import ObligationStatus
 from .models import EvaluationRound, Finding, Obligation, RoundResult, SupervisionRules
 from .periods import Span, span_containing
 
@@ -211,9 +211,8 @@ def public_rounds(county, span, figures, section=None):
     County-wide, a round's rows are its sections (units evaluated, votes, the vote-weighted
     average score); within a section, its units."""
     rounds = list(
-        EvaluationRound.objects.filter(
-            state=RoundState.CLOSED, result_scope=ResultScope.PUBLIC, questionnaire__county=county,
-            period_start__lte=span.end, period_end__gte=span.start,
+        EvaluationRound.objects.public().filter(
+            questionnaire__county=county, period_start__lte=span.end, period_end__gte=span.start,
         ).order_by("-period_start", "-pk")
     )
     if not rounds:
@@ -260,7 +259,7 @@ class FindingView:
 def disclosed_findings(county, span, figures, section=None):
     """Findings of the county's units the county disclosed, made in ``span``, newest first."""
     names = {row.pk: row.title for sec in figures.sections for row in sec.units}
-    findings = Finding.objects.filter(disclosed=True, unit_id__in=list(names), found_on__gte=span.start, found_on__lte=span.end)
+    findings = Finding.objects.disclosed().filter(unit_id__in=list(names), found_on__gte=span.start, found_on__lte=span.end)
     views = []
     for finding in findings.order_by("-found_on", "-pk"):
         if section is not None and figures.section_of.get(finding.unit_id) != section.pk:

@@ -169,11 +169,6 @@ def finding_counts(unit_ids, start, end):
     )
 
 
-def disclosed_findings(county):
-    """The county's findings whose results are disclosed (责任追究情况 on the public 绩效评估 page), newest first."""
-    return Finding.objects.filter(disclosed=True, unit__path__startswith=county.path).select_related("unit", "obligation__entry")
-
-
 def county_findings(county):
     return Finding.objects.filter(unit__path__startswith=county.path).select_related("unit", "obligation__entry")
 

@@ -8,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import FindingDecision
 
 
+class FindingQuerySet(models.QuerySet):
+    def disclosed(self):
+        """Findings whose handling is made public (责任追究情况 on the 绩效评估 page)."""
+        return self.filter(disclosed=True)
+
+
 class Finding(models.Model):
     """责任追究: a finding that a unit failed to disclose, with the decision taken."""
 
@@ -24,6 +30,8 @@ class Finding(models.Model):
     disclosed = models.BooleanField(_("公开处理结果"), default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("责任追究")

@@ -42,6 +42,12 @@ class Question(Orderable):
         return self.text
 
 
+class EvaluationRoundQuerySet(models.QuerySet):
+    def public(self):
+        """Rounds whose results everyone may read: closed, published 向社会公开."""
+        return self.filter(state=RoundState.CLOSED, result_scope=ResultScope.PUBLIC)
+
+
 class EvaluationRound(models.Model):
     """A round of evaluation (e.g. 2026年第3季度党务公开评议), open for a while, then published."""
 
@@ -55,6 +61,8 @@ class EvaluationRound(models.Model):
     residents_may_rate = models.BooleanField(_("允许群众评价公开内容"), default=False)
     result_scope = models.CharField(_("结果公布范围"), max_length=10, choices=ResultScope.choices, default=ResultScope.PUBLIC)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = EvaluationRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("评议轮次")

@@ -107,7 +107,7 @@ def test_editing_and_deleting_are_limited_to_the_county(client, tree):
 
 
 def test_disclosed_findings_are_the_public_ones(tree):
-    assert [finding.description for finding in scorecard.disclosed_findings(tree.county)] == ["述职述廉报告逾期未公开。"]
+    assert [finding.description for finding in Finding.objects.disclosed()] == ["述职述廉报告逾期未公开。"]
 
 
 @pytest.mark.parametrize("who", ["officer", "other_officer", "supervisor", "member", None])

@@ -72,7 +72,6 @@ MARKERS = {
     "inspection": "MXINSPECTION4401",
     "chase": "MXCHASE4402",
     "finding": "MXFINDING4403",
-    "members_results": "MXMEMBERSRESULTS4404",
 }
 
 SECRETS = [
@@ -97,7 +96,6 @@ SECRETS = [
     Secret("inspection", MARKERS["inspection"], "a supervisor's inspection note on A"),
     Secret("chase", MARKERS["chase"], "the county's chase (催办) message to A"),
     Secret("finding", MARKERS["finding"], "a finding against A the county did not disclose"),
-    Secret("members_results", MARKERS["members_results"], "evaluation results of A published to its members only"),
     # Their URLs: a page that links or embeds them (e.g. <img src> of the image) shows they exist.
     Secret("members_url", "/mx-item-m/", "URL of the members-only item", url_part=True),
     Secret("draft_url", "/mx-item-d/", "URL of the draft", url_part=True),
@@ -323,7 +321,9 @@ def _supervision(c):
     c.finding = Finding.objects.create(unit=c.a, description=f"矩阵责任追究 {MARKERS['finding']}", decision=FindingDecision.REMINDER)
     county = UnitPage.objects.ancestor_of(c.a).filter(unit_type=UnitType.COUNTY).first()
     questionnaire = Questionnaire.objects.create(county=county, name="矩阵问卷", scale=EvaluationScale.SATISFACTION)
-    question = Question.objects.create(questionnaire=questionnaire, text=f"矩阵题目 {MARKERS['members_results']}")
+    # A round whose results only each unit's members read: its routes are exercised with it. (Its
+    # questions are no secret — every unit's members answer them — and B's members read B's row.)
+    question = Question.objects.create(questionnaire=questionnaire, text="矩阵题目")
     today = d_today()
     c.members_round = EvaluationRound.objects.create(
         questionnaire=questionnaire, name="矩阵评议", period_start=today, period_end=today, opens_on=today, closes_on=today,

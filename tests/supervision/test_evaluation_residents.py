@@ -69,7 +69,8 @@ def test_requesting_a_code_keeps_the_answers(client, county):
     page = client.post(url(r), {"unit": county.township.pk, "action": "code", "contact_kind": "mobile", "contact": MOBILE,
                                 **answers(r, 100, 60)}).content.decode()
     assert "验证码已发送" in page
-    assert 'value="100" id="id_q1_0" required checked' in page and 'value="60" id="id_q2_1" required checked' in page
+    first, second = r.questionnaire.questions.all()
+    assert f'value="100" id="id_q{first.pk}_0" required checked' in page and f'value="60" id="id_q{second.pk}_1" required checked' in page
 
 
 def test_a_bad_contact_is_refused_in_chinese(client, county):

@@ -15,12 +15,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_collection_modifyitems(config, items):
     """CI runs the suite on SQLite and again on PostgreSQL; what no engine can change (accessibility
-    of the rendered pages) is checked once, in the SQLite pass, to keep CI inside its time."""
+    of the rendered pages) and the browser journeys (what the browser does; the server code under
+    them runs on both engines through the test client) are checked once, in the SQLite pass, to
+    keep CI inside its time."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     skip = pytest.mark.skip(reason="engine-neutral: checked in the SQLite run of the suite")
     for item in items:
-        if item.get_closest_marker("engine_neutral"):
+        if item.get_closest_marker("engine_neutral") or item.get_closest_marker("browser"):
             item.add_marker(skip)
 
 

@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_collection_modifyitems(config, items):
     """CI runs the suite on SQLite and again on PostgreSQL; what no engine can change (accessibility
-    of the rendered pages) and the browser journeys (what the browser does; the server code under
+    of the rendered pages, the crawls' links and status codes) and the browser journeys (what the browser does; the server code under
     them runs on both engines through the test client) are checked once, in the SQLite pass, to
     keep CI inside its time."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):

@@ -7,6 +7,7 @@ URLs per role and the findings. The axe checks of admin screens are in
 import os
 import time
 
+import pytest
 from django.test import TestCase, override_settings
 
 from .admin import admin_crawl
@@ -31,6 +32,11 @@ def project_admin_routes():
         name for name, prefix, module in walk_routes()
         if prefix.startswith("admin/") and (module.split(".")[0] in PROJECT_APPS or "disclosure_pages" in name)
     }
+
+
+# The walk's findings (status codes, links, addresses) come from the routes and templates, which both
+# engines share; the views' queries run on PostgreSQL through each app's own tests.
+pytestmark = pytest.mark.engine_neutral
 
 
 @override_settings(

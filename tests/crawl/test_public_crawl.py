@@ -11,6 +11,7 @@ The axe checks of the same pages are in ``test_crawl_accessibility.py`` (a brows
 
 import time
 
+import pytest
 from django.apps import apps
 from django.test import TestCase, override_settings
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -36,6 +37,11 @@ def project_public_routes():
         name for name, prefix, module in walk_routes()
         if not prefix.startswith(("admin/", "documents/")) and (module.split(".")[0] in PROJECT_APPS or module.startswith("django.contrib.sitemaps"))
     }
+
+
+# The walk's findings (status codes, links, addresses) come from the routes and templates, which both
+# engines share; the views' queries run on PostgreSQL through each app's own tests.
+pytestmark = pytest.mark.engine_neutral
 
 
 @override_settings(

@@ -139,7 +139,7 @@ def _confirmed(request, subscriber, subscriptions):
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET"])  # not HEAD: a mail scanner's look must not confirm
 def confirm(request, token):
     try:
         subscriber, ids = links.confirmation_of(token)

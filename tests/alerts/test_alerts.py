@@ -157,7 +157,7 @@ def test_a_digest_groups_by_unit_and_entry_newest_first_and_never_repeats(county
     assert sent_to(subscriber.address) == []  # not a weekly subscriber
     call_command("send_alert_digests", "--frequency", "daily", stdout=open("/dev/null", "w"))
     [second] = sent_to(subscriber.address)
-    assert "西关村新公告" in second.text and "东关村" not in second.text.split("--")[0].replace("西关村", "")
+    assert "西关村新公告" in second.text and "东关村第一季度党费" not in second.text and "东关村第二季度党费" not in second.text
 
 
 def test_the_soonest_frequency_of_matching_subscriptions_wins(county, outbox, publish):
@@ -309,6 +309,9 @@ def test_only_public_units_entries_and_items_are_offered(county, outbox):
     for query in [f"page={members.pk}", f"page={draft.pk}", f"page={removed.pk}", "page=abc", "page=99999999999999999999999",
                   f"page={county.portal.pk}", "entry=not-a-uuid", "entry=00000000-0000-0000-0000-000000000000"]:
         assert client.get(f"/zh-hans/alerts/subscribe/?{query}").status_code == 404, query
+    public = make_item(county.township, "城关镇公开事项")
+    assert f"/zh-hans/alerts/subscribe/?page={public.pk}" in client.get(public.url).content.decode()  # the item's panel
+    assert "/alerts/subscribe/" not in client.get(members.url).content.decode()
     html = client.get("/zh-hans/alerts/subscribe/").content.decode()
     assert "中共城关镇委员会" in html and "发展党员" in html
     assert '<a href="/zh-hans/alerts/subscribe/"' in client.get(county.portal.url).content.decode()  # the main menu entry

@@ -12,7 +12,7 @@ from alerts import fanout, links, subscribing
 from alerts.models import Delivery, DeliveryStatus, Frequency, Subscriber, Subscription
 from disclosure_pages.choices import Scope, Stage, Takedown
 from participation.senders import OutboxSender
-from tests.factories import make_item
+from tests.factories import make_item, make_member
 
 from .helpers import link_to, new_client, outbox_senders, sent_to, subscribe
 
@@ -311,7 +311,10 @@ def test_only_public_units_entries_and_items_are_offered(county, outbox):
         assert client.get(f"/zh-hans/alerts/subscribe/?{query}").status_code == 404, query
     public = make_item(county.township, "城关镇公开事项")
     assert f"/zh-hans/alerts/subscribe/?page={public.pk}" in client.get(public.url).content.decode()  # the item's panel
-    assert "/alerts/subscribe/" not in client.get(members.url).content.decode()
+    member = Client()
+    member.force_login(make_member(county.township, "alerts_member"))
+    page = member.get(members.url).content.decode()
+    assert "城关镇党员名单（党内）" in page and f"subscribe/?page={members.pk}" not in page  # no panel on members-only pages
     html = client.get("/zh-hans/alerts/subscribe/").content.decode()
     assert "中共城关镇委员会" in html and "发展党员" in html
     assert '<a href="/zh-hans/alerts/subscribe/"' in client.get(county.portal.url).content.decode()  # the main menu entry

@@ -27,6 +27,8 @@ urlpatterns += [path("api/v2/opinions/", include("participation.api_urls"))]
 urlpatterns += i18n_patterns(path("opinions/", include("participation.urls")), prefix_default_language=True)
 # Supervision and assessment: the public 绩效评估 page, supervisors' workspace and evaluation ballots.
 urlpatterns += i18n_patterns(path("", include("supervision.urls")), prefix_default_language=True)
+# Subscriptions and alerts: subscribe, confirm, manage and unsubscribe (the signed links of their messages).
+urlpatterns += i18n_patterns(path("alerts/", include("alerts.urls")), prefix_default_language=True)
 
 # Last: the API, the portal and, under the language prefixes, members' sign-in, search and Wagtail's pages.
 urlpatterns += plugin.urlpatterns()

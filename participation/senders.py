@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
@@ -32,10 +32,12 @@ class SendError(Exception):
 
 
 class Message:
-    """What is sent: a subject (for e-mail), the text, and for SMS gateways a template and its parameters."""
+    """What is sent: a subject (for e-mail), the text, for SMS gateways a template and its
+    parameters, and for e-mail an optional HTML part and headers (e.g. List-Unsubscribe)."""
 
-    def __init__(self, subject, text, template="", params=None):
+    def __init__(self, subject, text, template="", params=None, html="", headers=None):
         self.subject, self.text, self.template, self.params = subject, text, template, params or {}
+        self.html, self.headers = html, headers or {}
 
 
 class BaseSender:
@@ -59,8 +61,11 @@ class EmailSender(BaseSender):
     """E-mail through Django's mail settings (EMAIL_HOST, … : SMTP in production)."""
 
     def send(self, contact, message):
+        mail = EmailMultiAlternatives(message.subject, message.text, self.options.get("from_email"), [contact], headers=message.headers)
+        if message.html:
+            mail.attach_alternative(message.html, "text/html")
         try:
-            send_mail(message.subject, message.text, self.options.get("from_email"), [contact], fail_silently=False)
+            mail.send(fail_silently=False)
         except Exception as error:  # SMTP refusals, timeouts, DNS: the resident is told to retry
             logger.warning("mail to a resident failed: %s", error.__class__.__name__)
             raise SendError(str(error)) from error

@@ -19,9 +19,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # each app's conf.py: this file sets only what differs.
 # https://docs.wagtail.org/en/stable/getting_started/integrating_into_django.html
 # ---------------------------------------------------------------------------
-# The site's own apps on top of the plugin: opinions and their ledger (意见办理), which plug
-# into the plugin through its change feed and extension points.
-INSTALLED_APPS = plugin.installed_apps(["participation", "supervision"])
+# The site's own apps on top of the plugin: opinions and their ledger (意见办理), supervision,
+# and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
+# and extension points.
+INSTALLED_APPS = plugin.installed_apps(["participation", "supervision", "alerts"])
 
 MIDDLEWARE = plugin.middleware(
     [

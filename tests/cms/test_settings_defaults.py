@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.test import SimpleTestCase, override_settings
 
+from alerts.conf import app_settings as alerts_settings
 from api.conf import app_settings as api_settings
 from demo_county.conf import app_settings as demo_settings
 from disclosure_pages.conf import app_settings as portal_settings
@@ -26,6 +27,7 @@ APPS = {
     "demo_county": demo_settings,
     "participation": participation_settings,
     "supervision": supervision_settings,
+    "alerts": alerts_settings,
 }
 ROW = re.compile(r"^\| `(\w+)` \| `([^`]*)` \| (\w+) \|", re.M)
 

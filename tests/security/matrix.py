@@ -446,6 +446,8 @@ def route_query(route, c, bundle):
         query["unit"] = c.a.pk
     if name.startswith("wagtailadmin_choose_page"):
         query["page_type"] = "wagtailcore.page"
+    if name == "alerts:subscribe":  # 订阅提醒 of the secret page: offered for public pages only
+        query["page"] = bundle.page.pk
     return query
 
 

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertsConfig(AppConfig):
+    """Subscriptions and alerts (信息订阅提醒): new public disclosures by e-mail and SMS, at once or in digests."""
+
+    name = "alerts"
+    verbose_name = _("订阅提醒")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import fanout
+
+        # The item change feed: publications are kept in alerts' outbox in the writer's
+        # transaction, and fanned out to subscribers by a task once committed.
+        fanout.outbox.connect()

@@ -1,0 +1,24 @@
+"""Alerts' settings with their defaults (``disclosure_pages.conf.AppSettings``)."""
+
+from disclosure_pages.conf import AppSettings
+
+app_settings = AppSettings(
+    # How alerts and confirmations reach a subscriber, by kind of address: ``{CLASS, OPTIONS}``
+    # each, a sender of participation's interface (participation/senders.py). E-mail goes
+    # through Django's mail settings (SMTP in production); mobiles need an SMS gateway.
+    SUNSHINE_ALERTS_SENDERS={
+        "email": {"CLASS": "participation.senders.EmailSender", "OPTIONS": {}},
+        "mobile": {"CLASS": "participation.senders.ConsoleSender", "OPTIONS": {}},
+    },
+    # Days a subscriber has to confirm; unconfirmed subscribers and their addresses are deleted after them.
+    SUNSHINE_ALERTS_CONFIRM_DAYS=7,
+    # Days an address is kept after its last subscription ended (then it and its sent records are deleted).
+    SUNSHINE_ALERTS_KEEP_DAYS_AFTER_UNSUBSCRIBE=28,
+    # Minutes a mobile's one-time confirmation code is valid, and wrong tries before it is spent.
+    SUNSHINE_ALERTS_CODE_MINUTES=10,
+    SUNSHINE_ALERTS_CODE_ATTEMPTS=5,
+    # Confirmation messages one address may be sent in an hour (a form must not flood a stranger's inbox).
+    SUNSHINE_ALERTS_CONFIRMATIONS_PER_CONTACT_HOUR=3,
+    # Failed deliveries in a row after which an address is suspended (no more messages until it subscribes again).
+    SUNSHINE_ALERTS_SUSPEND_AFTER_FAILURES=5,
+)

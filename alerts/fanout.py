@@ -1,0 +1,182 @@
+"""From a publication to deliveries: alerts' consumer of the item change feed.
+
+Publications are kept in alerts' outbox (``DurableSubscription``) in the writer's own
+transaction, so a crash between the publish and the fan-out loses none; once committed, a
+task (``tasks.process_publications``) drains the outbox. For each item it finds the matching
+active subscriptions — its unit, the unit's ancestors subscribed with their sub-units, its
+catalogue entry, an earlier stage of its matter — and writes one ``Delivery`` per subscriber
+(unique: several matching subscriptions send it once), then sends those due at once.
+
+Only what anyone may read is sent: the portal's one visibility rule
+(``disclosure_pages.visibility.visible_pages``, for an anonymous reader) decides, at fan-out
+and again when the message is built. Members-only items are never sent (a later step sends
+them to members in scope); drafts never reach the feed as publications.
+"""
+
+import logging
+import uuid
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.models import Locale
+
+from disclosure_pages.changes import ChangeKind, DurableSubscription
+from disclosure_pages.models import DisclosureItemPage, UnitPage
+from disclosure_pages.visibility import ANONYMOUS, visible_pages
+
+from . import messages
+from .delivery import deliver, withhold
+from .models import FREQUENCY_ORDER, Delivery, DeliveryStatus, Frequency, Subscription
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+class AlertsOutbox(DurableSubscription):
+    """The durable outbox of publications, which also schedules its drain once the writer commits."""
+
+    def record(self, sender, changes, **kwargs):
+        super().record(sender, changes, **kwargs)
+        if any(change.kinds & self.kinds for change in changes):
+            transaction.on_commit(schedule)
+
+
+outbox = AlertsOutbox("alerts", kinds={ChangeKind.PUBLISHED})
+
+
+def schedule():
+    from .tasks import process_publications
+
+    try:
+        process_publications.enqueue()
+    except Exception:  # the outbox keeps the rows: the next publication's task takes them
+        logger.exception("Could not enqueue the alerts fan-out")
+
+
+def process_outbox():
+    """Fan out the waiting publications, then send the immediate alerts; returns (subscribers matched, messages sent)."""
+    matched = 0
+    while rows := outbox.pending(BATCH):
+        with transaction.atomic():
+            matched += fan_out({change.translation_key for _row, change in rows})
+            outbox.done([row for row, _change in rows])
+    return matched, send_immediate()
+
+
+# -- what is public, and who wants it --------------------------------------------------------
+
+
+def public_variants(keys):
+    """``{translation key: {language code: item}}`` of the items anyone may read now, in each script they are public in."""
+    found = {}
+    pages = visible_pages(DisclosureItemPage.objects.filter(translation_key__in=list(keys)), ANONYMOUS)
+    for page in pages.select_related("locale", "unit", "catalogue_entry"):
+        found.setdefault(page.translation_key, {})[page.locale.language_code] = page
+    return found
+
+
+def default_of(variants):
+    """The default-locale item among ``variants`` (the one subscriptions and deliveries point at), else any."""
+    return variants.get(Locale.get_default().language_code) or next(iter(variants.values()))
+
+
+def _default_unit(unit):
+    if unit is None or unit.locale_id == Locale.get_default().pk:
+        return unit
+    return UnitPage.objects.filter(translation_key=unit.translation_key, locale=Locale.get_default()).first()
+
+
+def _earlier_stages(item):
+    keys, step = [], item
+    while step.previous_stage_id:
+        step = step.previous_stage
+        if step.translation_key in keys or step.translation_key == item.translation_key:
+            break
+        keys.append(step.translation_key)
+    return keys
+
+
+def matching_subscriptions(item):
+    """The active subscriptions ``item`` (public, just published) is for."""
+    wanted = Q()
+    unit = _default_unit(item.unit)
+    if unit is not None:
+        ancestors = [unit.path[:end] for end in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+        wanted |= Q(unit=unit) | Q(unit__path__in=ancestors, with_sub_units=True)
+    if item.catalogue_entry_id:
+        wanted |= Q(entry__translation_key=item.catalogue_entry.translation_key)
+    if earlier := _earlier_stages(item):
+        wanted |= Q(item__translation_key__in=earlier)
+    if not wanted:
+        return Subscription.objects.none()
+    return Subscription.objects.active().filter(wanted)
+
+
+def fan_out(keys):
+    """One pending delivery per subscriber for each public item of ``keys`` (kept, not repeated,
+    where one exists); returns how many subscribers the items matched."""
+    matched = 0
+    for key, variants in public_variants(keys).items():
+        item = default_of(variants)
+        soonest = {}
+        for subscriber_id, frequency in matching_subscriptions(item).values_list("subscriber_id", "frequency"):
+            known = soonest.get(subscriber_id)
+            if known is None or FREQUENCY_ORDER.index(frequency) < FREQUENCY_ORDER.index(known):
+                soonest[subscriber_id] = frequency
+        Delivery.objects.bulk_create(
+            [Delivery(subscriber_id=pk, item_key=key, item=item, frequency=frequency) for pk, frequency in soonest.items()],
+            ignore_conflicts=True,  # a subscriber who already had it (its variant's publication, a republication)
+            batch_size=1000,
+        )
+        matched += len(soonest)
+    return matched
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+def claim(queryset, size=None):
+    """Mark up to ``size`` pending deliveries of ``queryset`` as this run's and return them: a
+    delivery another run claimed first is not among them."""
+    mark = uuid.uuid4()
+    ids = queryset.filter(status=DeliveryStatus.PENDING).order_by("pk").values_list("pk", flat=True)
+    ids = list(ids[:size] if size else ids)
+    Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(status=DeliveryStatus.SENDING, claim=mark)
+    return list(Delivery.objects.filter(claim=mark, status=DeliveryStatus.SENDING).select_related("subscriber").order_by("pk"))
+
+
+def send_immediate():
+    """Send the pending immediate alerts, one message each; returns how many were sent."""
+    sent = 0
+    due = Delivery.objects.filter(frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
+    while deliveries := claim(due, BATCH):
+        readable = public_variants({delivery.item_key for delivery in deliveries})
+        for delivery in deliveries:
+            variants = readable.get(delivery.item_key)
+            if variants is None:
+                withhold([delivery])
+                continue
+            message = messages.alert(delivery.subscriber, variants)
+            sent += deliver(delivery.subscriber, message, [delivery])
+    return sent
+
+
+def send_digests(frequency, now=None):
+    """One digest per subscriber of their pending ``frequency`` deliveries still public; returns how many were sent."""
+    sent = 0
+    now = now or timezone.now()
+    pending = Delivery.objects.filter(frequency=frequency, status=DeliveryStatus.PENDING, subscriber__suspended=False, created_at__lte=now)
+    for subscriber_id in pending.order_by().values_list("subscriber_id", flat=True).distinct():
+        deliveries = claim(pending.filter(subscriber_id=subscriber_id))
+        if not deliveries:
+            continue  # another run took them
+        readable = public_variants({delivery.item_key for delivery in deliveries})
+        withhold([delivery for delivery in deliveries if delivery.item_key not in readable])
+        kept = [delivery for delivery in deliveries if delivery.item_key in readable]
+        if kept:
+            subscriber = kept[0].subscriber
+            message = messages.digest(subscriber, frequency, [readable[delivery.item_key] for delivery in kept])
+            sent += deliver(subscriber, message, kept)
+    return sent

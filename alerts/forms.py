@@ -1,0 +1,32 @@
+"""The portal's subscription forms. They collect and show the fields; the rules are
+subscribing.py's, whose ``SubscribeError.field`` names these fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AddressKind, Frequency
+
+
+class SubscribeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("接收方式"), choices=AddressKind.choices, initial=AddressKind.EMAIL, widget=forms.RadioSelect)
+    address = forms.CharField(
+        label=_("电子邮箱或手机号码"), max_length=254,
+        error_messages={"required": _("请填写电子邮箱或手机号码。")},
+        widget=forms.TextInput(attrs={"maxlength": 254, "autocomplete": "email"}),
+    )
+    frequency = forms.ChoiceField(label=_("提醒频率"), choices=Frequency.choices, initial=Frequency.IMMEDIATE, widget=forms.RadioSelect)
+    with_sub_units = forms.BooleanField(label=_("包括下级单位（如乡镇所属各村、社区）发布的信息"), required=False, initial=True)
+
+    def __init__(self, *args, unit=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].error_messages["invalid_choice"] = _("请选择接收方式（电子邮箱或手机号码）。")
+        self.fields["frequency"].error_messages["invalid_choice"] = _("请选择提醒频率。")
+        if not unit:
+            del self.fields["with_sub_units"]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("验证码"), max_length=6, error_messages={"required": _("请填写短信验证码。")},
+        widget=forms.TextInput(attrs={"maxlength": 6, "inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -1,0 +1,148 @@
+"""Subscribers, what they subscribed to, and what was sent to them.
+
+A subscriber is an address (e-mail or mobile) with no account: its secret ``token`` (in the
+signed links of every message) is the only way to its manage page. Subscriptions point at the
+default-locale unit, catalogue entry or item (the same thing in both scripts); a subscriber
+reads in the script they chose. A ``Delivery`` is one item for one subscriber: unique, so
+that several matching subscriptions still send the item once.
+"""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class AddressKind(models.TextChoices):
+    EMAIL = "email", _("电子邮箱")
+    MOBILE = "mobile", _("手机号码")
+
+
+class Script(models.TextChoices):
+    SIMPLIFIED = "zh-hans", _("简体")
+    TRADITIONAL = "zh-hant", _("繁体")
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("即时提醒")
+    DAILY = "daily", _("每日汇总")
+    WEEKLY = "weekly", _("每周汇总")
+
+
+# The soonest of several matching subscriptions' frequencies wins.
+FREQUENCY_ORDER = [Frequency.IMMEDIATE, Frequency.DAILY, Frequency.WEEKLY]
+
+
+class Subscriber(models.Model):
+    kind = models.CharField(_("地址类型"), max_length=10, choices=AddressKind.choices)
+    address = models.CharField(_("地址"), max_length=254)
+    script = models.CharField(_("文字"), max_length=10, choices=Script.choices, default=Script.SIMPLIFIED)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    # A mobile's one-time confirmation code (hashed, as participation keeps its codes).
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Confirmation messages sent in the hour from ``confirmations_since`` (the per-address limit).
+    confirmations_since = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmations_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    failure_count = models.PositiveSmallIntegerField(_("连续发送失败次数"), default=0)
+    suspended = models.BooleanField(_("已暂停发送"), default=False)
+    # When the last subscription ended (the retention of the address counts from it).
+    unsubscribed_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("订阅人")
+        verbose_name_plural = _("订阅人")
+        constraints = [models.UniqueConstraint(fields=["kind", "address"], name="alerts_unique_address")]
+
+    def __str__(self):
+        return self.address
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        """Confirmed subscriptions of confirmed, not suspended subscribers: those that are sent."""
+        return self.filter(confirmed_at__isnull=False, subscriber__confirmed_at__isnull=False, subscriber__suspended=False)
+
+
+class Subscription(models.Model):
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
+    # One of the three, in the default locale.
+    unit = models.ForeignKey(UnitPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("单位"))
+    with_sub_units = models.BooleanField(_("包括下级单位"), default=True)
+    entry = models.ForeignKey(
+        CatalogueEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("公开目录")
+    )
+    item = models.ForeignKey(
+        DisclosureItemPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("公开事项")
+    )
+    frequency = models.CharField(_("提醒频率"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("订阅")
+        verbose_name_plural = _("订阅")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(unit__isnull=False, entry__isnull=True, item__isnull=True)
+                    | Q(unit__isnull=True, entry__isnull=False, item__isnull=True)
+                    | Q(unit__isnull=True, entry__isnull=True, item__isnull=False)
+                ),
+                name="alerts_subscription_one_target",
+            ),
+            models.UniqueConstraint(fields=["subscriber", "unit"], condition=Q(unit__isnull=False), name="alerts_unique_unit"),
+            models.UniqueConstraint(fields=["subscriber", "entry"], condition=Q(entry__isnull=False), name="alerts_unique_entry"),
+            models.UniqueConstraint(fields=["subscriber", "item"], condition=Q(item__isnull=False), name="alerts_unique_item"),
+        ]
+
+    @property
+    def target(self):
+        return self.unit or self.entry or self.item
+
+
+class DeliveryKind(models.TextChoices):
+    PUBLISHED = "published", _("新发布")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    # No longer public when its turn came (taken down, unpublished, narrowed): never sent.
+    WITHHELD = "withheld", _("不再公开，未发送")
+
+
+class Delivery(models.Model):
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    # The item in both scripts (its translation key) — the unique key — and its default-locale page.
+    item_key = models.UUIDField()
+    item = models.ForeignKey(DisclosureItemPage, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=DeliveryKind.choices, default=DeliveryKind.PUBLISHED)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    # The sending run that claimed it (two workers never send one delivery twice).
+    claim = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发送记录")
+        verbose_name_plural = _("发送记录")
+        constraints = [models.UniqueConstraint(fields=["subscriber", "item_key", "kind"], name="alerts_unique_delivery")]
+        indexes = [models.Index(fields=["status", "frequency"], name="alerts_delivery_due")]

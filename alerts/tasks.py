@@ -1,0 +1,11 @@
+"""Background work of the alerts app (django-tasks, worked by ``manage.py db_worker``)."""
+
+from django_tasks import task
+
+from .fanout import process_outbox
+
+
+@task()
+def process_publications():
+    """Fan out the published items waiting in alerts' outbox and send the immediate alerts; returns (matched, sent)."""
+    return process_outbox()

@@ -1,0 +1,191 @@
+"""The portal's subscription pages: subscribe (to a unit, a catalogue entry or an item),
+confirm, manage by signed link, unsubscribe in one click.
+
+Everything works without JavaScript. A link that was tampered with or has expired answers a
+Chinese page (400), never an error; a page that is not public answers 404 (only public
+content is offered in this version). Pages showing a subscriber's data are not stored by
+browsers or proxies (``never_cache``) nor indexed.
+"""
+
+import uuid
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Locale
+
+from disclosure_pages.accounts import portal_for
+from disclosure_pages.models import CatalogueEntry, UnitPage
+from disclosure_pages.visibility import ANONYMOUS, visible_pages
+
+from . import links, messages, subscribing
+from .conf import app_settings
+from .forms import CodeForm, SubscribeForm
+from .models import AddressKind, Frequency, Script, Subscriber
+
+PENDING_CODE_SESSION_KEY = "alerts_pending_code"
+
+
+def masked(kind, address):
+    """An address as a page repeats it: enough to recognise, not to read off a shoulder."""
+    if kind == AddressKind.MOBILE:
+        return f"{address[:3]}****{address[-4:]}"
+    name, _at, domain = address.partition("@")
+    return f"{name[:1]}***@{domain}"
+
+
+def _render(request, template, context, status=200):
+    context = {"page": portal_for(request), "confirm_days": app_settings.SUNSHINE_ALERTS_CONFIRM_DAYS, **context}
+    return TemplateResponse(request, f"alerts/{template}.html", context, status=status)
+
+
+def bad_link(request):
+    return _render(request, "bad_link", {"page_heading": _("链接无效")}, status=400)
+
+
+def _target(request):
+    """What ``?page=<unit or item id>`` or ``?entry=<entry key>`` names; None for neither; 404 for anything not offered."""
+    page_id, entry_key = request.GET.get("page", ""), request.GET.get("entry", "")
+    if page_id:
+        target = subscribing.target_of_page(int(page_id)) if page_id.isdigit() and len(page_id) < 19 else None
+    elif entry_key:
+        try:
+            target = subscribing.target_of_entry(uuid.UUID(entry_key))
+        except ValueError:
+            target = None
+    else:
+        return None
+    if target is None:
+        raise Http404
+    return target
+
+
+def _choices(request):
+    """What the subscribe page offers without a target: the public units and the catalogue entries, in the reader's script."""
+    locale = Locale.objects.filter(language_code=get_language()).first() or Locale.get_default()
+    units = visible_pages(UnitPage.objects.filter(locale=locale), ANONYMOUS).order_by("path")
+    entries = CatalogueEntry.objects.filter(locale=locale).select_related("area", "area__catalogue").order_by(
+        "area__catalogue__name", "area__sort_order", "sort_order", "pk"
+    )
+    if not entries.exists():
+        entries = CatalogueEntry.objects.filter(locale=Locale.get_default()).select_related("area", "area__catalogue").order_by(
+            "area__catalogue__name", "area__sort_order", "sort_order", "pk"
+        )
+    top = min((unit.depth for unit in units), default=0)
+    return {"units": [(unit, unit.depth - top) for unit in units], "entries": entries}
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe(request):
+    target = _target(request)
+    context = {"page_heading": _("订阅提醒"), "target": target}
+    if target is None:
+        context.update(_choices(request))
+        return _render(request, "subscribe", context)
+    is_unit = isinstance(target, UnitPage)
+    context["target_label"] = messages.describe_target(target)
+    if request.method == "POST" and request.POST.get("action") == "code":
+        return _confirm_code(request, context)
+    form = SubscribeForm(request.POST if request.method == "POST" else None, unit=is_unit)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subscriber, subscription = subscribing.subscribe(
+                data["kind"], data["address"], target, data["frequency"], get_language(), with_sub_units=data.get("with_sub_units", False),
+            )
+        except subscribing.SubscribeError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            context["sent_to"] = masked(subscriber.kind, subscriber.address)
+            if subscriber.kind == AddressKind.MOBILE:
+                request.session[PENDING_CODE_SESSION_KEY] = {"subscriber": subscriber.pk, "subscriptions": [subscription.pk]}
+                context["code_form"] = CodeForm()
+                return _render(request, "code", context)
+            return _render(request, "sent", context)
+    context["form"] = form
+    return _render(request, "subscribe", context)
+
+
+def _confirm_code(request, context):
+    pending = request.session.get(PENDING_CODE_SESSION_KEY)
+    subscriber = None
+    if pending:
+        subscriber = Subscriber.objects.filter(pk=pending["subscriber"], kind=AddressKind.MOBILE).first()
+    if subscriber is None:
+        return bad_link(request)
+    form = CodeForm(request.POST)
+    context.update(code_form=form, sent_to=masked(subscriber.kind, subscriber.address))
+    if not form.is_valid():
+        return _render(request, "code", context)
+    try:
+        confirmed = subscribing.confirm_code(subscriber, form.cleaned_data["code"], pending["subscriptions"])
+    except subscribing.SubscribeError as error:
+        form.add_error("code", error.message)
+        return _render(request, "code", context)
+    del request.session[PENDING_CODE_SESSION_KEY]
+    return _confirmed(request, subscriber, confirmed)
+
+
+def _confirmed(request, subscriber, subscriptions):
+    return _render(request, "confirmed", {
+        "page_heading": _("订阅成功"), "subscriptions": [messages.describe(s) for s in subscriptions],
+        "manage_url": links.manage_url(subscriber),
+    })
+
+
+@never_cache
+@require_http_methods(["GET"])  # not HEAD: a mail scanner's look must not confirm
+def confirm(request, token):
+    try:
+        subscriber, ids = links.confirmation_of(token)
+    except links.BadLink:
+        return bad_link(request)
+    return _confirmed(request, subscriber, subscribing.confirm(subscriber, ids))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request, token):
+    try:
+        subscriber = links.subscriber_of(token, links.MANAGE)
+    except links.BadLink:
+        return bad_link(request)
+    notice = ""
+    if request.method == "POST":
+        removed = {int(pk) for pk in request.POST.getlist("remove") if pk.isdigit() and len(pk) < 19}
+        frequencies = {
+            int(name.removeprefix("frequency-")): value
+            for name, value in request.POST.items()
+            if name.startswith("frequency-") and name.removeprefix("frequency-").isdigit() and len(name) < 30
+        }
+        subscribing.change(subscriber, frequencies, removed, request.POST.get("script", ""))
+        notice = _("已保存您的订阅设置。")
+    subscriptions = subscriber.subscriptions.filter(confirmed_at__isnull=False).select_related("unit", "entry", "item").order_by("pk")
+    return _render(request, "manage", {
+        "page_heading": _("管理订阅"), "notice": notice, "subscriber": subscriber,
+        "address": masked(subscriber.kind, subscriber.address),
+        "rows": [(subscription, messages.describe(subscription)) for subscription in subscriptions],
+        "frequencies": Frequency.choices, "scripts": Script.choices,
+        "unsubscribe_url": links.unsubscribe_url(subscriber),
+    })
+
+
+@csrf_exempt  # RFC 8058: mail clients post the one-click unsubscribe without a page; the signed link is the proof
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    try:
+        subscriber = links.subscriber_of(token, links.UNSUBSCRIBE)
+    except links.BadLink:
+        return bad_link(request)
+    done = request.method == "POST"
+    if done:
+        subscribing.unsubscribe_all(subscriber)
+    return _render(request, "unsubscribe", {
+        "page_heading": _("退订"), "done": done, "address": masked(subscriber.kind, subscriber.address),
+    })

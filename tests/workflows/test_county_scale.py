@@ -103,3 +103,20 @@ class DashboardScaleTests(CountyScaleTestCase):
         large = {name: self.queries(name, listing)[0] for name in ("reviewer", "admin")}
         self.assertEqual(large, small)
         self.assertContains(self.queries("reviewer", listing)[1], "城关镇迟迟未审的事项")
+
+
+class ReviewAuditScaleTests(CountyScaleTestCase):
+    def test_the_review_record_reads_each_row_s_unit_in_one_query(self):
+        self.client.force_login(self.p["officer"])
+        submit_new_item(self.client, self.t.township, title="城关镇第1条事项")
+        report = reverse("workflows_review_audit")
+        one = self.queries("reviewer", report)[0]
+        self.client.force_login(self.p["officer"])
+        for number in range(2, 5):
+            submit_new_item(self.client, self.t.township, title=f"城关镇第{number}条事项")
+        self.grow()
+        four, response = self.queries("reviewer", report)
+        self.assertEqual(four, one)
+        html = response.content.decode()
+        self.assertIn("城关镇第4条事项", html)
+        self.assertEqual(html.count("城关镇党委"), 4)

@@ -90,10 +90,9 @@ def overdue_approvals(units_by_id, today, limit):
             workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
         ).select_related("task", "workflow_state")
     )
-    items = DisclosureItemPage.objects.filter(
-        pk__in={int(state.workflow_state.object_id) for state in states}, unit_id__in=units_by_id
-    )
-    items = {item.pk: item for item in items.defer_streamfields()}
+    # The county's units are checked here, not in SQL: a province's county has thousands.
+    items = DisclosureItemPage.objects.filter(pk__in={int(state.workflow_state.object_id) for state in states})
+    items = {item.pk: item for item in items.defer_streamfields() if item.unit_id in units_by_id}
     latest = latest_values(items.values(), ["title", "document_date", "catalogue_entry"])
     entries = CatalogueEntry.objects.in_bulk({values["catalogue_entry"] for values in latest.values()} - {None})
     waiting = []

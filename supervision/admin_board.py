@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -463,16 +463,24 @@ class UnitObligationsPanel(Component):
         today = timezone.localdate()
         end_of_next = end_of_next_month(today)
         owed = Obligation.objects.filter(unit__in=self.units)
-        rows = []
-        for unit in self.units:
-            mine = owed.filter(unit=unit)
-            rows.append({
+        # One grouped count and one list of chases for all the user's units.
+        counts = {row["unit"]: row for row in owed.order_by().values("unit").annotate(
+            due=Count("pk", filter=Q(status=ObligationStatus.DUE, due_on__lte=end_of_next)),
+            missing=Count("pk", filter=Q(status=ObligationStatus.MISSING)),
+        )}
+        latest_chase = {}
+        recent = timezone.now() - datetime.timedelta(days=PANEL_CHASE_DAYS)
+        for chase in Chase.objects.filter(unit__in=self.units, sent_at__gte=recent).select_related("sent_by"):
+            latest_chase.setdefault(chase.unit_id, chase)  # newest first (the model's ordering)
+        rows = [
+            {
                 "unit": unit,
-                "due": mine.filter(status=ObligationStatus.DUE, due_on__lte=end_of_next).count(),
-                "missing": mine.filter(status=ObligationStatus.MISSING).count(),
-                "chase": Chase.objects.filter(unit=unit, sent_at__gte=timezone.now() - datetime.timedelta(days=PANEL_CHASE_DAYS))
-                .select_related("sent_by").first(),
-            })
+                "due": counts.get(unit.pk, {}).get("due", 0),
+                "missing": counts.get(unit.pk, {}).get("missing", 0),
+                "chase": latest_chase.get(unit.pk),
+            }
+            for unit in self.units
+        ]
         if not any(row["due"] or row["missing"] or row["chase"] for row in rows):
             return ""
         upcoming = (

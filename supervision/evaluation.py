@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Func, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,13 +135,20 @@ def turnout(evaluation_round):
     voted = dict(
         Voter.objects.filter(round=evaluation_round).values_list("unit").annotate(n=Count("pk")).values_list("unit", "n")
     )
-    rows = []
-    User = get_user_model()
-    for unit in evaluated_units(evaluation_round):
-        groups = [group for group in (unit.members_group_id, unit.supervisors_group_id) if group]
-        eligible = User.objects.filter(is_active=True, groups__in=groups).distinct().count()
-        rows.append(TurnoutRow(unit=unit, eligible=eligible, voted=voted.get(unit.pk, 0)))
-    return rows
+    units = evaluated_units(evaluation_round).annotate(eligible=eligible_voters())
+    return [TurnoutRow(unit=unit, eligible=unit.eligible, voted=voted.get(unit.pk, 0)) for unit in units]
+
+
+def eligible_voters():
+    """How many active people are in the members or supervisors group of each unit of the outer
+    query (once each): a subquery, for every unit of the county in the query that lists them."""
+    memberships = get_user_model().groups.through.objects.filter(
+        Q(group=OuterRef("members_group")) | Q(group=OuterRef("supervisors_group")), user__is_active=True
+    )
+    return Subquery(
+        memberships.order_by().annotate(n=Func("user", function="COUNT", template="COUNT(DISTINCT %(expressions)s)")).values("n"),
+        output_field=IntegerField(),
+    )
 
 
 @dataclass

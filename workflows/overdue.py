@@ -2,7 +2,7 @@
 for the county office (the users the panel is shown to).
 
 The same visibility as the rest of the admin: the panel's county is the user's own
-(``county_of_user``), and every item listed is one the user may read (``boundary.may_read``).
+(``county_of_user``), and every item listed is one the user may read (``boundary.readable_ids``).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 
-from .boundary import may_read
+from .boundary import readable_ids
 from .overview import county_of_user, county_overview
 
 KINDS = {"approvals": "超期待审事项"}
@@ -24,26 +24,25 @@ class CountyOverdueView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, kind, section_id):
         if kind not in KINDS:
             raise Http404
-        county = county_of_user(request.user)
-        if county is None:
+        self.county = county_of_user(request.user)
+        if self.county is None:
             raise PermissionDenied
         self.kind = kind
-        sections = county_overview(county)
+        sections = county_overview(self.county)
         self.section = next((section for section in sections if section.unit.pk == section_id), None)
         if self.section is None:  # not a township of the user's county: nothing to say about it
             raise Http404
         return super().dispatch(request)
 
     def get_page_title(self):
-        county = county_of_user(self.request.user)
         # The county's own row counts the county unit alone; a township's row its villages too.
-        below = "" if county is not None and self.section.unit.pk == county.pk else "（含下级单位）"
+        below = "" if self.section.unit.pk == self.county.pk else "（含下级单位）"
         return f"{KINDS[self.kind]}：{self.section.unit.display_name}{below}"
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        approvals = [a for a in self.section.overdue_approvals if may_read(user, a.item)]
+        readable = set(readable_ids(self.request.user, [approval.item.pk for approval in self.section.overdue_approvals]))
+        approvals = [approval for approval in self.section.overdue_approvals if approval.item.pk in readable]
         return super().get_context_data(kind=self.kind, section=self.section, approvals=approvals, **kwargs)

@@ -22,7 +22,7 @@ from wagtail.models import PageLogEntry
 from disclosure_pages.models import UnitPage
 
 from .models import CountyReviewTask, UnitApprovalTask
-from .units import owning_unit
+from .units import owning_units
 
 REVIEW_ACTIONS = {
     "wagtail.workflow.start": "提交审核",
@@ -113,13 +113,12 @@ class ReviewAuditReportView(ReportView):
     def decorate_paginated_queryset(self, entries):
         tiers = {pk: name for pk, name in UnitApprovalTask.objects.values_list("pk", "name")}
         tiers.update(CountyReviewTask.objects.values_list("pk", "name"))
-        units = {}
+        entries = list(entries)
+        units = owning_units({entry.page_id: entry.page for entry in entries if entry.page}.values())
         for entry in entries:
-            if entry.page_id not in units:
-                unit = owning_unit(entry.page) if entry.page else None
-                units[entry.page_id] = unit.display_name if unit else ""
+            unit = units.get(entry.page_id)
             entry.time = localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M")
-            entry.unit_name = units[entry.page_id]
+            entry.unit_name = unit.display_name if unit else ""
             entry.tier = tiers.get(task_of(entry), "")
             entry.action_label = REVIEW_ACTIONS.get(entry.action, entry.action)
             entry.user_name = (entry.user.get_full_name() or entry.user.get_username()) if entry.user else "系统"

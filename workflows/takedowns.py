@@ -22,6 +22,8 @@ from wagtail.models import PageLogEntry, TaskState
 from disclosure_pages.choices import Takedown
 from disclosure_pages.models import DisclosureItemPage
 
+from .drafts import latest_values
+
 REQUESTED = "sunshine.takedown.requested"
 TOOK_EFFECT = {
     Takedown.WITHDRAWN: "sunshine.takedown.withdrawn",
@@ -59,6 +61,19 @@ def pending_takedown(page):
     if draft.takedown == live:
         return None
     return TakedownChange(draft.takedown, draft.takedown_reason, draft.replacement if draft.replacement_id else None)
+
+
+def pending_takedowns(page_ids):
+    """``pending_takedown`` of many pages in a fixed number of queries: {page pk: TakedownChange}
+    of those whose latest version brings one."""
+    items = list(DisclosureItemPage.objects.filter(pk__in=page_ids, live=True).defer_streamfields())
+    latest = latest_values(items, ["takedown", "takedown_reason", "replacement"])
+    asked = {item.pk: latest[item.pk] for item in items if latest[item.pk]["takedown"] != item.takedown}
+    replacements = DisclosureItemPage.objects.defer_streamfields().in_bulk({draft["replacement"] for draft in asked.values()} - {None})
+    return {
+        pk: TakedownChange(draft["takedown"], draft["takedown_reason"], replacements.get(draft["replacement"]))
+        for pk, draft in asked.items()
+    }
 
 
 def log_data(item):

@@ -7,8 +7,11 @@ manages and who merely sees a unit's section; the permission policy and the admi
 apply it (``policies.py``, ``wagtail_hooks.py``).
 """
 
+from functools import reduce
+from operator import or_
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from disclosure_pages.choices import UnitType
 from disclosure_pages.conf import app_settings
@@ -22,6 +25,19 @@ def owning_unit(page):
     if page is None or not getattr(page, "path", None):
         return None
     return UnitPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").first()
+
+
+def owning_units(pages):
+    """``owning_unit`` of many pages in one query: {page pk: unit or None}."""
+    pages = [page for page in pages if getattr(page, "path", None)]
+    steplen = UnitPage.steplen
+    prefixes = {page.path[:end] for page in pages for end in range(steplen, len(page.path) + 1, steplen)}
+    units = {unit.path: unit for unit in UnitPage.objects.filter(path__in=prefixes)} if prefixes else {}
+    found = {}
+    for page in pages:
+        ends = range(len(page.path), 0, -steplen)  # the page itself first, then up the tree
+        found[page.pk] = next((units[page.path[:end]] for end in ends if page.path[:end] in units), None)
+    return found
 
 
 def county_unit(page):
@@ -40,6 +56,12 @@ def active_members(group, exclude=None):
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     return users
+
+
+def has_active_members(group_field):
+    """Whether the group in ``group_field`` of the outer query has anyone in it: ``active_members``
+    as a subquery, for annotating every unit of a county in the query that lists them."""
+    return Exists(get_user_model().objects.filter(groups=OuterRef(group_field), is_active=True))
 
 
 def in_group(user, group):
@@ -77,10 +99,10 @@ class UnitReach:
         self.county_office = any(unit.unit_type == UnitType.COUNTY for unit in own)
         managed = {unit.pk: unit for unit in own}
         if app_settings.SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES:
-            for township in own:
-                if township.unit_type == UnitType.TOWNSHIP and township.officers_group_id in group_ids:
-                    for village in UnitPage.objects.child_of(township).filter(unit_type__in=VILLAGE_TYPES):
-                        managed[village.pk] = village
+            townships = [unit for unit in own if unit.unit_type == UnitType.TOWNSHIP and unit.officers_group_id in group_ids]
+            if townships:
+                for village in children_of(townships).filter(unit_type__in=VILLAGE_TYPES):
+                    managed[village.pk] = village
         self.managed = managed
         self._hidden = None  # computed once: every permission check on a page asks for it
 
@@ -101,12 +123,16 @@ class UnitReach:
         """Paths of the sub-unit sections below the user's units that they may not see."""
         if self._hidden is None:
             self._hidden = []
-            if not self.sees_everything:
-                for unit in self.managed.values():
-                    for sub_unit in UnitPage.objects.child_of(unit).only("pk", "path"):
-                        if sub_unit.pk not in self.managed:
-                            self._hidden.append(sub_unit.path)
+            if not self.sees_everything and self.managed:
+                for sub_unit in children_of(self.managed.values()).only("pk", "path").order_by("path"):
+                    if sub_unit.pk not in self.managed:
+                        self._hidden.append(sub_unit.path)
         return self._hidden
+
+
+def children_of(units):
+    """The units directly under any of ``units`` (a non-empty list), in one query."""
+    return UnitPage.objects.filter(reduce(or_, (Q(path__startswith=unit.path, depth=unit.depth + 1) for unit in units)))
 
 
 def reach_of(user):

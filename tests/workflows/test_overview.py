@@ -23,7 +23,7 @@ class CountyOverviewTests(ReviewTestCase):
 
         sections = county_overview(self.t.county)
         township, township2 = self.section(sections, self.t.township), self.section(sections, self.t.township2)
-        self.assertEqual([a.item.title for a in township.overdue_approvals], ["城关镇迟迟未审的事项"])
+        self.assertEqual([a.title for a in township.overdue_approvals], ["城关镇迟迟未审的事项"])
         self.assertEqual(township.overdue_approvals[0].reason, "已等待 5 天")
         self.assertEqual(township2.overdue_approvals, [])
 

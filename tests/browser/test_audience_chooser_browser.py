@@ -32,9 +32,10 @@ def test_the_officer_finds_a_unit_picks_it_and_saves_it_as_the_audience(live_ser
 
     search = page.get_by_role("combobox", name=re.compile("指定组织"))
     search.fill("東關")  # typed in Traditional, found in Simplified
-    option = page.get_by_role("option", name="东关村党支部（QX-CGZ-DGC）")
+    matches = page.get_by_role("listbox", name="搜索结果").first
+    option = matches.get_by_role("option", name="东关村党支部（QX-CGZ-DGC）")
     expect(option).to_be_visible()
-    expect(page.get_by_role("option")).to_have_count(1)
+    expect(matches.get_by_role("option")).to_have_count(1)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("[data-controller='sunshine-audience']").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "audience-chooser-matches.png"))
@@ -45,7 +46,7 @@ def test_the_officer_finds_a_unit_picks_it_and_saves_it_as_the_audience(live_ser
     page.screenshot(path=str(SHOTS / "audience-chooser-chosen.png"))
 
     choose_action(page, "保存草稿")
-    expect(page.locator(".messages")).to_contain_text("已保存")
+    expect(page.locator(".messages")).to_contain_text("已被更新")
     draft = reload(county.item).get_latest_revision_as_object()
     assert (draft.scope, [unit.pk for unit in draft.named_units.all()]) == (Scope.NAMED, [county.village1.pk])
 
@@ -55,5 +56,5 @@ def test_the_officer_finds_a_unit_picks_it_and_saves_it_as_the_audience(live_ser
     expect(chosen.locator(".sunshine-audience__chosen-item")).to_have_count(0)
     page.select_option("#id_scope", Scope.PUBLIC)
     choose_action(page, "保存草稿")
-    expect(page.locator(".messages")).to_contain_text("已保存")
+    expect(page.locator(".messages")).to_contain_text("已被更新")
     assert list(reload(county.item).get_latest_revision_as_object().named_units.all()) == []

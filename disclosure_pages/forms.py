@@ -49,6 +49,9 @@ class DisclosureItemForm(WagtailAdminPageForm):
             entry.error_messages["invalid_choice"] = _("所选目录条目不在本单位的公开目录中，请从本单位的目录中选择。")
             # The chooser opens on this unit's entries, in the editor's script.
             entry.widget.unit = unit
+        if getattr(self.instance, "locale_id", None) and "named_units" in self.fields:
+            # The unit search offers units in the item's script (each unit has one per script).
+            self.fields["named_units"].widget.locale = self.instance.locale
         self._withhold_unseen_choices()
 
     def _withhold_unseen_choices(self):

@@ -139,3 +139,10 @@ class CatalogueGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_audience_search_urls():
+    from .audience import urlpatterns
+
+    return urlpatterns

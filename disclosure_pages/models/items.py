@@ -21,6 +21,7 @@ from ..choices import Importance, Stage, Takedown
 from ..files import record_shown_images
 from ..forms import DisclosureItemCopyForm, DisclosureItemForm
 from ..permissions import PolicyCheckedPermissionsMixin
+from ..widgets import AudienceChooser
 from .behaviours import AudienceScopeMixin, IndexNumberMixin, ValidityMixin
 
 # Which stage may follow which: a decision follows its pre-disclosure, a result its decision.
@@ -101,9 +102,10 @@ class DisclosureItemPage(
         MultiFieldPanel(
             [
                 FieldPanel("scope"),
-                FieldPanel("named_units"),
-                FieldPanel("named_groups"),
-                FieldPanel("named_people"),
+                # Searched, not listed: a province's units, groups and people would not fit on the page.
+                FieldPanel("named_units", widget=AudienceChooser("units")),
+                FieldPanel("named_groups", widget=AudienceChooser("groups")),
+                FieldPanel("named_people", widget=AudienceChooser("people")),
             ],
             heading=_("公开范围"),
         ),

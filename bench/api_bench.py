@@ -118,7 +118,7 @@ def measure(client, paths):
     return {**percentiles(timings), "errors": errors}
 
 
-def wait_for(port, seconds=60):
+def wait_for(port, seconds=180):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

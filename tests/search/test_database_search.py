@@ -221,17 +221,18 @@ class WriteOrderTests(TransactionTestCase):
     def test_a_write_holds_the_lock_until_it_commits(self):
         if connection.vendor != "postgresql":
             self.skipTest("SQLite lets one writer at a time")
+        other = connections.create_connection("default")
+        self.addCleanup(other.close)
+
+        def another_writer_may_write():
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [WRITE_LOCK])
+                taken = cursor.fetchone()[0]
+                if taken:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [WRITE_LOCK])
+                return taken
+
         with transaction.atomic():
             IndexGeneration.lock_writes()
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND pid = pg_backend_pid()",
-                    [WRITE_LOCK],
-                )
-                self.assertEqual(cursor.fetchone()[0], 1)
-            with connections.create_connection("default").cursor() as other:
-                other.execute("SELECT pg_try_advisory_xact_lock(%s)", [WRITE_LOCK])
-                self.assertFalse(other.fetchone()[0])
-        with connections.create_connection("default").cursor() as other:
-            other.execute("SELECT pg_try_advisory_xact_lock(%s)", [WRITE_LOCK])
-            self.assertTrue(other.fetchone()[0])
+            self.assertFalse(another_writer_may_write())
+        self.assertTrue(another_writer_may_write())

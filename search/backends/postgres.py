@@ -57,12 +57,13 @@ class PostgresItemStore(DatabaseItemStore):
         # index even for a word in most items: a sequential scan decompresses every row's
         # vector to test it (1 s at 36,000 items), where the index answers a single term
         # without reading any vector (a phrase still rechecks its candidates' positions). The
-        # bitmap is kept exact (work_mem): a lossy one would recheck whole pages.
+        # bitmap is kept exact (work_mem): a lossy one would recheck whole pages. Reset after,
+        # for the rest of an enclosing transaction.
         with transaction.atomic(using=cursor.db.alias):
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'")
             cursor.execute(f"SELECT string_agg(page_id::text, ',') FROM {DOC_TABLE} d WHERE {' AND '.join(clauses)}", params)
             found = cursor.fetchone()[0]
+            cursor.execute("RESET enable_seqscan; RESET work_mem")
         return np.fromstring(found, dtype=np.int64, sep=",") if found else np.empty(0, dtype=np.int64)
 
     def ranked_ids(self, cursor, phrases, title_only, ids):

@@ -90,7 +90,7 @@ class DatabaseItemStore:
     def find(self, cursor, query, search_schema):
         """(total, facet counts, the page ids of the requested page in order) for ``query``."""
         columns = columns_for(search_schema, query.locale)
-        found = self.matching_ids(cursor, query.phrases, query.title_only)
+        found = self.matching_ids(cursor, query.phrases, query.title_only, query.locale, query.audience)
         matched = columns.positions(found)
         matched = matched[columns.allowed(query.audience)[matched]]
         current = {field.name: columns.current_codes(field, query.today) for field in search_schema.facet_fields}
@@ -107,18 +107,19 @@ class DatabaseItemStore:
             return count, facets, columns.ids[columns.newest(matched[selected], needed)][query.offset :].tolist()
         # A title match is a match: the title match alone finds the first tier.
         tiers = (True, None), (query.title_only, len(found))
-        return count, facets, self._ranked(cursor, query.phrases, columns, wanted, needed, tiers)[query.offset : needed]
+        return count, facets, self._ranked(cursor, query, columns, wanted, needed, tiers)[query.offset : needed]
 
-    def matching_ids(self, cursor, phrases, title_only):
-        """The ids of the documents (of any locale and audience) containing every phrase, in
-        their titles only if ``title_only``, as a NumPy array."""
+    def matching_ids(self, cursor, phrases, title_only, locale=None, audience=None):
+        """The ids of the documents containing every phrase, in their titles only if
+        ``title_only``, as a NumPy array; an engine may leave out those of other locales or
+        not for ``audience`` (the columns filter them anyway)."""
         raise NotImplementedError
 
     def ranked_ids(self, cursor, phrases, title_only, ids):
         """``ids`` (a few matches of the phrases) best first, by the engine's relevance."""
         raise NotImplementedError
 
-    def _ranked(self, cursor, phrases, columns, wanted, needed, tiers):
+    def _ranked(self, cursor, query, columns, wanted, needed, tiers):
         """Page ids, best first: the items with the words in their titles, then the others.
 
         Within a tier the engine's relevance decides (titles weigh more). Scoring costs
@@ -130,7 +131,7 @@ class DatabaseItemStore:
         for title_only, size in tiers:
             members = wanted & ~taken
             if size is None:
-                tier_ids = self.matching_ids(cursor, phrases, title_only)
+                tier_ids = self.matching_ids(cursor, query.phrases, title_only, query.locale, query.audience)
                 size = len(tier_ids)
                 in_tier = np.zeros(len(columns.ids), dtype=bool)
                 in_tier[columns.positions(tier_ids)] = True
@@ -138,7 +139,7 @@ class DatabaseItemStore:
             if not members.any():
                 continue
             if size <= self.rank_limit:
-                ordered = self.ranked_ids(cursor, phrases, title_only, columns.ids[np.flatnonzero(members)])
+                ordered = self.ranked_ids(cursor, query.phrases, title_only, columns.ids[np.flatnonzero(members)])
                 positions = columns.positions(np.asarray(ordered, dtype=np.int64))
                 positions = positions[members[positions]]
             else:

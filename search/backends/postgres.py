@@ -48,22 +48,35 @@ class PostgresItemStore(DatabaseItemStore):
                 ],
             )
 
-    def matching_ids(self, cursor, phrases, title_only):
+    def matching_ids(self, cursor, phrases, title_only, locale=None, audience=None):
         clauses, params = [], []
         for column, query in _vector_queries(phrases, title_only):
             clauses.append(f"{column} @@ %s::tsquery")
             params.append(query)
-        # One string rather than a row each: far cheaper to fetch tens of thousands. From the GIN
-        # index even for a word in most items: a sequential scan decompresses every row's
-        # vector to test it (1 s at 36,000 items), where the index answers a single term
-        # without reading any vector (a phrase still rechecks its candidates' positions). The
-        # bitmap is kept exact (work_mem): a lossy one would recheck whole pages. Reset after,
-        # for the rest of an enclosing transaction.
-        with transaction.atomic(using=cursor.db.alias):
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'")
-            cursor.execute(f"SELECT string_agg(page_id::text, ',') FROM {DOC_TABLE} d WHERE {' AND '.join(clauses)}", params)
+        # The locale and access too: PostgreSQL tests those cheap conditions first, so a
+        # phrase's positions are not rechecked in documents the reader would not get anyway.
+        if locale is not None:
+            clauses.append("d.locale = %s")
+            params.append(locale)
+        if audience is not None:
+            audience_sql, audience_params = _audience(audience)
+            clauses.append(audience_sql)
+            params += audience_params
+        sql = f"SELECT string_agg(page_id::text, ',') FROM {DOC_TABLE} d WHERE {' AND '.join(clauses)}"
+        # One string rather than a row each: far cheaper to fetch tens of thousands.
+        if any(len(phrase.terms) > 1 for phrase in phrases):
+            cursor.execute(sql, params)
             found = cursor.fetchone()[0]
-            cursor.execute("RESET enable_seqscan; RESET work_mem")
+        else:
+            # Single terms from the GIN index even when in most items: a sequential scan
+            # decompresses every row's vector to test it (1 s at 36,000 items), where the index
+            # answers a single term without reading any. The bitmap is kept exact (work_mem): a
+            # lossy one would recheck whole pages. Reset after, for an enclosing transaction.
+            with transaction.atomic(using=cursor.db.alias):
+                cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'")
+                cursor.execute(sql, params)
+                found = cursor.fetchone()[0]
+                cursor.execute("RESET enable_seqscan; RESET work_mem")
         return np.fromstring(found, dtype=np.int64, sep=",") if found else np.empty(0, dtype=np.int64)
 
     def ranked_ids(self, cursor, phrases, title_only, ids):
@@ -87,6 +100,12 @@ def tsvector(title_terms, body_terms):
         for position, term in enumerate(terms.split(), start=offset):
             positions[term].append(f"{min(position, MAX_POSITION)}{weight}")
     return " ".join(f"'{term}':{','.join(places[:256])}" for term, places in positions.items())
+
+
+def _audience(keys):
+    others = [key for key in keys if key != "public"]
+    clauses = ["d.public"] + ["d.audience LIKE %s"] * len(others)
+    return "(" + " OR ".join(clauses) + ")", [f"% {key} %" for key in others]
 
 
 def _vector_queries(phrases, title_only=False):

@@ -26,7 +26,8 @@ class SQLiteItemStore(DatabaseItemStore):
     (Triggers keep the FTS5 index in step with the rows: migration 0003.)
     """
 
-    def matching_ids(self, cursor, phrases, title_only):
+    def matching_ids(self, cursor, phrases, title_only, locale=None, audience=None):
+        # Locale and access are applied on the columns: FTS5 has no cheaper way to.
         return _matching_ids(cursor, _fts_expression(phrases, title_only))
 
     def ranked_ids(self, cursor, phrases, title_only, ids):

@@ -81,7 +81,7 @@ def conditional_response(request, build):
     ``build`` returns the data, or a DRF ``Response`` (Wagtail's endpoints); only complete
     200 answers are cached. Errors ``build`` raises go to the view's exception handler.
     """
-    version = ContentVersion.current()
+    version = request.content_version = ContentVersion.current()
     etag = etag_for(version, request, reader_key(request))
     headers = validators(request, etag, version.changed_at)
     if is_not_modified(request, etag, version.changed_at):
@@ -105,9 +105,10 @@ def listed_page(request, items, offset, limit):
     A client pages through one list: the ids of the whole list are read once per content
     version, reader and parameters (the scan of a township's thousands of items), and each
     further page reads only its own rows. A publication anywhere moves the version, so an id
-    list never outlives the content it was read from.
+    list never outlives the content it was read from. Called in ``conditional_response``'s
+    build: the version is the one its ETag names.
     """
-    version = ContentVersion.current()
+    version = request.content_version
     query = "&".join(f"{name}={value}" for name, value in sorted(request.GET.lists()) if name not in ("offset", "limit"))
     list_key = f"{version.number}|{request.path}|{query}|{reader_key(request)}"
     key = "api:listed-ids:" + hashlib.sha256(list_key.encode()).hexdigest()[:32]

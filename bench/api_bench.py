@@ -2,7 +2,9 @@
 
 Run with ``make bench-api`` (``ITEMS=10000 make bench-api`` for a quicker run;
 ``BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432 make bench-api`` for PostgreSQL, in a
-database of its own that it drops afterwards, results in bench/results/api-postgres.json). It migrates
+database of its own that it drops afterwards, results in bench/results/api-postgres.json;
+``BENCH_DATABASE_URL=postgres://…/name`` measures a database seeded and indexed before, and
+keeps it). It migrates
 a temporary SQLite database, seeds the demo county with ``seed_demo --bulk-items``, serves
 it with gunicorn (2 workers × 8 threads, production settings, responses cached in Redis at
 127.0.0.1:6379 database 7 when it answers, else in each worker's memory; no rate limit:
@@ -116,7 +118,7 @@ def measure(client, paths):
     return {**percentiles(timings), "errors": errors}
 
 
-def wait_for(port, seconds=60):
+def wait_for(port, seconds=180):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -178,11 +180,15 @@ def main():
         "--postgres", default=os.environ.get("BENCH_POSTGRES"),
         help="a PostgreSQL server URL (postgres://user@host:port): the bench creates and drops its own database there",
     )
+    parser.add_argument(
+        "--database", default=os.environ.get("BENCH_DATABASE_URL"),
+        help="a database seeded and indexed before (by an earlier run or seed_demo --bulk-items): measured as it is, kept",
+    )
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="api-bench-"))
     redis = redis_answers()
-    database = fresh_postgres_database(options.postgres) if options.postgres else None
+    database = options.database or (fresh_postgres_database(options.postgres) if options.postgres else None)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
@@ -199,17 +205,22 @@ def main():
     if redis:
         env["REDIS_URL"] = "redis://127.0.0.1:6379/7"
     try:
-        seed_seconds, index_seconds = seed(env, options, work)
+        if options.database:
+            run(["migrate", "--noinput", "-v0"], env)
+            seed_seconds = index_seconds = 0.0
+        else:
+            seed_seconds, index_seconds = seed(env, options, work)
         results = serve_and_measure(env, options, redis)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if database:
+        if database and not options.database:
             drop_postgres_database(database)
 
     results.update(
         {
             "items": options.items,
-            "database": "PostgreSQL" if database else "SQLite (file, WAL)",
+            "database": ("PostgreSQL" if database.startswith("postgres") else database.split(":")[0]) if database else "SQLite (file, WAL)",
+            "reused_database": bool(options.database),
             "cache": "Redis 127.0.0.1:6379/7" if redis else "per-process memory",
             "server": "gunicorn, 2 workers × 8 threads (gthread), production settings",
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -218,7 +229,7 @@ def main():
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
     )
-    results_file = RESULTS.with_name("api-postgres.json") if database else RESULTS
+    results_file = RESULTS.with_name("api-postgres.json") if database and database.startswith("postgres") else RESULTS
     results_file.parent.mkdir(parents=True, exist_ok=True)
     results_file.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     report(results)

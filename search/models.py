@@ -2,9 +2,12 @@
 
 import uuid
 
-from django.db import models
+from django.db import connection, models
 
 from .schema import SCHEMA
+
+# The key of PostgreSQL's advisory lock serialising writes to the search documents.
+WRITE_LOCK = 0x5EA2C4
 
 
 def _schema_columns():
@@ -67,7 +70,7 @@ class PendingIndexUpdate(models.Model):
 class IndexGeneration(models.Model):
     """Changes on every write to a locale's documents: processes holding them in memory reload.
 
-    (search.backends.columns; the database engine on SQLite.) A random token rather than a
+    (search.backends.columns: the database engine.) A random token rather than a
     counter: a rolled-back write must not leave a later, different write with the same value.
     """
 
@@ -86,9 +89,21 @@ class IndexGeneration(models.Model):
         return cls.objects.filter(locale=locale).values_list("token", "change").first() or ("", 0)
 
     @classmethod
+    def lock_writes(cls):
+        """Wait for other writes to the documents to commit; first thing in a write's transaction.
+
+        Processes catching up read the rows written since the last number they saw, so the
+        numbers must follow the commits: SQLite lets one writer at a time anyway, PostgreSQL
+        takes a lock held to the end of the transaction.
+        """
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+
+    @classmethod
     def next_change(cls):
-        """The number for a write about to happen. Inside the write's transaction, after its
-        first write: SQLite lets one writer at a time, so the numbers follow the commits."""
+        """The number for a write about to happen, inside the write's transaction after
+        ``lock_writes``."""
         return (cls.objects.aggregate(last=models.Max("change"))["last"] or 0) + 1
 
     @classmethod

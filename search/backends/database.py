@@ -4,19 +4,23 @@ Wagtail's own tables keep serving the admin's search. Disclosure items are also 
 ``SearchDocument`` with their facets as columns (search.schema) and their analysed text
 indexed by SQLite FTS5 (external content, rowid = page id; search.backends.sqlite) or by
 PostgreSQL tsvector columns with GIN indexes (search.backends.postgres). A search is then one
-full-text match on one table plus one ordered page of it: Wagtail's generic query (a
-full-text match per candidate page) took seconds at 50,000 pages.
+full-text match on one table (the matching ids), facets, filters and access counted on the
+facet columns each process holds in memory (search.backends.columns), and one ordered page:
+Wagtail's generic query (a full-text match per candidate page) took seconds at 50,000 pages.
 """
 
 import time
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 from .. import schema
 from ..models import IndexGeneration, SearchDocument
-from ..query import EngineResults, hit_fields, make_hit
+from ..query import SORT_DATE, EngineResults, filter_values, hit_fields, make_hit
+from ..schema import SUBTREE, unit_facet_key
 from .base import documents_and_deletions, is_item_model
+from .columns import columns_for
 
 DOC_TABLE = SearchDocument._meta.db_table
 # Wagtail's choice of database backend by vendor, with the item documents added to each.
@@ -29,8 +33,10 @@ VENDOR_BACKENDS = {
 class DatabaseItemStore:
     """Disclosure items in ``SearchDocument``, matched with the database's own full text search.
 
-    A vendor's store finds the matches, counts the facets and picks the page of hits
-    (``find``); writing the rows and reading the hits back are the same on every database.
+    A vendor's store says which documents match (``matching_ids``) and ranks a few of them
+    (``ranked_ids``); facets, filters, access and the order of many matches are worked out
+    on the in-memory columns, the same on every database, as are writing the rows and
+    reading the hits back.
     """
 
     name = "database"
@@ -44,6 +50,7 @@ class DatabaseItemStore:
         if not ids:
             return
         with transaction.atomic():
+            IndexGeneration.lock_writes()
             SearchDocument.objects.filter(page_id__in=ids).delete()
             change = IndexGeneration.next_change()
             SearchDocument.objects.bulk_create([self._row(document, change) for document in documents])
@@ -55,6 +62,7 @@ class DatabaseItemStore:
 
     def clear(self):
         with transaction.atomic():
+            IndexGeneration.lock_writes()
             SearchDocument.objects.all().delete()
             IndexGeneration.bump(self._locales())
 
@@ -81,7 +89,66 @@ class DatabaseItemStore:
 
     def find(self, cursor, query, search_schema):
         """(total, facet counts, the page ids of the requested page in order) for ``query``."""
+        columns = columns_for(search_schema, query.locale)
+        found = self.matching_ids(cursor, query.phrases, query.title_only, query.locale, query.audience)
+        matched = columns.positions(found)
+        matched = matched[columns.allowed(query.audience)[matched]]
+        current = {field.name: columns.current_codes(field, query.today) for field in search_schema.facet_fields}
+        masks = _column_filters(search_schema, columns, current, matched, query)
+        selected = np.logical_and.reduce(list(masks.values())) if masks else np.ones(len(matched), dtype=bool)
+        count = int(selected.sum())
+        facets = count_column_facets(search_schema, columns, current, matched, masks, query) if query.facets else {}
+        wanted = np.zeros(len(columns.ids), dtype=bool)
+        wanted[matched[selected]] = True
+        needed = query.offset + query.limit
+        if not count or not query.limit:
+            return count, facets, []
+        if query.sort == SORT_DATE:
+            return count, facets, columns.ids[columns.newest(matched[selected], needed)][query.offset :].tolist()
+        # A title match is a match: the title match alone finds the first tier.
+        tiers = (True, None), (query.title_only, len(found))
+        return count, facets, self._ranked(cursor, query, columns, wanted, needed, tiers)[query.offset : needed]
+
+    def matching_ids(self, cursor, phrases, title_only, locale=None, audience=None):
+        """The ids of the documents containing every phrase, in their titles only if
+        ``title_only``, as a NumPy array; an engine may leave out those of other locales or
+        not for ``audience`` (the columns filter them anyway)."""
         raise NotImplementedError
+
+    def ranked_ids(self, cursor, phrases, title_only, ids):
+        """``ids`` (a few matches of the phrases) best first, by the engine's relevance."""
+        raise NotImplementedError
+
+    def _ranked(self, cursor, query, columns, wanted, needed, tiers):
+        """Page ids, best first: the items with the words in their titles, then the others.
+
+        Within a tier the engine's relevance decides (titles weigh more). Scoring costs
+        a few µs a match, so a tier of more than ``rank_limit`` matches is ordered newest
+        first instead: its words are so common that BM25's or ts_rank's weights hardly
+        tell the items apart, and ranking them all cost most of a search's time.
+        """
+        ranked, taken = [], np.zeros(len(columns.ids), dtype=bool)
+        for title_only, size in tiers:
+            members = wanted & ~taken
+            if size is None:
+                tier_ids = self.matching_ids(cursor, query.phrases, title_only, query.locale, query.audience)
+                size = len(tier_ids)
+                in_tier = np.zeros(len(columns.ids), dtype=bool)
+                in_tier[columns.positions(tier_ids)] = True
+                members &= in_tier
+            if not members.any():
+                continue
+            if size <= self.rank_limit:
+                ordered = self.ranked_ids(cursor, query.phrases, title_only, columns.ids[np.flatnonzero(members)])
+                positions = columns.positions(np.asarray(ordered, dtype=np.int64))
+                positions = positions[members[positions]]
+            else:
+                positions = columns.newest(np.flatnonzero(members), needed - len(ranked))
+            taken[positions] = True
+            ranked += columns.ids[positions].tolist()
+            if len(ranked) >= needed:
+                break
+        return ranked
 
     def _hits(self, cursor, search_schema, page_ids, today):
         if not page_ids:
@@ -94,6 +161,40 @@ class DatabaseItemStore:
             make_hit(search_schema, dict(zip(names, rows[page_id], strict=True)), today)
             for page_id in page_ids if page_id in rows
         ]
+
+
+def _column_filters(search_schema, columns, current, matched, query):
+    """A mask over ``matched`` for each selected facet filter, by facet name."""
+    masks = {}
+    for name, value in query.selected().items():
+        field = search_schema.field_of(name)
+        column = columns.coded[field.name]
+        if field.facet.filter == SUBTREE:
+            codes = [code for code, path in enumerate(column.values, start=1) if path.startswith(value)]
+        else:
+            codes = column.codes_of(filter_values(value))
+        masks[name] = np.isin(current[field.name][matched], codes)
+    return masks
+
+
+def count_column_facets(search_schema, columns, current, matched, masks, query):
+    """Facet counts over the in-memory columns: each facet applies every filter but its own."""
+    facets = {}
+    for field in search_schema.facet_fields:
+        name, column = field.facet.name, columns.coded[field.name]
+        others = [mask for other, mask in masks.items() if other != name]
+        positions = matched[np.logical_and.reduce(others)] if others else matched
+        counts = np.bincount(current[field.name][positions], minlength=len(column.values) + 1)
+        if field.facet.filter == SUBTREE:
+            buckets = {}
+            for code, path in enumerate(column.values, start=1):
+                key = unit_facet_key(path, query.facet_root_path)
+                if key is not None and counts[code]:
+                    buckets[key] = buckets.get(key, 0) + int(counts[code])
+            facets[name] = buckets
+        else:
+            facets[name] = {value: int(counts[code]) for code, value in enumerate(column.values, start=1) if counts[code]}
+    return facets
 
 
 class ItemIndexMixin:

@@ -1,13 +1,14 @@
 """The database engine on PostgreSQL: Wagtail's PostgreSQL backend with the item documents (see database.py).
 
 The analysed title and body are kept in two tsvector columns with GIN indexes (migration
-0001): bigrams in ``terms_vector``, single characters in ``chars_vector``, titles at weight A.
+0001): bigrams in ``terms_vector``, single characters in ``chars_vector``, titles at weight A;
+their title parts again in ``title_terms_vector`` and ``title_chars_vector`` (migration 0006).
 """
 
-import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-from django.db import connection
+import numpy as np
+from django.db import connection, transaction
 from modelsearch.backends.database.postgres.postgres import (
     PostgresIndex,
     PostgresSearchAtomicRebuilder,
@@ -15,8 +16,6 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchRebuilder,
 )
 
-from ..query import SORT_DATE, filter_values
-from ..schema import SUBTREE, unit_facet_key
 from .database import DOC_TABLE, ChineseSearchBackendMixin, DatabaseItemStore, ItemIndexMixin, ItemRebuilderMixin
 
 # Body positions start after a gap so that a phrase never spans the title and the body.
@@ -25,12 +24,12 @@ MAX_POSITION = 16383  # PostgreSQL's last tsvector position
 
 
 class PostgresItemStore(DatabaseItemStore):
-    """The matching rows read once, with their facet columns and dates.
+    """Ids from the GIN indexes, hits ranked with ts_rank (titles weigh ten times more).
 
-    Facets are counted from those rows, and the hits are those passing every filter. Up to
-    ``rank_limit`` of them are ranked with ts_rank; more are ordered as on SQLite: title
-    matches first, then newest first (ranking every match of a common word, and matching it a
-    second time to do so, was most of a 300 ms search at 100,000 items).
+    Titles are matched in their own short vectors (the title part of the full ones, kept by
+    PostgreSQL: migration 0006): matching a phrase rechecks each candidate's positions, and
+    reading the full vector of every item with a common word in its title only to learn
+    whether it is there cost more than the whole search.
     """
 
     def written(self, documents):
@@ -49,140 +48,49 @@ class PostgresItemStore(DatabaseItemStore):
                 ],
             )
 
-    def find(self, cursor, query, search_schema):
-        match_sql, match_params = _match(query.phrases, query.title_only)
-        where, params = [match_sql, "d.locale = %s"], [*match_params, query.locale]
-        if query.audience is not None:
-            audience_sql, audience_params = _audience(query.audience)
-            where.append(audience_sql)
+    def matching_ids(self, cursor, phrases, title_only, locale=None, audience=None):
+        clauses, params = [], []
+        for column, query in _vector_queries(phrases, title_only):
+            clauses.append(f"{column} @@ %s::tsquery")
+            params.append(query)
+        # The locale and access too: PostgreSQL tests those cheap conditions first, so a
+        # phrase's positions are not rechecked in documents the reader would not get anyway.
+        if locale is not None:
+            clauses.append("d.locale = %s")
+            params.append(locale)
+        if audience is not None:
+            audience_sql, audience_params = _audience(audience)
+            clauses.append(audience_sql)
             params += audience_params
-        if not query.facets:
-            for sql, filter_params in _filters(search_schema, query).values():
-                where.append(sql)
-                params += filter_params
-        in_title_sql, in_title_params = _in_title(query.phrases)
-        facet_columns = search_schema.facet_columns() if query.facets else []
-        columns = ["d.page_id", "d.publish_date", in_title_sql, *("d." + name for name in facet_columns)]
+        sql = f"SELECT string_agg(page_id::text, ',') FROM {DOC_TABLE} d WHERE {' AND '.join(clauses)}"
+        # One string rather than a row each: far cheaper to fetch tens of thousands.
+        if any(len(phrase.terms) > 1 for phrase in phrases):
+            cursor.execute(sql, params)
+            found = cursor.fetchone()[0]
+        else:
+            # Single terms from the GIN index even when in most items: a sequential scan
+            # decompresses every row's vector to test it (1 s at 36,000 items), where the index
+            # answers a single term without reading any. The bitmap is kept exact (work_mem): a
+            # lossy one would recheck whole pages. Reset after, for an enclosing transaction.
+            with transaction.atomic(using=cursor.db.alias):
+                cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'")
+                cursor.execute(sql, params)
+                found = cursor.fetchone()[0]
+                cursor.execute("RESET enable_seqscan; RESET work_mem")
+        return np.fromstring(found, dtype=np.int64, sep=",") if found else np.empty(0, dtype=np.int64)
+
+    def ranked_ids(self, cursor, phrases, title_only, ids):
+        weights = "'{0.1, 0.2, 0.1, 1.0}'"  # D, C, B (body), A (title)
+        parts, params = [], []
+        for column, query in _vector_queries(phrases):
+            parts.append(f"ts_rank({weights}, {column}, %s::tsquery)")
+            params.append(query)
         cursor.execute(
-            f"SELECT {', '.join(columns)} FROM {DOC_TABLE} d WHERE {' AND '.join(where)}", [*in_title_params, *params]
+            f"SELECT d.page_id FROM {DOC_TABLE} d WHERE d.page_id = ANY(%s) "
+            f"ORDER BY {' + '.join(parts)} DESC, d.publish_date DESC NULLS LAST, d.page_id DESC",
+            [[int(pk) for pk in ids], *params],
         )
-        rows = cursor.fetchall()
-        if query.facets:
-            count, facets, passing = count_facets(search_schema, rows, query)
-        else:
-            count, facets, passing = len(rows), {}, rows
-        return count, facets, (self._page(cursor, passing, query) if query.limit else [])
-
-    def _page(self, cursor, rows, query):
-        """The ids of the requested page of ``rows`` (page id, date, in title, …), in order."""
-        stop = query.offset + query.limit
-        if query.sort != SORT_DATE and len(rows) <= self.rank_limit:
-            rank_sql, rank_params = _rank(query.phrases)
-            cursor.execute(
-                f"SELECT d.page_id FROM {DOC_TABLE} d WHERE d.page_id = ANY(%s) "
-                f"ORDER BY {rank_sql}, d.publish_date DESC, d.page_id DESC LIMIT %s OFFSET %s",
-                [[row[0] for row in rows], *rank_params, query.limit, query.offset],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        in_title = (lambda row: row[2]) if query.sort != SORT_DATE else (lambda row: False)
-        newest = sorted(rows, key=lambda row: (in_title(row), row[1] or datetime.date.min, row[0]), reverse=True)
-        return [row[0] for row in newest[query.offset : stop]]
-
-
-def _match(phrases, title_only=False):
-    clauses, params = [], []
-    for column, query in _vector_queries(phrases, weights="A" if title_only else ""):
-        clauses.append(f"{column} @@ %s::tsquery")
-        params.append(query)
-    return " AND ".join(clauses), params
-
-
-def _in_title(phrases):
-    """SQL true when every phrase is in the title: its terms in a row in the analysed title,
-    as the tsvector holds them (a short column, where the vectors are long and stored apart)."""
-    clauses, params = [], []
-    for phrase in phrases:
-        column = "d.title_terms" if phrase.stream == "bigrams" else "d.title_chars"
-        clauses.append(f"(' ' || {column} || ' ') LIKE %s")
-        params.append(f"% {' '.join(phrase.terms)} %")
-    return "(" + (" AND ".join(clauses) or "FALSE") + ")", params
-
-
-def _rank(phrases):
-    weights = "'{0.1, 0.2, 0.1, 1.0}'"  # D, C, B (body), A (title)
-    parts, params = [], []
-    for column, query in _vector_queries(phrases):
-        parts.append(f"ts_rank({weights}, {column}, %s::tsquery)")
-        params.append(query)
-    return f"-({' + '.join(parts)})", params
-
-
-def _audience(keys):
-    others = [key for key in keys if key != "public"]
-    clauses = ["d.public"] + ["d.audience LIKE %s"] * len(others)
-    return "(" + " OR ".join(clauses) + ")", [f"% {key} %" for key in others]
-
-
-def _filters(search_schema, query):
-    """SQL for each selected facet filter, by facet name."""
-    filters = {}
-    for name, value in query.selected().items():
-        field = search_schema.field_of(name)
-        column, lapse = f"d.{field.name}", field.facet.lapse
-        if field.facet.filter == SUBTREE:
-            filters[name] = (f"{column} LIKE %s", [value + "%"])
-        elif lapse and value in (lapse.stored, lapse.becomes):
-            date = f"d.{lapse.date}"
-            if value == lapse.stored:
-                filters[name] = (f"({column} = %s AND ({date} IS NULL OR {date} >= %s))", [value, query.today])
-            else:
-                filters[name] = (f"({column} = %s OR ({column} = %s AND {date} < %s))", [value, lapse.stored, query.today])
-        else:
-            values = field.values_of(value)
-            filters[name] = (f"{column} IN ({', '.join(['%s'] * len(values))})", list(values))
-    return filters
-
-
-def count_facets(search_schema, rows, query):
-    """(total, facet counts, the rows passing every filter) of the matching ``rows``: tuples of
-    three leading columns and then the schema's ``facet_columns``.
-
-    Each row's facet values are compared with the selected filters once; a facet counts the
-    rows that pass every filter but its own.
-    """
-    selected = query.selected()
-    wanted = {name: filter_values(value) for name, value in selected.items()}
-    columns = {name: position for position, name in enumerate(search_schema.facet_columns(), start=3)}
-    # (facet name, position of its value, lapse rule, position of the rule's date, counted by subtree)
-    facets = []
-    for field in search_schema.facet_fields:
-        lapse = field.facet.lapse
-        facets.append(
-            (field.facet.name, columns[field.name], lapse, columns[lapse.date] if lapse else None, field.facet.filter == SUBTREE)
-        )
-    subtrees = {name for name, _position, _lapse, _date, subtree in facets if subtree}
-    counts = defaultdict(Counter)
-    passing = []
-    for row in rows:
-        values = {
-            name: lapse.current(row[position], row[date], query.today) if lapse else row[position]
-            for name, position, lapse, date, _subtree in facets
-        }
-        failed = [
-            name for name in selected
-            if not (values[name].startswith(selected[name]) if name in subtrees else str(values[name]) in wanted[name])
-        ]
-        if not failed:
-            passing.append(row)
-        if len(failed) > 1:
-            continue
-        for name, _position, _lapse, _date, subtree in facets:
-            if failed and failed[0] != name:
-                continue
-            key = unit_facet_key(values[name], query.facet_root_path) if subtree else values[name]
-            if key is not None:
-                counts[name][key] += 1
-    return len(passing), {name: dict(counts[name]) for name, *_rest in facets}, passing
+        return [row[0] for row in cursor.fetchall()]
 
 
 def tsvector(title_terms, body_terms):
@@ -194,18 +102,24 @@ def tsvector(title_terms, body_terms):
     return " ".join(f"'{term}':{','.join(places[:256])}" for term, places in positions.items())
 
 
-def _vector_queries(phrases, weights=""):
-    """(tsvector column, tsquery) for each term stream the phrases use."""
-    for stream, column in (("bigrams", "d.terms_vector"), ("chars", "d.chars_vector")):
+def _audience(keys):
+    others = [key for key in keys if key != "public"]
+    clauses = ["d.public"] + ["d.audience LIKE %s"] * len(others)
+    return "(" + " OR ".join(clauses) + ")", [f"% {key} %" for key in others]
+
+
+def _vector_queries(phrases, title_only=False):
+    """(tsvector column, tsquery) for each term stream the phrases use, in the title vectors if ``title_only``."""
+    prefix = "d.title_" if title_only else "d."
+    for stream, column in (("bigrams", "terms_vector"), ("chars", "chars_vector")):
         stream_phrases = [phrase for phrase in phrases if phrase.stream == stream]
         if stream_phrases:
-            yield column, tsquery(stream_phrases, weights)
+            yield prefix + column, tsquery(stream_phrases)
 
 
-def tsquery(phrases, weights=""):
-    """A PostgreSQL tsquery literal: every phrase, its terms consecutive (``weights="A"``: titles only)."""
-    suffix = f":{weights}" if weights else ""
-    return " & ".join("(" + " <-> ".join(f"'{term}'{suffix}" for term in phrase.terms) + ")" for phrase in phrases)
+def tsquery(phrases):
+    """A PostgreSQL tsquery literal: every phrase, its terms consecutive."""
+    return " & ".join("(" + " <-> ".join(f"'{term}'" for term in phrase.terms) + ")" for phrase in phrases)
 
 
 class PostgresChineseIndex(ItemIndexMixin, PostgresIndex):

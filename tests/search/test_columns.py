@@ -1,9 +1,8 @@
-"""The SQLite engine's facet columns in memory catch up with writes without rereading every row."""
+"""The database engine's facet columns in memory catch up with writes without rereading every row."""
 
 from unittest import mock
 
 import numpy as np
-from django.db import connection
 from django.test import TestCase
 
 from disclosure_pages.choices import Scope, Stage
@@ -24,8 +23,6 @@ class CatchingUpTests(TestCase):
         cls.tree, cls.items = build_indexed_county()
 
     def setUp(self):
-        if connection.vendor != "sqlite":
-            self.skipTest("the columns serve the SQLite engine")
         columns._cache.clear()
 
     def assert_same_as_a_full_read(self, caught_up):

@@ -1,12 +1,17 @@
 """Searching on the database engine (SQLite FTS5, or PostgreSQL with DATABASE_URL): what a reader finds."""
 
+import datetime
 from unittest import mock
 
-from django.test import TestCase
+from django.db import connection, connections, transaction
+from django.test import TestCase, TransactionTestCase
 
 from search import service
 from search.backends.database import DatabaseItemStore
-from tests.search.support import ANONYMOUS, build_indexed_county, facet_counts, found_titles, search
+from search.models import WRITE_LOCK, IndexGeneration
+from search.updates import apply_due_updates
+from tests.factories import make_item
+from tests.search.support import ANONYMOUS, build_indexed_county, facet_counts, found_titles, rich_text, search
 
 
 class ChineseMatchingTests(TestCase):
@@ -157,3 +162,77 @@ class SuggestionTests(TestCase):
     def test_body_only_matches_are_not_suggested(self):
         self.assertEqual(service.suggest("名册仅向", ANONYMOUS, "zh-hans"), [])
         self.assertEqual(service.suggest("印发", ANONYMOUS, "zh-hans"), [])
+
+
+class CommonWordTests(TestCase):
+    """A word in more items than are worth ranking: the first page, the total and the facets,
+    the same on SQLite and PostgreSQL."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree, cls.items = build_indexed_county()
+        dated = [
+            (cls.tree.village1, "东关村民主评议党员结果公示", "2024-03-01", "<p>评议结果如下。</p>"),
+            (cls.tree.township2, "石桥镇民主评议党员工作安排", "2023-11-20", "<p>按计划开展。</p>"),
+            (cls.tree.department, "县财政局支部会议纪要", "2024-06-30", "<p>会议开展了民主评议党员。</p>"),
+            (cls.tree.village1, "东关村支部学习记录", "2022-05-05", "<p>学习后进行民主评议党员。</p>"),
+            (cls.tree.township, "城关镇民主评议党员通知", "2024-01-15", "<p>各支部做好准备。</p>"),
+        ]
+        for unit, title, day, body in dated:
+            make_item(unit, title, publish_date=datetime.date.fromisoformat(day), body=rich_text(body))
+        apply_due_updates()
+
+    def test_titles_first_newest_first_then_the_bodies_newest_first(self):
+        with mock.patch.object(DatabaseItemStore, "rank_limit", 2):
+            results = search("民主评议党员")
+        self.assertEqual(
+            [hit.title for hit in results.results],
+            [
+                "东关村民主评议党员结果公示", "城关镇民主评议党员通知", "石桥镇民主评议党员工作安排",  # titles, newest first
+                "县财政局支部会议纪要", "东关村支部学习记录",  # bodies only, newest first
+            ],
+        )
+
+    def test_a_small_title_tier_is_ranked_when_the_rest_is_not(self):
+        # 支部: four matches, too many to rank; two in titles, a tier small enough to rank
+        # (by each engine's own relevance). Then the bodies, newest first.
+        with mock.patch.object(DatabaseItemStore, "rank_limit", 2):
+            titles = [hit.title for hit in search("支部").results]
+        self.assertEqual(set(titles[:2]), {"东关村支部学习记录", "县财政局支部会议纪要"})
+        self.assertEqual(titles[2:], ["城关镇民主评议党员通知", "关于2023年党务公开工作的通知"])
+
+    def test_the_total_and_facet_counts_are_exact(self):
+        with mock.patch.object(DatabaseItemStore, "rank_limit", 1):
+            results = search("民主评议党员")
+            by_year = search("民主评议党员", year="2024")
+        self.assertEqual(results.count, 5)
+        self.assertEqual(facet_counts(results, "year"), {"2024": 3, "2023": 1, "2022": 1})
+        self.assertEqual(facet_counts(results, "unit"), {"城关镇党委": 3, "县财政局": 1, "石桥镇党委": 1})
+        # Selecting a year narrows the others' counts but not the years'.
+        self.assertEqual(by_year.count, 3)
+        self.assertEqual(facet_counts(by_year, "year"), {"2024": 3, "2023": 1, "2022": 1})
+        self.assertEqual(facet_counts(by_year, "unit"), {"城关镇党委": 2, "县财政局": 1})
+
+
+class WriteOrderTests(TransactionTestCase):
+    """Processes catch up with the rows written since the last change number they saw, so
+    writes to the documents take their numbers in the order they commit."""
+
+    def test_a_write_holds_the_lock_until_it_commits(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite lets one writer at a time")
+        other = connections.create_connection("default")
+        self.addCleanup(other.close)
+
+        def another_writer_may_write():
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [WRITE_LOCK])
+                taken = cursor.fetchone()[0]
+                if taken:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [WRITE_LOCK])
+                return taken
+
+        with transaction.atomic():
+            IndexGeneration.lock_writes()
+            self.assertFalse(another_writer_may_write())
+        self.assertTrue(another_writer_may_write())

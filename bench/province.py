@@ -34,12 +34,13 @@ PostgreSQL is given, in a temporary directory) so that tests/bench can run the w
 import argparse
 import http.client
 import json
+import math
 import os
 import platform
 import re
 import secrets
 import shutil
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,7 +48,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from api_bench import free_port, percentiles, redis_answers  # bench/ is the script's folder
+from api_bench import free_port, redis_answers  # bench/ is the script's folder
 from search_bench import QUERIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,13 @@ PYTHON = sys.executable
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/sunshine_province"
 TARGETS_MS = {"admin": 500, "public": 100}
 REDIS_DB = 8
+
+
+def percentiles(samples):
+    """p50 and p95 (nearest rank: with few samples, the slowest), in ms."""
+    ordered = sorted(samples)
+    return {"n": len(ordered), "p50_ms": round(statistics.median(ordered), 1),
+            "p95_ms": round(ordered[math.ceil(0.95 * len(ordered)) - 1], 1)}
 
 
 def county_shape(units):
@@ -135,20 +143,31 @@ def step(name, timings, function):
     return output
 
 
+def seed_county(args, env):
+    """``seed_demo`` with its progress passed on as it goes; its output."""
+    process = subprocess.Popen([PYTHON, "manage.py", "seed_demo", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        print(f"    {line}", end="", flush=True)
+    if process.wait():
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return "".join(lines)
+
+
 def build(options, database, env):
     """Migrate, seed and index; the timings (seconds, load) of each step and the seed's own figures."""
     timings = {}
     dev = {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}  # the demo county is not among production's apps
     step("migrate", timings, lambda: manage(["migrate", "--noinput", "-v0"], env))
     departments, townships, villages = county_shape(options.units)
-    seed = step("seed", timings, lambda: manage(
-        ["seed_demo", "--bulk-items", str(options.items), "--departments", str(departments), "--townships", str(townships),
+    seed = step("seed", timings, lambda: seed_county(
+        ["--bulk-items", str(options.items), "--departments", str(departments), "--townships", str(townships),
          "--villages-per-township", str(villages), "--skip-index", "--no-files"],
-        dev, capture_output=True, text=True,
+        dev,
     ))
-    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
     # "用时 …：单位 U 秒，事项 I 秒（R 条/秒）…": the seed's own split between units and items.
-    split = re.search(r"单位 ([\d.]+) 秒，事项 ([\d.]+) 秒", seed.stdout)
+    split = re.search(r"单位 ([\d.]+) 秒，事项 ([\d.]+) 秒", seed)
     if split:
         timings["seed"]["units_seconds"], timings["seed"]["items_seconds"] = float(split.group(1)), float(split.group(2))
     step("update_index", timings, lambda: manage(["update_index"], env, stdout=subprocess.DEVNULL))
@@ -205,8 +224,9 @@ def choosers():
     found = {"page": reverse("wagtailadmin_choose_page")}
     for viewset in viewsets.viewsets:
         if isinstance(viewset, ChooserViewSet):
+            model = getattr(viewset, "model", None)
             try:
-                found[viewset.name] = reverse(viewset.get_url_name("choose"))
+                found[model._meta.model_name if model else viewset.name] = reverse(viewset.get_url_name("choose"))
             except NoReverseMatch:
                 continue
     return found

@@ -33,6 +33,7 @@ from disclosure_pages.models import (
 )
 from disclosure_pages.pages_compat import fast_paths
 from disclosure_pages.public_urls import site_address
+from disclosure_pages.tree import add_children
 
 from . import content as c
 from .bulk_items import BulkItemWriter
@@ -130,6 +131,7 @@ class DemoBuilder:
         self.locale = None
         self.writer_of = {}  # CatalogueEntry pk -> writer key
         self.doc_numbers = {}  # (unit code, year) -> last number used
+        self._bulk_units = False  # units and their power lists written in bulk (build_units)
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -272,6 +274,7 @@ class DemoBuilder:
         # The bulk seed writes a batch of sibling units at once (see bulk_units); the county
         # itself, and everything in the same order, as page by page: the same tree either way.
         bulk = BulkUnitWriter() if opts.bulk_items and fast_paths() else None
+        self._bulk_units = bulk is not None
         with transaction.atomic():
             county = self._create_unit(portal, county_spec, five_areas)
             tree.append((county_spec, county))
@@ -376,7 +379,11 @@ class DemoBuilder:
             first_published_at=spec.facts["published"],
             last_published_at=spec.facts["published"],
         )
-        unit.add_child(instance=page)
+        if self._bulk_units:
+            # Its save adds nothing to what add_children writes: no images to record (no flowchart).
+            add_children(unit, [page])
+        else:
+            unit.add_child(instance=page)
         self.report.power_lists += 1
 
     # -- unit specs (pure: no database) -----------------------------------------------------

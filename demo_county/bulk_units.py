@@ -65,7 +65,7 @@ class BulkUnitWriter:
             self._create_groups(units)
             self._create_collections(units, county.files_collection.get_parent())
             add_children(parent, units)
-            self._grant(units)
+            self._grant(units, county)
         if apps.is_installed("script_variants"):
             from script_variants.names import CACHE_KEY
 
@@ -127,7 +127,7 @@ class BulkUnitWriter:
         for unit, collection in zip(units, collections, strict=True):
             unit.files_collection = collection
 
-    def _grant(self, units):
+    def _grant(self, units, county):
         staff = [(unit, group) for unit in units for group in (unit.officers_group, unit.leading_group)]
         GroupPermission.objects.bulk_create(
             [GroupPermission(group_id=group.pk, permission_id=self._admin_access) for _unit, group in staff], ignore_conflicts=True
@@ -139,7 +139,7 @@ class BulkUnitWriter:
         )
         rows = set()
         for unit in units:
-            rows |= unit_grants(unit, self._manage_ids, self._choose_ids)
+            rows |= unit_grants(unit, self._manage_ids, self._choose_ids, county)
         GroupCollectionPermission.objects.bulk_create(
             GroupCollectionPermission(group_id=group, collection_id=collection, permission_id=permission)
             for group, collection, permission in rows

@@ -15,7 +15,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from wagtail.permissions import policy_registry
 
 from disclosure_pages.choices import UnitType
-from disclosure_pages.models import DisclosureItemPage, UnitPage
+from disclosure_pages.models import DisclosureItemPage, PowerListPage, UnitPage
 from tests.factories import make_user
 
 # The county, two departments, two townships and their three villages each.
@@ -50,6 +50,10 @@ def unit_snapshot():
         ),
         "collections": sorted(Collection.objects.values_list("path", "depth", "numchild", "name")),
         "groups": sorted(Group.objects.values_list("name", flat=True)),
+        "power_lists": sorted(
+            (page.path, page.title, page.slug, page.url_path, page.draft_title, page.live, page.introduction, len(page.powers))
+            for page in PowerListPage.objects.all()
+        ),
     }
 
 
@@ -72,7 +76,7 @@ class BulkUnitsMatchPageByPageTests(TestCase):
         for code, row in expected["units"].items():
             with self.subTest(code=code):
                 self.assertEqual(actual["units"][code], row)
-        for name in ("page_permissions", "collection_permissions", "collections", "groups"):
+        for name in ("page_permissions", "collection_permissions", "collections", "groups", "power_lists"):
             with self.subTest(name):
                 self.assertEqual(actual[name], expected[name])
         # Every unit's officers and leading group draft in it, and manage its own collection.

@@ -226,7 +226,7 @@ def choosers():
         if isinstance(viewset, ChooserViewSet):
             model = getattr(viewset, "model", None)
             try:
-                found[model._meta.model_name if model else viewset.name] = reverse(viewset.get_url_name("choose"))
+                found[model._meta.model_name if hasattr(model, "_meta") else viewset.name] = reverse(viewset.get_url_name("choose"))
             except NoReverseMatch:
                 continue
     return found

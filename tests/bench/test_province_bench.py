@@ -25,7 +25,8 @@ def test_the_province_bench_runs_at_its_tiny_size():
     # Status 1 is a missed target, which a loaded machine may cause; anything else is a failure.
     assert run.returncode in (0, 1), run.stdout[-3000:] + run.stderr[-3000:]
     results = json.loads(RESULTS.read_text())
-    assert (results["units"], results["items"]) == (11, 120)
+    # Both scripts' pages, and the demo's review items beside the bulk ones.
+    assert results["units"] >= 11 and results["items"] >= 120
     assert set(results["build"]) == {"migrate", "seed", "update_index"}
     pages = results["pages"]
     expected = {"dashboard (officer)", "dashboard (approver)", "dashboard (reviewer)", "dashboard (superuser)",

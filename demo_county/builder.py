@@ -1,5 +1,6 @@
 """Writes the demo county to the database: settings, page tree, catalogues, items and logins."""
 
+import contextlib
 import datetime
 import random
 import time
@@ -30,10 +31,13 @@ from disclosure_pages.models import (
     ShownImage,
     UnitPage,
 )
+from disclosure_pages.pages_compat import fast_paths
 from disclosure_pages.public_urls import site_address
+from disclosure_pages.tree import add_children
 
 from . import content as c
 from .bulk_items import BulkItemWriter
+from .bulk_units import BulkUnitWriter
 from .conf import app_settings
 from .content import UnitSpec
 from .files import attach_demo_files
@@ -90,6 +94,15 @@ class Report:
     logins: list = field(default_factory=list)
 
 
+def obligations_deferred():
+    """Supervision's reckoning of the items' obligations, deferred to one rebuild (where it is installed)."""
+    if not apps.is_installed("supervision"):
+        return contextlib.nullcontext()
+    from supervision.receivers import reckoning_deferred
+
+    return reckoning_deferred()
+
+
 def ensure_wagtail_root():
     """The tree's root page, with the default locale and root collection that migrations make.
 
@@ -118,6 +131,7 @@ class DemoBuilder:
         self.locale = None
         self.writer_of = {}  # CatalogueEntry pk -> writer key
         self.doc_numbers = {}  # (unit code, year) -> last number used
+        self._bulk_units = False  # units and their power lists written in bulk (build_units)
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -257,31 +271,58 @@ class DemoBuilder:
             township.facts["places"] = [v.short_name[:-1] if v.unit_type == "village" else v.short_name for v in kids] or None
             township.facts["intro"] = self._township_intro(township, kids)
 
+        # The bulk seed writes a batch of sibling units at once (see bulk_units); the county
+        # itself, and everything in the same order, as page by page: the same tree either way.
+        bulk = BulkUnitWriter() if opts.bulk_items and fast_paths() else None
+        self._bulk_units = bulk is not None
         with transaction.atomic():
             county = self._create_unit(portal, county_spec, five_areas)
             tree.append((county_spec, county))
-            for spec in departments:
-                tree.append((spec, self._create_unit(county, spec, five_areas)))
+            tree += self._create_units(county, departments, five_areas, county, bulk)
+            township_pages = self._create_units(county, townships, five_areas, county, bulk) if bulk else []
         self.log(f"县委和{len(departments)}个县直部门已创建。")
 
         for number, township_spec in enumerate(townships, start=1):
             with transaction.atomic():
-                township = self._create_unit(county, township_spec, five_areas)
+                if bulk:
+                    township = township_pages[number - 1][1]
+                else:
+                    township = self._create_unit(county, township_spec, five_areas)
                 tree.append((township_spec, township))
                 self._create_power_list(township, township_spec, c.TOWNSHIP_POWERS)
-                for position, village_spec in enumerate(villages[township_spec.code]):
-                    village = self._create_unit(township, village_spec, seven_x)
-                    tree.append((village_spec, village))
+                village_pages = self._create_units(township, villages[township_spec.code], seven_x, county, bulk)
+                tree += village_pages
+                # Creating a unit draws nothing from the random generator: these draws follow
+                # the same sequence whether the villages were written one by one or at once.
+                for position, (village_spec, village) in enumerate(village_pages):
                     if self.rng.random() < 0.3 or (number == 1 and position == 0):
                         self._create_local_entries(village, seven_x)
                     if self.rng.random() < 0.25 or (number == 1 and position == 0):
                         self._create_power_list(village, village_spec, c.VILLAGE_POWERS)
             self.log(f"乡镇 {number}/{len(townships)}：{township_spec.title}及{len(villages[township_spec.code])}个村（社区）已创建。")
+        if bulk:
+            with transaction.atomic():
+                bulk.finish()
         return tree
 
+    def _create_units(self, parent, specs, catalogue, county, bulk):
+        """(spec, page) of new units under ``parent``: all at once with a ``BulkUnitWriter``, else one by one."""
+        if bulk is None:
+            return [(spec, self._create_unit(parent, spec, catalogue)) for spec in specs]
+        units = bulk.write(parent, [self._unit(spec, catalogue) for spec in specs], county)
+        self.report.units += len(units)
+        return list(zip(specs, units, strict=True))
+
     def _create_unit(self, parent, spec, catalogue):
+        unit = self._unit(spec, catalogue)
+        # UnitPage.save creates the unit's four groups and grants their page permissions.
+        parent.add_child(instance=unit)
+        self.report.units += 1
+        return unit
+
+    def _unit(self, spec, catalogue):
         facts = spec.facts
-        unit = UnitPage(
+        return UnitPage(
             title=spec.title,
             slug=spec.code.lower(),
             short_name=spec.short_name,
@@ -300,10 +341,6 @@ class DemoBuilder:
             first_published_at=facts["published"],
             last_published_at=facts["published"],
         )
-        # UnitPage.save creates the unit's four groups and grants their page permissions.
-        parent.add_child(instance=unit)
-        self.report.units += 1
-        return unit
 
     def _create_local_entries(self, village, seven_x):
         area = CatalogueArea.objects.get(catalogue=seven_x, name=c.SEVEN_OPTIONAL_AREA)
@@ -342,7 +379,11 @@ class DemoBuilder:
             first_published_at=spec.facts["published"],
             last_published_at=spec.facts["published"],
         )
-        unit.add_child(instance=page)
+        if self._bulk_units:
+            # Its save adds nothing to what add_children writes: no images to record (no flowchart).
+            add_children(unit, [page])
+        else:
+            unit.add_child(instance=page)
         self.report.power_lists += 1
 
     # -- unit specs (pure: no database) -----------------------------------------------------
@@ -513,7 +554,8 @@ class DemoBuilder:
         started = time.monotonic()
         # One transaction: a commit per unit, as the page-by-page path makes, waits for a disk
         # flush each time, which on PostgreSQL takes longer than writing the unit's items.
-        with queries_unrecorded(), transaction.atomic():
+        # Supervision reckons the obligations of the whole county once, after.
+        with queries_unrecorded(), obligations_deferred(), transaction.atomic():
             for number, (spec, unit) in enumerate(tree, start=1):
                 items = list(self.unit_items(spec, unit, pages, share + (number <= remainder)))
                 writer.write(unit, items)

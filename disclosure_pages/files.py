@@ -107,8 +107,9 @@ def create_unit_collections(unit):
 # -- grants ----------------------------------------------------------------------------------
 
 
-def unit_grants(unit, manage_ids, choose_ids):
-    """The (group id, collection id, permission id) rows the groups of ``unit`` should have."""
+def unit_grants(unit, manage_ids, choose_ids, county=None):
+    """The (group id, collection id, permission id) rows the groups of ``unit`` should have
+    (``county``: its county unit, when the caller knows it)."""
     from .models import UnitPage
 
     rows = set()
@@ -125,7 +126,7 @@ def unit_grants(unit, manage_ids, choose_ids):
         if unit.files_collection_id:
             grant(staff, unit.files_collection.get_parent().pk, choose_ids)
     else:
-        county = county_of(unit)
+        county = county or county_of(unit)
         if county is not None:
             grant(staff, county.shared_files_collection_id, choose_ids)
     if app_settings.SUNSHINE_TOWNSHIP_OFFICERS_MANAGE_VILLAGES and unit.unit_type in VILLAGE_TYPES:

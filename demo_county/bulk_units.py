@@ -34,6 +34,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from disclosure_pages.choices import Scope, UnitType
 from disclosure_pages.files import CHOOSE, MANAGE, _permission_ids, unit_grants
 from disclosure_pages.models import DisclosureItemPage, UnitPage
+from disclosure_pages.pages_compat import child_path, child_paths
 from disclosure_pages.tree import add_children
 
 GroupPermission = Group.permissions.through
@@ -96,7 +97,7 @@ class BulkUnitWriter:
                 raise ValueError("Only collections without children are put in order.")
             moved = []
             for step, child in enumerate(children, start=1):
-                path = Collection._get_path(parent.path, parent.depth + 1, step)
+                path = child_path(parent, step)
                 if child.path != path:
                     child.path = path
                     moved.append(child)
@@ -104,7 +105,7 @@ class BulkUnitWriter:
             free = len(children) + 1
             final = [child.path for child in moved]
             for number, child in enumerate(moved):
-                child.path = Collection._get_path(parent.path, parent.depth + 1, free + number)
+                child.path = child_path(parent, free + number)
             Collection.objects.bulk_update(moved, ["path"], batch_size=1000)
             for child, path in zip(moved, final, strict=True):
                 child.path = path
@@ -114,12 +115,10 @@ class BulkUnitWriter:
     def _create_collections(self, units, parent):
         """The units' collections as the last children of ``parent`` (``finish`` sorts them)."""
         self._collection_parents[parent.pk] = parent
-        last_child = parent.get_children().only("path").last()
-        first_step = last_child._get_lastpos_in_path() + 1 if last_child else 1
-        depth = parent.depth + 1
+        paths = child_paths(parent, len(units))
         collections = [
-            Collection(name=f"{unit.display_name}（{unit.code}）", depth=depth, numchild=0, path=Collection._get_path(parent.path, depth, step))
-            for step, unit in enumerate(units, start=first_step)
+            Collection(name=f"{unit.display_name}（{unit.code}）", depth=parent.depth + 1, numchild=0, path=path)
+            for unit, path in zip(units, paths, strict=True)
         ]
         Collection.objects.bulk_create(collections)
         Collection.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(collections))

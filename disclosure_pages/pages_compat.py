@@ -59,13 +59,20 @@ check_tested_versions = tested_versions_check(__name__, TESTED_VERSIONS)
 
 
 def child_paths(parent, count):
-    """The materialised paths of ``count`` new last children of ``parent``, as treebeard's
-    ``add_child`` computes one (``MP_AddChildHandler``: from the last child's path, or the first step)."""
+    """The materialised paths of ``count`` new last children of ``parent`` (a page or a
+    collection), as treebeard's ``add_child`` computes one (``MP_AddChildHandler``: from the last
+    child's path, or the first step)."""
+    node = type(parent)
     last_child = parent.get_children().only("path").last()  # none asked for while numchild is 0
     first_step = last_child._get_lastpos_in_path() + 1 if last_child else 1
-    if len(Page._int2str(first_step + count - 1)) > Page.steplen:
+    if len(node._int2str(first_step + count - 1)) > node.steplen:
         raise PathOverflow(f"“{parent}” cannot take {count} more children.")
-    return [Page._get_path(parent.path, parent.depth + 1, step) for step in range(first_step, first_step + count)]
+    return [child_path(parent, step) for step in range(first_step, first_step + count)]
+
+
+def child_path(parent, step):
+    """The path of ``parent``'s child number ``step`` in treebeard's numbering."""
+    return type(parent)._get_path(parent.path, parent.depth + 1, step)
 
 
 def remember_parent(page, parent):

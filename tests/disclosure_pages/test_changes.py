@@ -190,7 +190,7 @@ class DurableDeliveryTests(TestCase):
 
     def setUp(self):
         self.wanted = {ChangeKind.PUBLISHED, ChangeKind.UNPUBLISHED, ChangeKind.DELETED}
-        self.alerts = DurableSubscription("alerts", kinds=self.wanted)
+        self.alerts = DurableSubscription("example-consumer", kinds=self.wanted)
         self.alerts.connect()
         self.addCleanup(self.alerts.disconnect)
 

@@ -50,7 +50,7 @@ run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n auto --dist loadscope
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n auto --dist loadscope --durations=25
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media test-artifacts

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import TaskState
 
+from disclosure_pages.choices import UnitType
+from tests.factories import make_unit, reload
 from workflows.overview import county_overview
 
 from .helpers import current_state
@@ -34,6 +36,19 @@ class CountyOverviewTests(ReviewTestCase):
         self.assertContains(response, "县财政局")  # its leading group has nobody
         self.login("officer")
         self.assertNotContains(self.client.get(reverse("wagtailadmin_home")), "县级督办")
+
+    def test_a_township_with_many_empty_leading_groups_names_five_and_counts_them_all(self):
+        # A province's township has dozens of villages: the cell names a few and counts the rest.
+        for number in range(7):
+            make_unit(reload(self.t.township), f"城关镇新建{number}村党支部", f"QX-CGZ-N{number}", UnitType.VILLAGE)
+        self.login("reviewer")
+        html = self.client.get(reverse("wagtailadmin_home")).content.decode()
+        start = html.find(f'<td class="title">{self.t.township.display_name}</td>')
+        row = html[start : html.find("</tr>", start)]
+        self.assertIn("城关镇新建0村党支部", row)
+        self.assertNotIn("城关镇新建6村党支部", row)
+        self.assertRegex(row, r"等 \d+ 个单位")
+        self.assertEqual(row.count("村党支部<"), 5)
 
 
 class CountyOverviewPanelTests(ReviewTestCase):

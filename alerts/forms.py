@@ -4,11 +4,13 @@ subscribing.py's, whose ``SubscribeError.field`` names these fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AddressKind, Frequency
+from participation.choices import ContactKind
+
+from .models import Frequency
 
 
 class SubscribeForm(forms.Form):
-    kind = forms.ChoiceField(label=_("接收方式"), choices=AddressKind.choices, initial=AddressKind.EMAIL, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("接收方式"), choices=ContactKind.choices, initial=ContactKind.EMAIL, widget=forms.RadioSelect)
     address = forms.CharField(
         label=_("电子邮箱或手机号码"), max_length=254,
         error_messages={"required": _("请填写电子邮箱或手机号码。")},

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from disclosure_pages.models import CatalogueEntry, UnitPage
 from disclosure_pages.public_urls import public_url
+from participation.choices import ContactKind
 from participation.senders import Message
 from script_variants.machine_translator import convert_for
 
 from . import links
-from .models import AddressKind, Frequency
+from .models import Frequency
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _sms(subscriber, template, params):
 def confirmation(subscriber, subscriptions, code=None):
     """The request to confirm ``subscriptions``: a link by e-mail, ``code`` by SMS."""
     with translation.override(subscriber.script):
-        if subscriber.kind == AddressKind.MOBILE:
+        if subscriber.kind == ContactKind.MOBILE:
             return _sms(subscriber, "confirm", {"code": code})
         targets = [describe(subscription) for subscription in subscriptions]
         subject = _("请确认订阅%(site)s信息提醒") % {"site": site_name(subscriber.script)}
@@ -93,7 +94,7 @@ def alert(subscriber, variants):
     """The immediate alert of one newly published item."""
     with translation.override(subscriber.script):
         item = item_view(variants, subscriber.script)
-        if subscriber.kind == AddressKind.MOBILE:
+        if subscriber.kind == ContactKind.MOBILE:
             return _sms(subscriber, "alert", {
                 "unit": item.unit, "title": item.title, "index_number": item.index_number, "url": item.url,
                 "unsubscribe_url": links.unsubscribe_url(subscriber),
@@ -112,7 +113,7 @@ def digest(subscriber, frequency, items):
             groups.setdefault((view.unit, view.entry), []).append(view)
         grouped = [{"unit": unit, "entry": entry, "items": views} for (unit, entry), views in groups.items()]
         label = Frequency(frequency).label
-        if subscriber.kind == AddressKind.MOBILE:
+        if subscriber.kind == ContactKind.MOBILE:
             return _sms(subscriber, "digest", {
                 "count": len(views), "frequency": str(label), "manage_url": links.manage_url(subscriber),
                 "unsubscribe_url": links.unsubscribe_url(subscriber),

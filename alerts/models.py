@@ -14,15 +14,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
+from participation.choices import ContactKind
 
 
 def new_token():
     return secrets.token_urlsafe(32)
-
-
-class AddressKind(models.TextChoices):
-    EMAIL = "email", _("电子邮箱")
-    MOBILE = "mobile", _("手机号码")
 
 
 class Script(models.TextChoices):
@@ -41,7 +37,7 @@ FREQUENCY_ORDER = [Frequency.IMMEDIATE, Frequency.DAILY, Frequency.WEEKLY]
 
 
 class Subscriber(models.Model):
-    kind = models.CharField(_("地址类型"), max_length=10, choices=AddressKind.choices)
+    kind = models.CharField(_("地址类型"), max_length=10, choices=ContactKind.choices)
     address = models.CharField(_("地址"), max_length=254)
     script = models.CharField(_("文字"), max_length=10, choices=Script.choices, default=Script.SIMPLIFIED)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)

@@ -23,12 +23,13 @@ from wagtail.models import Locale
 
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 from disclosure_pages.visibility import ANONYMOUS, user_can_view
+from participation.choices import ContactKind
 from participation.senders import SendError
 
 from . import messages
 from .conf import app_settings
 from .delivery import send
-from .models import AddressKind, DeliveryStatus, Frequency, Script, Subscriber, Subscription
+from .models import DeliveryStatus, Frequency, Script, Subscriber, Subscription
 
 # ASCII digits only (as participation's): other scripts' digits are no number a gateway dials.
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -44,13 +45,13 @@ class SubscribeError(Exception):
 
 def normalise_address(kind, address):
     address = (address or "").strip()
-    if kind == AddressKind.MOBILE:
+    if kind == ContactKind.MOBILE:
         address = address.replace(" ", "").replace("-", "")
         address = address.removeprefix("+86")
         if not MOBILE.match(address):
             raise SubscribeError(_("请填写正确的11位手机号码。"), "address")
         return address
-    if kind == AddressKind.EMAIL:
+    if kind == ContactKind.EMAIL:
         address = address.lower()
         try:
             validate_email(address)
@@ -133,7 +134,7 @@ def subscribe(kind, address, target, frequency, script, with_sub_units=True):
             subscription.frequency, subscription.with_sub_units = frequency, with_sub_units
             subscription.save(update_fields=["frequency", "with_sub_units"])
         code = None
-        if kind == AddressKind.MOBILE:
+        if kind == ContactKind.MOBILE:
             code = f"{secrets.randbelow(10**6):06d}"
             subscriber.code_hash, subscriber.code_attempts = _hash(code), 0
             subscriber.code_expires_at = now + timedelta(minutes=app_settings.SUNSHINE_ALERTS_CODE_MINUTES)

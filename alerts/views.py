@@ -21,18 +21,19 @@ from wagtail.models import Locale
 from disclosure_pages.accounts import portal_for
 from disclosure_pages.models import CatalogueEntry, UnitPage
 from disclosure_pages.visibility import ANONYMOUS, visible_pages
+from participation.choices import ContactKind
 
 from . import links, messages, subscribing
 from .conf import app_settings
 from .forms import CodeForm, SubscribeForm
-from .models import AddressKind, Frequency, Script, Subscriber
+from .models import Frequency, Script, Subscriber
 
 PENDING_CODE_SESSION_KEY = "alerts_pending_code"
 
 
 def masked(kind, address):
     """An address as a page repeats it: enough to recognise, not to read off a shoulder."""
-    if kind == AddressKind.MOBILE:
+    if kind == ContactKind.MOBILE:
         return f"{address[:3]}****{address[-4:]}"
     name, _at, domain = address.partition("@")
     return f"{name[:1]}***@{domain}"
@@ -102,7 +103,7 @@ def subscribe(request):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             context["sent_to"] = masked(subscriber.kind, subscriber.address)
-            if subscriber.kind == AddressKind.MOBILE:
+            if subscriber.kind == ContactKind.MOBILE:
                 request.session[PENDING_CODE_SESSION_KEY] = {"subscriber": subscriber.pk, "subscriptions": [subscription.pk]}
                 context["code_form"] = CodeForm()
                 return _render(request, "code", context)
@@ -115,7 +116,7 @@ def _confirm_code(request, context):
     pending = request.session.get(PENDING_CODE_SESSION_KEY)
     subscriber = None
     if pending:
-        subscriber = Subscriber.objects.filter(pk=pending["subscriber"], kind=AddressKind.MOBILE).first()
+        subscriber = Subscriber.objects.filter(pk=pending["subscriber"], kind=ContactKind.MOBILE).first()
     if subscriber is None:
         return bad_link(request)
     form = CodeForm(request.POST)

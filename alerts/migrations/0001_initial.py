@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='Subscriber',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('email', '电子邮箱'), ('mobile', '手机号码')], max_length=10, verbose_name='地址类型')),
+                ('kind', models.CharField(choices=[('mobile', '手机号码'), ('email', '电子邮箱')], max_length=10, verbose_name='地址类型')),
                 ('address', models.CharField(max_length=254, verbose_name='地址')),
                 ('script', models.CharField(choices=[('zh-hans', '简体'), ('zh-hant', '繁体')], default='zh-hans', max_length=10, verbose_name='文字')),
                 ('token', models.CharField(default=alerts.models.new_token, editable=False, max_length=64, unique=True)),

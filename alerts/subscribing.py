@@ -9,13 +9,10 @@ nothing confirmed (a stranger cannot alter another's subscriptions), and is limi
 
 import hashlib
 import hmac
-import re
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,15 +21,13 @@ from wagtail.models import Locale
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 from disclosure_pages.visibility import ANONYMOUS, user_can_view
 from participation.choices import ContactKind
+from participation.intake import IntakeError, normalise_contact
 from participation.senders import SendError
 
 from . import messages
 from .conf import app_settings
 from .delivery import send
 from .models import DeliveryStatus, Frequency, Script, Subscriber, Subscription
-
-# ASCII digits only (as participation's): other scripts' digits are no number a gateway dials.
-MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class SubscribeError(Exception):
@@ -44,21 +39,16 @@ class SubscribeError(Exception):
 
 
 def normalise_address(kind, address):
-    address = (address or "").strip()
-    if kind == ContactKind.MOBILE:
-        address = address.replace(" ", "").replace("-", "")
-        address = address.removeprefix("+86")
-        if not MOBILE.match(address):
-            raise SubscribeError(_("请填写正确的11位手机号码。"), "address")
-        return address
-    if kind == ContactKind.EMAIL:
-        address = address.lower()
-        try:
-            validate_email(address)
-        except ValidationError:
-            raise SubscribeError(_("请填写正确的电子邮箱地址。"), "address") from None
-        return address
-    raise SubscribeError(_("请选择接收方式（电子邮箱或手机号码）。"), "kind")
+    """The address as participation keeps contacts (one rule for a valid mobile or e-mail),
+    refused in alerts' own words."""
+    try:
+        return normalise_contact(kind, address)
+    except IntakeError as refused:
+        if refused.field == "contact_kind":
+            raise SubscribeError(_("请选择接收方式（电子邮箱或手机号码）。"), "kind") from None
+        if kind == ContactKind.MOBILE:
+            raise SubscribeError(_("请填写正确的11位手机号码。"), "address") from None
+        raise SubscribeError(_("请填写正确的电子邮箱地址。"), "address") from None
 
 
 # -- what may be subscribed to ---------------------------------------------------------------

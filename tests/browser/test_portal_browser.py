@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 
@@ -24,15 +25,17 @@ def test_resident_goes_from_portal_through_unit_tree_to_an_item(live_server, pag
 
     page.goto(live_server.url + "/zh-hans/")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="单位导航").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "单位导航"
+    expect(page.get_by_role("heading", level=1)).to_have_text("单位导航")
 
     page.get_by_role("link", name=township.title, exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text() == township.title
+    expect(page.get_by_role("heading", level=1)).to_have_text(township.title)
 
     listed = page.locator(".unit-main .item-list a")
     titles = listed.all_inner_texts()
     assert titles, "the unit page lists its items"
     page.get_by_role("link", name=titles[0], exact=True).first.click()
+    # The click does not wait for the item's page; reading its table before it arrives reads nothing.
+    expect(page.locator("table.metadata")).to_be_visible()
 
     metadata = {
         row_header.inner_text(): row_header.locator("xpath=following-sibling::td[1]").inner_text()

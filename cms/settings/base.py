@@ -22,7 +22,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # The site's own apps on top of the plugin: opinions and their ledger (意见办理), supervision,
 # and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
 # and extension points.
-INSTALLED_APPS = plugin.installed_apps(["participation", "supervision", "alerts"])
+INSTALLED_APPS = plugin.installed_apps(["accounts", "participation", "supervision", "alerts"])
 
 MIDDLEWARE = plugin.middleware(
     [

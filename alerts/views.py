@@ -140,13 +140,21 @@ def _confirmed(request, subscriber, subscriptions):
 
 
 @never_cache
-@require_http_methods(["GET"])  # not HEAD: a mail scanner's look must not confirm
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
+    """The link asks, the button confirms: mail scanners open links (GET) to check them, and
+    an address must not be subscribed by its provider's scanner."""
     try:
         subscriber, ids = links.confirmation_of(token)
     except links.BadLink:
         return bad_link(request)
-    return _confirmed(request, subscriber, subscribing.confirm(subscriber, ids))
+    if request.method == "POST":
+        return _confirmed(request, subscriber, subscribing.confirm(subscriber, ids))
+    pending = subscriber.subscriptions.filter(pk__in=ids).select_related("unit", "entry", "item").order_by("pk")
+    return _render(request, "confirm", {
+        "page_heading": _("确认订阅"), "address": masked(subscriber.kind, subscriber.address),
+        "subscriptions": [messages.describe(subscription) for subscription in pending],
+    })
 
 
 @never_cache

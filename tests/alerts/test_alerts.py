@@ -296,6 +296,7 @@ def test_tampered_or_expired_links_answer_a_chinese_page_not_an_error(county, ou
         assert "链接无效或已过期" in response.content.decode() or "鏈接無效或已過期" in response.content.decode()
     with override_settings(SUNSHINE_ALERTS_CONFIRM_DAYS=0):
         assert client.get(confirm).status_code == 400
+        assert client.post(confirm).status_code == 400
     assert Subscription.objects.get(pk=subscription.pk).confirmed_at is None
 
 

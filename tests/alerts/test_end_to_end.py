@@ -4,7 +4,7 @@ and receives the alert of an item published through the review workflow — once
 import pytest
 from django.test import Client
 
-from alerts.models import Delivery, DeliveryStatus
+from alerts.models import Delivery, DeliveryStatus, Subscription
 from disclosure_pages.models import DisclosureItemPage
 from tests.factories import make_item, reload
 from tests.workflows.helpers import approve, submit_new_item
@@ -30,9 +30,15 @@ def publish_through_workflow(county, unit, title, **fields):
 def confirm_from_mail(mailbox, address, client):
     [mail] = mailbox.to(address)
     assert "请确认订阅" in str(mail["Subject"])
-    response = client.get(link_to(text_of(mail), "confirm"))
+    link = link_to(text_of(mail), "confirm")
+    # Opening the link (as a mail scanner does) asks; only the button confirms.
+    asked = client.get(link).content.decode()
+    assert "请确认由" in asked and "您的订阅已确认" not in asked
+    confirmed_before = Subscription.objects.filter(subscriber__address=address, confirmed_at__isnull=False).count()
+    response = client.post(link)
     assert response.status_code == 200
     assert "您的订阅已确认" in response.content.decode()
+    assert Subscription.objects.filter(subscriber__address=address, confirmed_at__isnull=False).count() == confirmed_before + 1
     mailbox.messages.clear()
     return response
 
@@ -93,7 +99,7 @@ def test_a_traditional_subscriber_gets_traditional_text_and_links(county, django
         assert "請確認訂閱" in str(mail["Subject"])
         confirm_path = link_to(text_of(mail), "confirm")
         assert confirm_path.startswith("/zh-hant/alerts/confirm/")
-        assert "您的訂閱已確認" in resident.get(confirm_path).content.decode()
+        assert "您的訂閱已確認" in resident.post(confirm_path).content.decode()
         mailbox.messages.clear()
 
         with django_capture_on_commit_callbacks(execute=True):

@@ -72,9 +72,11 @@ def public_sample(c):
     return sorted(set(sample.values()))
 
 
+# Waits for the short transitions (a message fading in, half a second); not for Wagtail's 25-second
+# attention pulse on the "what's new" badge, which held every admin screen for the whole timeout.
 SETTLE = """() => Promise.race([
   Promise.all(document.getAnimations()
-    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .filter(a => a.playState === "running" && a.effect && a.effect.getComputedTiming().endTime <= 2000)
     .map(a => a.finished.catch(() => null))),
   new Promise(resolve => setTimeout(resolve, 3000)),
 ])"""

@@ -7,6 +7,11 @@ active subscriptions — its unit, the unit's ancestors subscribed with their su
 catalogue entry, an earlier stage of its matter — and writes one ``Delivery`` per subscriber
 (unique: several matching subscriptions send it once), then sends those due at once.
 
+Corrections: when an item is withdrawn (撤回) or removed (撤除), every address that was sent
+its alert is told, once and at once whatever its frequency (as GOV.UK's e-mail alerts tell of
+a withdrawal). A withdrawn item's notice links to its page, which shows the public reason; a
+removed item's names the item only, which its reader was sent before, and no reason.
+
 Only what anyone may read is sent: the portal's one visibility rule
 (``disclosure_pages.visibility.visible_pages``, for an anonymous reader) decides, at fan-out
 and again when the message is built. Members-only items are never sent (a later step sends
@@ -22,12 +27,13 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from disclosure_pages.changes import ChangeKind, DurableSubscription
+from disclosure_pages.choices import Takedown
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
 from . import messages
 from .delivery import deliver, withhold
-from .models import FREQUENCY_ORDER, Delivery, DeliveryStatus, Frequency, Subscription
+from .models import FREQUENCY_ORDER, Delivery, DeliveryKind, DeliveryStatus, Frequency, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +49,8 @@ class AlertsOutbox(DurableSubscription):
             transaction.on_commit(schedule)
 
 
-outbox = AlertsOutbox("alerts", kinds={ChangeKind.PUBLISHED})
+TAKEDOWNS = {ChangeKind.WITHDRAWN, ChangeKind.REMOVED}
+outbox = AlertsOutbox("alerts", kinds={ChangeKind.PUBLISHED, *TAKEDOWNS})
 
 
 def schedule():
@@ -56,22 +63,27 @@ def schedule():
 
 
 def process_outbox():
-    """Fan out the waiting publications, then send the immediate alerts; returns (subscribers matched, messages sent)."""
+    """Fan out the waiting publications and takedowns, then send the immediate alerts and the
+    corrections; returns (subscribers matched, messages sent)."""
     matched = 0
     while rows := outbox.pending(BATCH):
         with transaction.atomic():
-            matched += fan_out({change.translation_key for _row, change in rows})
+            matched += fan_out({change.translation_key for _row, change in rows if ChangeKind.PUBLISHED in change.kinds})
+            matched += correct({change.translation_key for _row, change in rows if change.kinds & TAKEDOWNS})
             outbox.done([row for row, _change in rows])
-    return matched, send_immediate()
+    return matched, send_immediate() + send_corrections()
 
 
 # -- what is public, and who wants it --------------------------------------------------------
 
 
-def public_variants(keys):
-    """``{translation key: {language code: item}}`` of the items anyone may read now, in each script they are public in."""
+def public_variants(keys, taken_down=False):
+    """``{translation key: {language code: item}}`` of the items anyone may read now, in each
+    script they are public in: not withdrawn (a withdrawn item is still shown, with its notice,
+    but is no news), or withdrawn only with ``taken_down``."""
     found = {}
-    pages = visible_pages(DisclosureItemPage.objects.filter(translation_key__in=list(keys)), ANONYMOUS)
+    takedown = Takedown.WITHDRAWN if taken_down else Takedown.NONE
+    pages = visible_pages(DisclosureItemPage.objects.filter(translation_key__in=list(keys), takedown=takedown), ANONYMOUS)
     for page in pages.select_related("locale", "unit", "catalogue_entry"):
         found.setdefault(page.translation_key, {})[page.locale.language_code] = page
     return found
@@ -134,6 +146,25 @@ def fan_out(keys):
     return matched
 
 
+def correct(keys):
+    """One pending correction for each address that was sent an alert of an item of ``keys``
+    (withdrawn or removed); returns how many addresses are to be told."""
+    items = {
+        item.translation_key: item
+        for item in DisclosureItemPage.objects.filter(
+            translation_key__in=list(keys), locale=Locale.get_default(), takedown__in=[Takedown.WITHDRAWN, Takedown.REMOVED],
+        )
+    }
+    told = Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, status=DeliveryStatus.SENT, item_key__in=list(items))
+    corrections = [
+        Delivery(subscriber_id=subscriber_id, item_key=key, item=items[key], kind=DeliveryKind.TAKEN_DOWN, frequency=Frequency.IMMEDIATE)
+        for subscriber_id, key in told.values_list("subscriber_id", "item_key").distinct()
+    ]
+    # A second takedown of the same item (withdrawn, reinstated, removed) tells no one again.
+    Delivery.objects.bulk_create(corrections, ignore_conflicts=True, batch_size=1000)
+    return len(corrections)
+
+
 # -- sending ---------------------------------------------------------------------------------
 
 
@@ -150,7 +181,7 @@ def claim(queryset, size=None):
 def send_immediate():
     """Send the pending immediate alerts, one message each; returns how many were sent."""
     sent = 0
-    due = Delivery.objects.filter(frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
+    due = Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
     while deliveries := claim(due, BATCH):
         readable = public_variants({delivery.item_key for delivery in deliveries})
         for delivery in deliveries:
@@ -167,7 +198,9 @@ def send_digests(frequency, now=None):
     """One digest per subscriber of their pending ``frequency`` deliveries still public; returns how many were sent."""
     sent = 0
     now = now or timezone.now()
-    pending = Delivery.objects.filter(frequency=frequency, status=DeliveryStatus.PENDING, subscriber__suspended=False, created_at__lte=now)
+    pending = Delivery.objects.filter(
+        kind=DeliveryKind.PUBLISHED, frequency=frequency, status=DeliveryStatus.PENDING, subscriber__suspended=False, created_at__lte=now,
+    )
     for subscriber_id in pending.order_by().values_list("subscriber_id", flat=True).distinct():
         deliveries = claim(pending.filter(subscriber_id=subscriber_id))
         if not deliveries:
@@ -179,4 +212,23 @@ def send_digests(frequency, now=None):
             subscriber = kept[0].subscriber
             message = messages.digest(subscriber, frequency, [readable[delivery.item_key] for delivery in kept])
             sent += deliver(subscriber, message, kept)
+    return sent
+
+
+def send_corrections():
+    """Tell the addresses to be told of a withdrawn or removed item, one message each; returns how many were sent.
+
+    An item reinstated before its turn came tells no one (withheld)."""
+    sent = 0
+    due = Delivery.objects.filter(kind=DeliveryKind.TAKEN_DOWN, subscriber__suspended=False)
+    while deliveries := claim(due, BATCH):
+        withdrawn = public_variants({delivery.item_key for delivery in deliveries}, taken_down=True)
+        items = DisclosureItemPage.objects.in_bulk([delivery.item_id for delivery in deliveries])
+        for delivery in deliveries:
+            item = items.get(delivery.item_id)
+            if item is None or item.takedown == Takedown.NONE:
+                withhold([delivery])
+                continue
+            message = messages.correction(delivery.subscriber, item, withdrawn.get(delivery.item_key))
+            sent += deliver(delivery.subscriber, message, [delivery])
     return sent

@@ -103,6 +103,26 @@ def alert(subscriber, variants):
         return _email(subscriber, subject, "alert", {"item": item})
 
 
+def correction(subscriber, item, withdrawn_variants=None):
+    """The notice that ``item`` (default locale), alerted to before, was withdrawn — with its
+    page, which shows the public reason (``withdrawn_variants``: ``{language code: page}``) — or
+    removed: its title only, which the subscriber was sent before; never a removal's reason."""
+    with translation.override(subscriber.script):
+        view = item_view(withdrawn_variants, subscriber.script) if withdrawn_variants else None
+        title = view.title if view else convert_for(item.title, subscriber.script)
+        params = {
+            "title": title, "index_number": item.index_number, "withdrawn": view is not None,
+            "url": view.url if view else "", "reason": convert_for(item.takedown_reason, subscriber.script) if view else "",
+        }
+        if subscriber.kind == ContactKind.MOBILE:
+            return _sms(subscriber, "correction", {**params, "unsubscribe_url": links.unsubscribe_url(subscriber)})
+        if view:
+            subject = _("【%(site)s】已撤回：%(title)s") % {"site": site_name(subscriber.script), "title": title}
+        else:
+            subject = _("【%(site)s】已撤除：%(title)s") % {"site": site_name(subscriber.script), "title": title}
+        return _email(subscriber, subject, "correction", params)
+
+
 def digest(subscriber, frequency, items):
     """One message of several items (``{language code: page}`` each), grouped by unit and
     catalogue entry: the groups with the newest item first, newest first within them."""

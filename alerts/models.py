@@ -111,6 +111,8 @@ class Subscription(models.Model):
 
 class DeliveryKind(models.TextChoices):
     PUBLISHED = "published", _("新发布")
+    # An item a subscriber was alerted to was withdrawn (撤回) or removed (撤除): they are told.
+    TAKEN_DOWN = "taken_down", _("撤回或撤除更正")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -74,6 +74,8 @@ class Options:
     # Supervision's last quarter: items on time, late and missing, chases, evaluation rounds,
     # findings and inspection notes (page-by-page seeds only; demo_county.supervision).
     demo_supervision: bool = True
+    # Subscribers of each kind (demo_county.alerts), when the site has the alerts app.
+    demo_alerts: bool = True
 
     @property
     def rebuilds_indexes(self):
@@ -176,6 +178,10 @@ class DemoBuilder:
             self.report.opinion_seconds = time.monotonic() - started
         if supervision:
             seed_supervision(self, tree)
+        if self.options.demo_alerts and not self.options.bulk_items and apps.is_installed("alerts"):
+            from .alerts import seed_subscribers
+
+            seed_subscribers(self, tree)
         # The bulk paths write rows without saving models one by one: the API's cached answers turn over.
         ContentVersion.bump()
         if self.options.rebuilds_indexes:

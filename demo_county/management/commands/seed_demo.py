@@ -28,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-files", action="store_true", help="不生成演示附件和图片（默认每个单位各有公开和党内的附件、图片）")
         parser.add_argument("--no-opinions", action="store_true", help="不生成意见建议演示数据（默认在几个乡镇、村和部门有各办理环节的意见）")
         parser.add_argument("--no-supervision", action="store_true", help="不生成督办考核演示数据（默认上季度有按时、逾期、未公开的单位，及催办、评议、责任追究、督查意见）")
+        parser.add_argument("--no-alerts", action="store_true", help="不生成订阅提醒演示数据（默认有邮件和短信订阅人，即时、每日、每周各一）")
         parser.add_argument("--if-empty", action="store_true", help="已有门户首页时什么也不做（供 make seed 使用）")
         parser.add_argument("--skip-index", action="store_true", help="不在最后重建搜索索引和引用索引")
         parser.add_argument("--quiet", action="store_true", help="只输出结果摘要")
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                 demo_files=not options["no_files"],
                 demo_opinions=not options["no_opinions"],
                 demo_supervision=not options["no_supervision"],
+                demo_alerts=not options["no_alerts"],
             ),
             log=None if quiet else self.stdout.write,
         )

@@ -1,0 +1,52 @@
+"""The demo county's subscribers (订阅提醒): one of each kind, and the demo's own publications never sent to them."""
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from alerts import fanout, links
+from alerts.models import DeliveryStatus, Frequency, Subscriber
+from disclosure_pages.choices import UnitType
+from disclosure_pages.models import DisclosureItemPage, PendingItemChange, UnitPage
+from participation.choices import ContactKind
+from participation.senders import OutboxSender
+from tests.alerts.helpers import outbox_senders
+from tests.factories import make_item
+
+COUNTY = {"townships": 2, "villages_per_township": 1, "departments": 1, "items_per_unit": 2, "skip_index": True,
+          "quiet": True, "no_files": True, "no_opinions": True, "no_supervision": True}
+
+
+class AlertsSeedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        with outbox_senders():
+            call_command("seed_demo", **COUNTY)
+            cls.sent_while_seeding = list(OutboxSender.outbox)
+
+    def test_subscribers_of_each_kind_and_frequency(self):
+        confirmed = Subscriber.objects.filter(confirmed_at__isnull=False, suspended=False)
+        self.assertEqual(set(confirmed.values_list("kind", flat=True)), {ContactKind.EMAIL, ContactKind.MOBILE})
+        self.assertEqual(set(confirmed.values_list("script", flat=True)), {"zh-hans", "zh-hant"})
+        self.assertEqual(
+            {subscription.frequency for subscriber in confirmed for subscription in subscriber.subscriptions.all()},
+            set(Frequency.values),
+        )
+        self.assertTrue(Subscriber.objects.filter(confirmed_at__isnull=True).exists())
+        self.assertTrue(Subscriber.objects.filter(suspended=True, deliveries__status=DeliveryStatus.FAILED).exists())
+
+    def test_the_seed_sends_nothing_and_leaves_nothing_to_send(self):
+        self.assertEqual(self.sent_while_seeding, [])
+        self.assertFalse(PendingItemChange.objects.filter(consumer="alerts").exists())
+        with outbox_senders():
+            fanout.process_outbox()
+            self.assertEqual(OutboxSender.outbox, [])
+
+    def test_the_township_reader_sees_their_subscription_and_gets_the_next_publication(self):
+        reader = Subscriber.objects.get(address="wang.lin@example.cn")
+        page = self.client.get(links.manage_url(reader).removeprefix("http://testserver")).content.decode()
+        township = UnitPage.objects.filter(unit_type=UnitType.TOWNSHIP, locale__language_code="zh-hans").order_by("path").first()
+        self.assertIn(township.title, page)
+        with outbox_senders(), self.captureOnCommitCallbacks(execute=True):
+            make_item(township, "演示：城关镇新发布的公开事项")
+        self.assertEqual([contact for contact, _message in OutboxSender.outbox].count("wang.lin@example.cn"), 1)
+        self.assertTrue(DisclosureItemPage.objects.filter(title="演示：城关镇新发布的公开事项").exists())

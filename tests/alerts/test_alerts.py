@@ -319,3 +319,20 @@ def test_only_public_units_entries_and_items_are_offered(county, outbox):
     html = client.get("/zh-hans/alerts/subscribe/").content.decode()
     assert "中共城关镇委员会" in html and "发展党员" in html
     assert '<a href="/zh-hans/alerts/subscribe/"' in client.get(county.portal.url).content.decode()  # the main menu entry
+
+
+def test_a_scheduled_item_is_alerted_when_it_goes_live(county, outbox, django_capture_on_commit_callbacks):
+    subscriber = confirmed(county.township, "scheduled@example.cn")
+    item = make_item(county.township, "城关镇2025年度党建工作计划（定时发布）", publish=False)
+    revision = item.save_revision()
+    revision.approved_go_live_at = timezone.now() + timedelta(hours=1)
+    revision.save()
+    call_command("publish_scheduled")
+    assert sent_to(subscriber.address) == []
+
+    revision.approved_go_live_at = timezone.now() - timedelta(minutes=1)
+    revision.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled")
+    [alert] = sent_to(subscriber.address)
+    assert "城关镇2025年度党建工作计划（定时发布）" in alert.subject

@@ -3,12 +3,13 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from disclosure_pages import plugin
 from disclosure_pages.required_settings import *  # noqa: F403
 from disclosure_pages.required_settings import REST_FRAMEWORK
 
-from .env import env_bool, env_list, env_str, public_base_url, search_backends
+from .env import env_bool, env_int, env_list, env_rate, env_str, env_url, public_base_url, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -65,7 +66,10 @@ TEMPLATES = [
 # https://github.com/jazzband/dj-database-url
 # ---------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except ValueError as error:  # an unknown scheme or a bad port
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL ({error}), e.g. postgres://user@host:5432/name") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections persist, as for PostgreSQL: a new one per request cost a cached API answer
     # half its time (4.4 against 7.2 ms) and started every request with an empty page cache.
@@ -123,7 +127,7 @@ WAGTAIL_SITE_NAME = "阳光党务"
 # whatever Host header a request came with; the default Wagtail Site is kept in step with it
 # (after migrate, and `manage.py sync_public_site`). `make run` sets it from HOST and PORT.
 PUBLIC_BASE_URL = public_base_url(env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", PUBLIC_BASE_URL)
+WAGTAILADMIN_BASE_URL = public_base_url(env_str("WAGTAILADMIN_BASE_URL"), "WAGTAILADMIN_BASE_URL") or PUBLIC_BASE_URL
 # Search (the search app): SEARCH_URL=database (default), elasticsearch://host:9200 or
 # opensearch://host:9200 (…s:// for TLS). With an engine the database index is kept too, and
 # answers while the engine is unreachable.
@@ -134,6 +138,8 @@ if "database" in WAGTAILSEARCH_BACKENDS:
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # OpenCC profile producing Traditional: s2t, s2tw (the default), s2twp or s2hk.
 if env_str("SCRIPT_PROFILE_TRADITIONAL"):
+    if env_str("SCRIPT_PROFILE_TRADITIONAL") not in ("s2t", "s2tw", "s2twp", "s2hk"):
+        raise ImproperlyConfigured(f"SCRIPT_PROFILE_TRADITIONAL must be s2t, s2tw, s2twp or s2hk, got {env_str('SCRIPT_PROFILE_TRADITIONAL')!r}")
     SUNSHINE_SCRIPT_PROFILES = {"zh-hant": env_str("SCRIPT_PROFILE_TRADITIONAL"), "zh-hans": "t2s"}
 # The importer, the bulk seed and the variant sync use private parts of wagtail-localize,
 # treebeard and Wagtail to go fast (script_variants/localize_compat.py,
@@ -159,7 +165,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # several processes needs for one rate limit per client (the API's cached responses are
 # correct either way: their keys carry the content version from the database).
 # ---------------------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", ["redis", "rediss", "unix"])
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
@@ -169,15 +175,15 @@ if REDIS_URL:
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     # Behind N reverse proxies, the client's address is the Nth from the right of X-Forwarded-For.
-    "NUM_PROXIES": int(env_str("API_NUM_PROXIES", "0")) or None,
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0) or None,
 }
 # Requests per client, anonymous and members ("" switches a limit off).
-if env_str("API_RATE_ANON") is not None:
-    SUNSHINE_API_RATE_ANON = env_str("API_RATE_ANON")
-if env_str("API_RATE_MEMBER") is not None:
-    SUNSHINE_API_RATE_MEMBER = env_str("API_RATE_MEMBER")
+if env_rate("API_RATE_ANON") is not None:
+    SUNSHINE_API_RATE_ANON = env_rate("API_RATE_ANON")
+if env_rate("API_RATE_MEMBER") is not None:
+    SUNSHINE_API_RATE_MEMBER = env_rate("API_RATE_MEMBER")
 # How long shared caches may keep a public response.
-if env_str("API_CACHE_MAX_AGE"):
-    SUNSHINE_API_CACHE_MAX_AGE = int(env_str("API_CACHE_MAX_AGE"))
+if env_int("API_CACHE_MAX_AGE", None, minimum=0) is not None:
+    SUNSHINE_API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", None, minimum=0)
 # Origins whose pages may call the API from a browser (comma-separated), e.g. a kiosk front end.
 CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")

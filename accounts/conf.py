@@ -2,4 +2,9 @@
 
 from disclosure_pages.conf import AppSettings
 
-app_settings = AppSettings()
+app_settings = AppSettings(
+    # Wrong passwords for one account name from one address before that pair waits (the admin's
+    # and the portal's sign-in alike, django-axes), and how long it waits.
+    SUNSHINE_LOGIN_ATTEMPTS=5,
+    SUNSHINE_LOGIN_LOCKOUT_SECONDS=15 * 60,
+)

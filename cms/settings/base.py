@@ -23,7 +23,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # The site's own apps on top of the plugin: opinions and their ledger (意见办理), supervision,
 # and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
 # and extension points.
-INSTALLED_APPS = plugin.installed_apps(["accounts", "participation", "supervision", "alerts"])
+# Sign-in security (accounts, with django-axes for wrong passwords) comes first.
+INSTALLED_APPS = plugin.installed_apps(["accounts", "axes", "participation", "supervision", "alerts"])
 
 MIDDLEWARE = plugin.middleware(
     [
@@ -37,6 +38,8 @@ MIDDLEWARE = plugin.middleware(
         "wagtail.contrib.redirects.middleware.RedirectMiddleware",
         # A number or date a view took to the database unchecked is a 400, not a 500 (disclosure_pages.params checks ours).
         "cms.middleware.BadInputMiddleware",
+        # Last: turns a sign-in refused for too many wrong passwords into the sign-in page saying so (accounts.lockout).
+        "axes.middleware.AxesMiddleware",
     ]
 )
 
@@ -98,6 +101,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ---------------------------------------------------------------------------
+# Sign-in security (accounts/, README 账号安全): one rule for wrong passwords at the admin's
+# and the portal's sign-in, through django-axes. https://django-axes.readthedocs.io/
+# ---------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # Refuses an account name and address that are locked out before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Counted per account name *and* address (accounts/lockout.py says why), limits from
+# SUNSHINE_LOGIN_ATTEMPTS and SUNSHINE_LOGIN_LOCKOUT_SECONDS (accounts/conf.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# A successful sign-in clears the count; tries while locked out are refused without being
+# counted, so the wait ends when the page says it does.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Sign-ins, sign-outs and failures are logged once, in accounts' sign-in log (SignInEvent).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No Django admin here: lockouts are lifted with manage.py axes_reset_username.
+AXES_ENABLE_ADMIN = False
 
 # ---------------------------------------------------------------------------
 # Languages (Simplified and Traditional: required_settings). The admin's catalogues ship in

@@ -7,4 +7,6 @@ app_settings = AppSettings(
     # and the portal's sign-in alike, django-axes), and how long it waits.
     SUNSHINE_LOGIN_ATTEMPTS=5,
     SUNSHINE_LOGIN_LOCKOUT_SECONDS=15 * 60,
+    # Characters a new password needs at least (accounts/passwords.py).
+    SUNSHINE_PASSWORD_MIN_LENGTH=10,
 )

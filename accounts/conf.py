@@ -9,4 +9,10 @@ app_settings = AppSettings(
     SUNSHINE_LOGIN_LOCKOUT_SECONDS=15 * 60,
     # Characters a new password needs at least (accounts/passwords.py).
     SUNSHINE_PASSWORD_MIN_LENGTH=10,
+    # Sessions (accounts/sessions.py), seconds: signed out after this long without a request,
+    # or this long after signing in. The admin's apply to anyone who may use the admin.
+    SUNSHINE_ADMIN_SESSION_IDLE_SECONDS=30 * 60,
+    SUNSHINE_ADMIN_SESSION_MAX_SECONDS=12 * 60 * 60,
+    SUNSHINE_MEMBER_SESSION_IDLE_SECONDS=2 * 60 * 60,
+    SUNSHINE_MEMBER_SESSION_MAX_SECONDS=14 * 24 * 60 * 60,
 )

@@ -34,6 +34,8 @@ MIDDLEWARE = plugin.middleware(
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
+        # Idle and absolute session timeouts, shorter for admin users (accounts/sessions.py).
+        "accounts.sessions.SessionTimeoutMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "wagtail.contrib.redirects.middleware.RedirectMiddleware",
         # A number or date a view took to the database unchecked is a 400, not a 500 (disclosure_pages.params checks ours).

@@ -15,4 +15,6 @@ app_settings = AppSettings(
     SUNSHINE_ADMIN_SESSION_MAX_SECONDS=12 * 60 * 60,
     SUNSHINE_MEMBER_SESSION_IDLE_SECONDS=2 * 60 * 60,
     SUNSHINE_MEMBER_SESSION_MAX_SECONDS=14 * 24 * 60 * 60,
+    # Days the sign-in log keeps its rows (purge_sign_in_log); 等保 level 3 asks for at least 180.
+    SUNSHINE_SIGN_IN_LOG_RETENTION_DAYS=180,
 )

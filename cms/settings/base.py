@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.csp import PORTAL_DIRECTIVES
 from disclosure_pages import plugin
 from disclosure_pages.required_settings import *  # noqa: F403
 from disclosure_pages.required_settings import REST_FRAMEWORK
@@ -24,11 +25,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
 # and extension points.
 # Sign-in security (accounts, with django-axes for wrong passwords) comes first.
-INSTALLED_APPS = plugin.installed_apps(["accounts", "axes", "participation", "supervision", "alerts"])
+INSTALLED_APPS = plugin.installed_apps(["accounts", "axes", "csp", "participation", "supervision", "alerts"])
 
 MIDDLEWARE = plugin.middleware(
     [
         "django.middleware.security.SecurityMiddleware",
+        # Content-Security-Policy (a nonce for the templates' inline scripts) and Permissions-Policy: accounts/csp.py.
+        "accounts.csp.ContentSecurityPolicyMiddleware",
+        "accounts.csp.PermissionsPolicyMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,6 +138,13 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # No Django admin here: lockouts are lifted with manage.py axes_reset_username.
 AXES_ENABLE_ADMIN = False
+# Content-Security-Policy (django-csp): the portal's directives; the admin's few allowances
+# are in accounts/csp.py with their reasons. https://django-csp.readthedocs.io/
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": PORTAL_DIRECTIVES}
+# The admin loads nothing from other origins: no Gravatar avatars (and no request to
+# releases.wagtail.org for its upgrade notice, which a county's network may not reach).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # ---------------------------------------------------------------------------
 # Languages (Simplified and Traditional: required_settings). The admin's catalogues ship in

@@ -104,3 +104,33 @@ def test_production_leaves_the_demo_county_out():
     result = load_production(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False []"
+
+
+def run_manage(*args, **overrides):
+    # The test run's own switch (tests/conftest.py) is not a deployment's: check --deploy refuses it.
+    env = {key: value for key, value in os.environ.items() if key not in SAFE and key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(SAFE)
+    env.update(overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_hsts_is_a_year_with_subdomains_and_preload_is_opt_in():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD)"
+    )
+    assert load_production(code).stdout.split() == ["31536000", "True", "False"]
+    result = load_production(code, HSTS_INCLUDE_SUBDOMAINS="0", HSTS_PRELOAD="1")
+    assert result.stdout.split() == ["31536000", "False", "True"]
+    # Preloading asked for, the deployment check has nothing to say either.
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", HSTS_PRELOAD="1")
+    assert result.returncode == 0, result.stdout + result.stderr

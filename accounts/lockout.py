@@ -10,8 +10,8 @@ pair stops guessing at one account while the officer still signs in from the off
 
 The refusal is the sign-in page itself with its message in Chinese and the minutes left,
 answered 429, not axes' bare text: ``lockout_response`` (``AXES_LOCKOUT_CALLABLE``).
-An administrator lifts a lockout with ``manage.py axes_reset_username <name>`` (or
-``axes_reset_ip_username <address> <name>``).
+A superuser lifts a lockout under 报告 → 登录锁定 (accounts/views.py), or with
+``manage.py axes_reset_username <name>`` (``axes_reset_ip_username <address> <name>``).
 """
 
 import math

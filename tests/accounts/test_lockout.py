@@ -3,14 +3,17 @@
 from datetime import timedelta
 
 from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
+from django.utils import timezone
 
 from tests.factories import build_tree, make_member, make_user
 
 ADMIN_LOGIN = "/admin/login/"
 PORTAL_LOGIN = "/zh-hans/account/login/"
+LOCKOUTS = "/admin/sign-in-lockouts/"
 LOCKED = "密码错误次数过多，登录已暂停。请 15 分钟后再试，或联系管理员解除锁定。"
 
 
@@ -124,3 +127,49 @@ class PortalLockoutTests(TestCase):
         self.assertIn(LOCKED, html)
         self.assertIn('role="alert"', html)
         self.assertFalse(signed_in(self.client))
+
+
+class LockoutsPageTests(TestCase):
+    """登录锁定: superusers lift a lockout in the admin; nobody else sees the page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = get_user_model().objects.create_superuser("county-admin", "admin@example.gov.cn", "x")
+        cls.officer = make_user("cgz-officer")
+        cls.officer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+
+    def lock_out(self):
+        client = Client()
+        for attempt in range(5):
+            client.post(ADMIN_LOGIN, {"username": "cgz-officer", "password": "guess"}, REMOTE_ADDR="203.0.113.9")
+        return client
+
+    def test_a_superuser_sees_the_lockout_and_lifts_it(self):
+        officer_client = self.lock_out()
+        self.client.force_login(self.admin)
+        html = self.client.get(LOCKOUTS).content.decode()
+        self.assertIn("cgz-officer", html)
+        self.assertIn("203.0.113.9", html)
+        response = self.client.post(LOCKOUTS, {"username": "cgz-officer", "address": "203.0.113.9"}, follow=True)
+        self.assertContains(response, "已解除“cgz-officer”在 203.0.113.9 的登录锁定。")
+        self.assertContains(response, "当前没有被锁定的账号。")
+        response = officer_client.post(ADMIN_LOGIN, {"username": "cgz-officer", "password": "pw-cgz-officer"}, REMOTE_ADDR="203.0.113.9")
+        self.assertEqual(response.status_code, 302)
+
+    def test_a_lockout_that_ran_out_is_not_listed(self):
+        self.lock_out()
+        AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+        self.client.force_login(self.admin)
+        self.assertContains(self.client.get(LOCKOUTS), "当前没有被锁定的账号。")
+
+    def test_officers_and_anonymous_can_neither_see_nor_lift(self):
+        self.lock_out()
+        response = self.client.get(LOCKOUTS)
+        self.assertTrue(response["Location"].startswith("/admin/login/"))
+        self.client.force_login(self.officer)
+        response = self.client.get(LOCKOUTS)
+        self.assertEqual(response.status_code, 302)
+        self.assertNotIn(b"203.0.113.9", response.content)
+        self.client.post(LOCKOUTS, {"username": "cgz-officer", "address": "203.0.113.9"})
+        self.assertEqual(AccessAttempt.objects.get().failures_since_start, 5)
+        self.assertNotIn(LOCKOUTS, self.client.get("/admin/").content.decode())

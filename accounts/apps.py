@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("账号安全")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Their signal receivers: the session's sign-in time, the sign-in log.
+        from . import audit, sessions  # noqa: F401

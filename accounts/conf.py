@@ -2,4 +2,19 @@
 
 from disclosure_pages.conf import AppSettings
 
-app_settings = AppSettings()
+app_settings = AppSettings(
+    # Wrong passwords for one account name from one address before that pair waits (the admin's
+    # and the portal's sign-in alike, django-axes), and how long it waits.
+    SUNSHINE_LOGIN_ATTEMPTS=5,
+    SUNSHINE_LOGIN_LOCKOUT_SECONDS=15 * 60,
+    # Characters a new password needs at least (accounts/passwords.py).
+    SUNSHINE_PASSWORD_MIN_LENGTH=10,
+    # Sessions (accounts/sessions.py), seconds: signed out after this long without a request,
+    # or this long after signing in. The admin's apply to anyone who may use the admin.
+    SUNSHINE_ADMIN_SESSION_IDLE_SECONDS=30 * 60,
+    SUNSHINE_ADMIN_SESSION_MAX_SECONDS=12 * 60 * 60,
+    SUNSHINE_MEMBER_SESSION_IDLE_SECONDS=2 * 60 * 60,
+    SUNSHINE_MEMBER_SESSION_MAX_SECONDS=14 * 24 * 60 * 60,
+    # Days the sign-in log keeps its rows (purge_sign_in_log); 等保 level 3 asks for at least 180.
+    SUNSHINE_SIGN_IN_LOG_RETENTION_DAYS=180,
+)

@@ -3,24 +3,17 @@
 Django's own LoginView and LogoutView with the portal's templates. Officers keep signing in
 at /admin/; a member is never sent into the admin: ``next`` is honoured only for a same-site
 address, and an admin address only for someone who may use the admin. Wrong passwords are
-counted per account name and per address (in the cache): after ``SUNSHINE_LOGIN_ATTEMPTS``
-failures within ``SUNSHINE_LOGIN_LOCKOUT_SECONDS`` that account or address waits.
+the site's to limit, with one rule for every sign-in (``authenticate``): the site in cms/ does
+it with django-axes (accounts/lockout.py), which answers with this page saying how long to wait.
 """
 
-import hashlib
-
-from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
-
-from .conf import app_settings
-
 
 
 def portal_for(request):
@@ -58,48 +51,12 @@ def safe_next(request, target, user):
     return target
 
 
-# -- wrong passwords --------------------------------------------------------------------
-
-
-def _limits():
-    return (
-        app_settings.SUNSHINE_LOGIN_ATTEMPTS,
-        app_settings.SUNSHINE_LOGIN_LOCKOUT_SECONDS,
-    )
-
-
-def _keys(request, username):
-    name = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
-    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    return [f"portal-login:user:{name}", f"portal-login:addr:{address}"]
-
-
-def locked_out(request, username):
-    attempts, _seconds = _limits()
-    return bool(attempts) and any(cache.get(key, 0) >= attempts for key in _keys(request, username))
-
-
-def record_failure(request, username):
-    _attempts, seconds = _limits()
-    for key in _keys(request, username):
-        if not cache.add(key, 1, seconds):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired in between
-                cache.add(key, 1, seconds)
-
-
-def clear_failures(request, username):
-    cache.delete_many(_keys(request, username))
-
-
 class MemberLoginForm(AuthenticationForm):
     """Chinese labels and messages in the active script (from the project's catalogues)."""
 
     error_messages = {
         "invalid_login": _("用户名或密码不正确，请重新输入。注意区分大小写。"),
         "inactive": _("此账号已停用，请联系所在党组织。"),
-        "locked_out": _("密码错误次数过多，请 %(minutes)s 分钟后再试，或联系所在党组织重置密码。"),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -107,22 +64,6 @@ class MemberLoginForm(AuthenticationForm):
         self.fields["username"].label = _("用户名")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
         self.fields["password"].label = _("密码")
-
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username is not None and locked_out(self.request, username):
-            _attempts, seconds = _limits()
-            raise forms.ValidationError(
-                self.error_messages["locked_out"], code="locked_out", params={"minutes": max(1, seconds // 60)}
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError as error:
-            if username is not None and getattr(error, "code", None) == "invalid_login":
-                record_failure(self.request, username)
-            raise
-        clear_failures(self.request, username)
-        return cleaned
 
 
 class PortalContextMixin:

@@ -25,10 +25,6 @@ app_settings = AppSettings(
     # The portal's public address, http(s)://host[:port]: absolute URLs (QR codes, feeds, the
     # sitemap, the API, emails) start with it; empty, they take the request's host.
     PUBLIC_BASE_URL="",
-    # Wrong passwords on the portal's sign-in within the lockout time (seconds) before the
-    # account name and the address wait (counted in the cache).
-    SUNSHINE_LOGIN_ATTEMPTS=5,
-    SUNSHINE_LOGIN_LOCKOUT_SECONDS=15 * 60,
     # OpenCC profile producing each script: s2t, s2tw, s2twp or s2hk for Traditional; t2s for Simplified.
     SUNSHINE_SCRIPT_PROFILES={"zh-hant": "s2tw", "zh-hans": "t2s"},
     # A township's disclosure officers also add and edit in its villages' and communities'

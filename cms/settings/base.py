@@ -3,12 +3,14 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
+from accounts.csp import PORTAL_DIRECTIVES
 from disclosure_pages import plugin
 from disclosure_pages.required_settings import *  # noqa: F403
 from disclosure_pages.required_settings import REST_FRAMEWORK
 
-from .env import env_bool, env_list, env_str, public_base_url, search_backends
+from .env import env_bool, env_int, env_list, env_rate, env_str, env_url, public_base_url, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,20 +24,28 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # The site's own apps on top of the plugin: opinions and their ledger (意见办理), supervision,
 # and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
 # and extension points.
-INSTALLED_APPS = plugin.installed_apps(["accounts", "participation", "supervision", "alerts"])
+# Sign-in security (accounts, with django-axes for wrong passwords) comes first.
+INSTALLED_APPS = plugin.installed_apps(["accounts", "axes", "csp", "participation", "supervision", "alerts"])
 
 MIDDLEWARE = plugin.middleware(
     [
         "django.middleware.security.SecurityMiddleware",
+        # Content-Security-Policy (a nonce for the templates' inline scripts) and Permissions-Policy: accounts/csp.py.
+        "accounts.csp.ContentSecurityPolicyMiddleware",
+        "accounts.csp.PermissionsPolicyMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
+        # Idle and absolute session timeouts, shorter for admin users (accounts/sessions.py).
+        "accounts.sessions.SessionTimeoutMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "wagtail.contrib.redirects.middleware.RedirectMiddleware",
         # A number or date a view took to the database unchecked is a 400, not a 500 (disclosure_pages.params checks ours).
         "cms.middleware.BadInputMiddleware",
+        # Last: turns a sign-in refused for too many wrong passwords into the sign-in page saying so (accounts.lockout).
+        "axes.middleware.AxesMiddleware",
     ]
 )
 
@@ -65,7 +75,10 @@ TEMPLATES = [
 # https://github.com/jazzband/dj-database-url
 # ---------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except ValueError as error:  # an unknown scheme or a bad port
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL ({error}), e.g. postgres://user@host:5432/name") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections persist, as for PostgreSQL: a new one per request cost a cached API answer
     # half its time (4.4 against 7.2 ms) and started every request with an empty page cache.
@@ -88,12 +101,50 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------
 # Passwords
 # ---------------------------------------------------------------------------
+# Wagtail's user forms and the password change and reset pages check new passwords against
+# these (accounts/passwords.py: length SUNSHINE_PASSWORD_MIN_LENGTH, three character classes,
+# no pinyin word of the county's with digits around it; Django's list of common passwords).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "accounts.passwords.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.WeakBaseValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ---------------------------------------------------------------------------
+# Sign-in security (accounts/, README 账号安全): one rule for wrong passwords at the admin's
+# and the portal's sign-in, through django-axes. https://django-axes.readthedocs.io/
+# ---------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # Refuses an account name and address that are locked out before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Counted per account name *and* address (accounts/lockout.py says why), limits from
+# SUNSHINE_LOGIN_ATTEMPTS and SUNSHINE_LOGIN_LOCKOUT_SECONDS (accounts/conf.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# A successful sign-in clears the count; tries while locked out are refused without being
+# counted, so the wait ends when the page says it does.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Sign-ins, sign-outs and failures are logged once, in accounts' sign-in log (SignInEvent).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No Django admin here: lockouts are lifted with manage.py axes_reset_username.
+AXES_ENABLE_ADMIN = False
+# Content-Security-Policy (django-csp): the portal's directives; the admin's few allowances
+# are in accounts/csp.py with their reasons. https://django-csp.readthedocs.io/
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": PORTAL_DIRECTIVES}
+# The admin loads nothing from other origins: no Gravatar avatars (and no request to
+# releases.wagtail.org for its upgrade notice, which a county's network may not reach).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # ---------------------------------------------------------------------------
 # Languages (Simplified and Traditional: required_settings). The admin's catalogues ship in
@@ -123,7 +174,7 @@ WAGTAIL_SITE_NAME = "阳光党务"
 # whatever Host header a request came with; the default Wagtail Site is kept in step with it
 # (after migrate, and `manage.py sync_public_site`). `make run` sets it from HOST and PORT.
 PUBLIC_BASE_URL = public_base_url(env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", PUBLIC_BASE_URL)
+WAGTAILADMIN_BASE_URL = public_base_url(env_str("WAGTAILADMIN_BASE_URL"), "WAGTAILADMIN_BASE_URL") or PUBLIC_BASE_URL
 # Search (the search app): SEARCH_URL=database (default), elasticsearch://host:9200 or
 # opensearch://host:9200 (…s:// for TLS). With an engine the database index is kept too, and
 # answers while the engine is unreachable.
@@ -134,6 +185,8 @@ if "database" in WAGTAILSEARCH_BACKENDS:
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # OpenCC profile producing Traditional: s2t, s2tw (the default), s2twp or s2hk.
 if env_str("SCRIPT_PROFILE_TRADITIONAL"):
+    if env_str("SCRIPT_PROFILE_TRADITIONAL") not in ("s2t", "s2tw", "s2twp", "s2hk"):
+        raise ImproperlyConfigured(f"SCRIPT_PROFILE_TRADITIONAL must be s2t, s2tw, s2twp or s2hk, got {env_str('SCRIPT_PROFILE_TRADITIONAL')!r}")
     SUNSHINE_SCRIPT_PROFILES = {"zh-hant": env_str("SCRIPT_PROFILE_TRADITIONAL"), "zh-hans": "t2s"}
 # The importer, the bulk seed and the variant sync use private parts of wagtail-localize,
 # treebeard and Wagtail to go fast (script_variants/localize_compat.py,
@@ -159,7 +212,7 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # several processes needs for one rate limit per client (the API's cached responses are
 # correct either way: their keys carry the content version from the database).
 # ---------------------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", ["redis", "rediss", "unix"])
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
@@ -169,15 +222,15 @@ if REDIS_URL:
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     # Behind N reverse proxies, the client's address is the Nth from the right of X-Forwarded-For.
-    "NUM_PROXIES": int(env_str("API_NUM_PROXIES", "0")) or None,
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0) or None,
 }
 # Requests per client, anonymous and members ("" switches a limit off).
-if env_str("API_RATE_ANON") is not None:
-    SUNSHINE_API_RATE_ANON = env_str("API_RATE_ANON")
-if env_str("API_RATE_MEMBER") is not None:
-    SUNSHINE_API_RATE_MEMBER = env_str("API_RATE_MEMBER")
+if env_rate("API_RATE_ANON") is not None:
+    SUNSHINE_API_RATE_ANON = env_rate("API_RATE_ANON")
+if env_rate("API_RATE_MEMBER") is not None:
+    SUNSHINE_API_RATE_MEMBER = env_rate("API_RATE_MEMBER")
 # How long shared caches may keep a public response.
-if env_str("API_CACHE_MAX_AGE"):
-    SUNSHINE_API_CACHE_MAX_AGE = int(env_str("API_CACHE_MAX_AGE"))
+if env_int("API_CACHE_MAX_AGE", None, minimum=0) is not None:
+    SUNSHINE_API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", None, minimum=0)
 # Origins whose pages may call the API from a browser (comma-separated), e.g. a kiosk front end.
 CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")

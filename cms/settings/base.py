@@ -222,7 +222,8 @@ if REDIS_URL:
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     # Behind N reverse proxies, the client's address is the Nth from the right of X-Forwarded-For.
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0) or None,
+    # 0: no proxy, the address is REMOTE_ADDR (DRF reads None as "trust X-Forwarded-For whole", which a client can forge).
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, minimum=0),
 }
 # Requests per client, anonymous and members ("" switches a limit off).
 if env_rate("API_RATE_ANON") is not None:

@@ -91,6 +91,13 @@ class RateLimitTests(CountyTestCase):
         other = Client(REMOTE_ADDR="10.0.0.9").get(LIST)
         self.assertEqual(other.status_code, 200)
 
+    @override_settings(SUNSHINE_API_RATE_ANON="2/min")
+    def test_a_forged_forwarded_for_does_not_buy_a_new_budget(self):
+        # No proxy in front (API_NUM_PROXIES=0, the default): the address is the connection's.
+        for number in range(2):
+            self.assertEqual(self.get(LIST, headers={"X-Forwarded-For": f"198.51.100.{number}"}).status_code, 200)
+        self.assertEqual(self.get(LIST, headers={"X-Forwarded-For": "198.51.100.99"}).status_code, 429)
+
 
 class BadInputTests(CountyTestCase):
     def assertError(self, response, status, code):

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
@@ -84,6 +85,10 @@ def fenced_private_names():
     for cls in (Model, QuerySet, BaseManager, Field, Options, BaseForm, HttpRequest, AppConfig, Storage):
         djangos.update(filter(is_private, dir(cls)))
     return theirs - djangos - defined_names(PROJECT, attributes=False)
+
+
+# Reads the source files: no database engine can change what it finds.
+pytestmark = pytest.mark.engine_neutral
 
 
 class FenceTests(SimpleTestCase):

@@ -8,6 +8,8 @@ from disclosure_pages import plugin
 from disclosure_pages.required_settings import *  # noqa: F403
 from disclosure_pages.required_settings import REST_FRAMEWORK
 
+from cms.request_log import logging_config
+
 from .env import env_bool, env_list, env_str, public_base_url, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -26,6 +28,8 @@ INSTALLED_APPS = plugin.installed_apps(["accounts", "participation", "supervisio
 
 MIDDLEWARE = plugin.middleware(
     [
+        # First: the request id every later log record carries, and one log line per request (cms/request_log.py).
+        "cms.request_log.RequestLogMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
@@ -162,6 +166,13 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# ---------------------------------------------------------------------------
+# Logs: everything on stderr (systemd's journal keeps it), one line per request with its id
+# (cms/request_log.py). LOG_FORMAT=json (production's default: one JSON object a line) or
+# text (development's); LOG_LEVEL=INFO by default.
+# ---------------------------------------------------------------------------
+LOGGING = logging_config(env_str("LOG_FORMAT", "text"), env_str("LOG_LEVEL", "INFO"))
 
 # ---------------------------------------------------------------------------
 # Headless API (api/): rate limits, caching and CORS origins from the environment.

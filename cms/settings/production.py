@@ -2,11 +2,15 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.request_log import logging_config
+
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, DATABASES, SECRET_KEY
 from .env import env_bool, env_str
 
 DEBUG = False
+# One JSON object a line on stderr, unless LOG_FORMAT says text.
+LOGGING = logging_config(env_str("LOG_FORMAT", "json"), env_str("LOG_LEVEL", "INFO"))
 
 if not SECRET_KEY or SECRET_KEY.startswith("dev-") or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 32 characters.")

@@ -21,10 +21,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # each app's conf.py: this file sets only what differs.
 # https://docs.wagtail.org/en/stable/getting_started/integrating_into_django.html
 # ---------------------------------------------------------------------------
-# The site's own apps on top of the plugin: opinions and their ledger (意见办理), supervision,
+# The site's own apps on top of the plugin: the site itself (cms: task workers' heartbeats and
+# recovery, health checks), opinions and their ledger (意见办理), supervision,
 # and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
 # and extension points.
-INSTALLED_APPS = plugin.installed_apps(["accounts", "participation", "supervision", "alerts"])
+INSTALLED_APPS = plugin.installed_apps(["cms", "accounts", "participation", "supervision", "alerts"])
 
 MIDDLEWARE = plugin.middleware(
     [

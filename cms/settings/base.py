@@ -9,6 +9,7 @@ from disclosure_pages.required_settings import *  # noqa: F403
 from disclosure_pages.required_settings import REST_FRAMEWORK
 
 from cms.request_log import logging_config
+from cms.sentry import init_sentry
 
 from .env import env_bool, env_list, env_str, public_base_url, search_backends
 
@@ -174,6 +175,8 @@ if REDIS_URL:
 # text (development's); LOG_LEVEL=INFO by default.
 # ---------------------------------------------------------------------------
 LOGGING = logging_config(env_str("LOG_FORMAT", "text"), env_str("LOG_LEVEL", "INFO"))
+# Errors also to Sentry (or GlitchTip) when SENTRY_DSN is set (needs `pip install sentry-sdk`).
+init_sentry(env_str("SENTRY_DSN"), env_str("SENTRY_ENVIRONMENT"))
 
 # ---------------------------------------------------------------------------
 # Headless API (api/): rate limits, caching and CORS origins from the environment.

@@ -187,3 +187,25 @@ def test_two_drains_never_apply_a_row_together_and_a_change_meanwhile_keeps_its_
     assert results == {"A": (2, 0), "B": (0, 0), "change": "recorded"}
     assert applied_by == [("A", [101, 102])]
     assert list(PendingIndexUpdate.objects.values_list("page_id", "changes")) == [(101, 1)]
+
+
+
+@pytest.mark.django_db
+def test_readyz_pings_each_engine_and_names_the_one_that_does_not_answer(osmem_server, client):
+    from search.backends.elasticsearch import PlainJSONTransport
+    from tests.search.test_engines import CLOSED_PORT, ELASTICSEARCH, OPENSEARCH, engine_settings
+
+    for settings in (engine_settings(osmem_server.url), engine_settings(osmem_server.url, ELASTICSEARCH, transport_class=PlainJSONTransport)):
+        with settings:
+            response = client.get("/readyz")
+        assert response.status_code == 200, response.content
+        checks = response.json()["checks"]
+        assert (checks["search:default"]["status"], checks["search:default"]["engine"]) == ("ok", "engine")
+        assert checks["search:database"]["engine"] == "database"
+    for backend in (OPENSEARCH, ELASTICSEARCH):
+        with engine_settings(CLOSED_PORT, backend):
+            response = client.get("/readyz")
+        assert response.status_code == 503
+        failed = {name: check for name, check in response.json()["checks"].items() if check["status"] != "ok"}
+        assert list(failed) == ["search:default"], failed
+        assert "127.0.0.1" not in response.content.decode()

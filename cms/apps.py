@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
@@ -6,5 +7,5 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     label = "sunshine_site"
-    verbose_name = "站点运行"
+    verbose_name = _("站点运行")
     default_auto_field = "django.db.models.BigAutoField"

@@ -61,7 +61,7 @@ def schedule():
 
     try:
         apply_index_updates.enqueue()
-    except Exception:  # the outbox keeps the rows; the next change or `search_sync` applies them
+    except Exception:  # the outbox keeps the rows: the next change, the workers' recovery pass or `search_sync` applies them
         logger.exception("Could not enqueue the search index update")
 
 

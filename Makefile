@@ -42,10 +42,10 @@ seed: migrate
 
 # The demo's Traditional-script variants (about 0.1 s a page) are
 # made in the background while the server starts; publishing makes them for new items. A
-# task worker applies search index updates (and stops with the server).
+# task worker applies search index updates and recovers what a dead one left (and stops with the server).
 run: seed
 	$(PY) manage.py sync_variants --missing-only > variants.log 2>&1 &
-	$(PY) manage.py db_worker --interval 0.5 > worker.log 2>&1 & WORKER=$$!; \
+	$(PY) manage.py task_worker --interval 0.5 > worker.log 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -58,7 +58,7 @@ def schedule():
 
     try:
         process_publications.enqueue()
-    except Exception:  # the outbox keeps the rows: the next publication's task takes them
+    except Exception:  # the outbox keeps the rows: the next publication's task or the workers' recovery pass (cms.workers) takes them
         logger.exception("Could not enqueue the alerts fan-out")
 
 

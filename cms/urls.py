@@ -6,10 +6,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from disclosure_pages import plugin
 
+from . import health
+
 handler404 = plugin.HANDLER404
 handler500 = plugin.HANDLER500
 
 urlpatterns = [
+    # Probes for systemd, nginx and monitoring (cms/health.py): first, before anything that could read a session.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -274,6 +274,14 @@ class DurableSubscription:
         rows = PendingItemChange.objects.filter(consumer=self.consumer).order_by("pk")[:limit]
         return [(row.pk, ItemChange.from_json(row.change)) for row in rows]
 
+    def oldest_pending_at(self):
+        """When the oldest change not yet done was written (None: none waits): its consumer's lag."""
+        from django.db.models import Min
+
+        from .models import PendingItemChange
+
+        return PendingItemChange.objects.filter(consumer=self.consumer).aggregate(oldest=Min("created_at"))["oldest"]
+
     def done(self, row_ids):
         """Forget the rows a consumer has handled."""
         from .models import PendingItemChange

@@ -16,7 +16,7 @@ import operator
 from functools import reduce
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from modelsearch.backends import get_search_backend, get_search_backends_with_name
 from wagtail.models import Page
@@ -37,24 +37,17 @@ def record(page_ids):
     backends = [name for name, _backend in get_search_backends_with_name(with_auto_update=True)]
     if not page_ids or not backends:
         return
-    existing = set(
-        PendingIndexUpdate.objects.filter(page_id__in=page_ids, backend__in=backends).values_list("page_id", "backend")
+    # A row already waiting is due again, and marked as changed so that a drain that read it
+    # before this change does not delete it. Updated first, inserted second: a row a drain
+    # deletes in between (on PostgreSQL the update waits for that drain's commit) is written
+    # again by the insert, so no change is left without its row.
+    PendingIndexUpdate.objects.filter(page_id__in=page_ids, backend__in=backends).update(
+        changes=F("changes") + 1, next_attempt_at=None
     )
     PendingIndexUpdate.objects.bulk_create(
-        [
-            PendingIndexUpdate(page_id=page_id, backend=backend)
-            for page_id in page_ids
-            for backend in backends
-            if (page_id, backend) not in existing
-        ],
+        [PendingIndexUpdate(page_id=page_id, backend=backend) for page_id in page_ids for backend in backends],
         ignore_conflicts=True,
     )
-    if existing:
-        # A row already waiting is due again, and marked as changed so that a drain that read it
-        # before this change does not delete it.
-        PendingIndexUpdate.objects.filter(page_id__in={page_id for page_id, _ in existing}, backend__in=backends).update(
-            changes=F("changes") + 1, next_attempt_at=None
-        )
     transaction.on_commit(schedule)
 
 
@@ -68,7 +61,7 @@ def schedule():
 
     try:
         apply_index_updates.enqueue()
-    except Exception:  # the outbox keeps the rows; the next change or `search_sync` applies them
+    except Exception:  # the outbox keeps the rows: the next change, the workers' recovery pass or `search_sync` applies them
         logger.exception("Could not enqueue the search index update")
 
 
@@ -76,31 +69,54 @@ def due_updates(now=None):
     return PendingIndexUpdate.objects.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now or timezone.now()))
 
 
+def oldest_pending_at(due_only=False):
+    """When the oldest waiting row was written (None: nothing waits); ``due_only``: of the rows due now."""
+    rows = due_updates() if due_only else PendingIndexUpdate.objects.all()
+    return rows.aggregate(oldest=Min("created_at"))["oldest"]
+
+
 def apply_due_updates(limit=None):
-    """Apply due outbox rows, backend by backend; returns (applied, failed) row counts."""
+    """Apply due outbox rows, backend by backend; returns (applied, failed) row counts.
+
+    Several workers may drain at once (a task per change, ``search_sync``, a worker's
+    recovery pass). Each batch is applied in a transaction holding its rows' locks, and
+    rows another drain holds are skipped (PostgreSQL's SKIP LOCKED): a row is applied by one
+    drain at a time, so an older reading of a page can never overwrite a newer one in the
+    index. (SQLite takes one writer at a time and ignores the locks; it serves one worker.)
+    """
     applied = failed = 0
     while limit is None or applied + failed < limit:
-        batch = list(due_updates().order_by("pk")[:BATCH])
-        if not batch:
-            break
-        by_backend = {}
-        for row in batch:
-            by_backend.setdefault(row.backend, []).append(row)
-        for backend_name, rows in by_backend.items():
-            try:
-                _apply(backend_name, [row.page_id for row in rows])
-            except Exception as error:
-                logger.warning("Search backend %r did not take %d updates: %s", backend_name, len(rows), error)
-                _postpone(rows, error)
-                failed += len(rows)
-            else:
-                # Only rows that did not change again meanwhile (see PendingIndexUpdate.changes).
-                PendingIndexUpdate.objects.filter(
-                    reduce(operator.or_, (Q(pk=row.pk, changes=row.changes) for row in rows))
-                ).delete()
-                applied += len(rows)
+        with transaction.atomic():
+            batch = list(due_updates().order_by("pk").select_for_update(skip_locked=True)[:BATCH])
+            if not batch:
+                break
+            batch_applied, batch_failed = _apply_batch(batch)
+        applied += batch_applied
+        failed += batch_failed
         if failed:
             break  # the rest waits for the failing backend's next attempt
+    return applied, failed
+
+
+def _apply_batch(batch):
+    applied = failed = 0
+    by_backend = {}
+    for row in batch:
+        by_backend.setdefault(row.backend, []).append(row)
+    for backend_name, rows in by_backend.items():
+        try:
+            with transaction.atomic():  # a savepoint: a failing backend's own writes are undone, the batch goes on
+                _apply(backend_name, [row.page_id for row in rows])
+        except Exception as error:
+            logger.warning("Search backend %r did not take %d updates: %s", backend_name, len(rows), error)
+            _postpone(rows, error)
+            failed += len(rows)
+        else:
+            # Only rows that did not change again meanwhile (see PendingIndexUpdate.changes).
+            PendingIndexUpdate.objects.filter(
+                reduce(operator.or_, (Q(pk=row.pk, changes=row.changes) for row in rows))
+            ).delete()
+            applied += len(rows)
     return applied, failed
 
 

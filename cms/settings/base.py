@@ -10,6 +10,9 @@ from disclosure_pages import plugin
 from disclosure_pages.required_settings import *  # noqa: F403
 from disclosure_pages.required_settings import REST_FRAMEWORK
 
+from cms.request_log import logging_config
+from cms.sentry import init_sentry
+
 from .env import env_bool, env_int, env_list, env_rate, env_str, env_url, public_base_url, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -21,14 +24,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # each app's conf.py: this file sets only what differs.
 # https://docs.wagtail.org/en/stable/getting_started/integrating_into_django.html
 # ---------------------------------------------------------------------------
-# The site's own apps on top of the plugin: opinions and their ledger (意见办理), supervision,
+# The site's own apps on top of the plugin: the site itself (cms: task workers' heartbeats and
+# recovery, health checks), opinions and their ledger (意见办理), supervision,
 # and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
 # and extension points.
-# Sign-in security (accounts, with django-axes for wrong passwords) comes first.
-INSTALLED_APPS = plugin.installed_apps(["accounts", "axes", "csp", "participation", "supervision", "alerts"])
+# Sign-in security (accounts, with django-axes for wrong passwords) comes before the plugin.
+INSTALLED_APPS = plugin.installed_apps(["cms", "accounts", "axes", "csp", "participation", "supervision", "alerts"])
 
 MIDDLEWARE = plugin.middleware(
     [
+        # First: the request id every later log record carries, and one log line per request (cms/request_log.py).
+        "cms.request_log.RequestLogMiddleware",
         "django.middleware.security.SecurityMiddleware",
         # Content-Security-Policy (a nonce for the templates' inline scripts) and Permissions-Policy: accounts/csp.py.
         "accounts.csp.ContentSecurityPolicyMiddleware",
@@ -138,6 +144,8 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # No Django admin here: lockouts are lifted with manage.py axes_reset_username.
 AXES_ENABLE_ADMIN = False
+# Its start-up banner on every command and process says nothing an operator needs.
+AXES_VERBOSE = False
 # Content-Security-Policy (django-csp): the portal's directives; the admin's few allowances
 # are in accounts/csp.py with their reasons. https://django-csp.readthedocs.io/
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": PORTAL_DIRECTIVES}
@@ -215,6 +223,15 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 REDIS_URL = env_url("REDIS_URL", ["redis", "rediss", "unix"])
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# ---------------------------------------------------------------------------
+# Logs: everything on stderr (systemd's journal keeps it), one line per request with its id
+# (cms/request_log.py). LOG_FORMAT=json (production's default: one JSON object a line) or
+# text (development's); LOG_LEVEL=INFO by default.
+# ---------------------------------------------------------------------------
+LOGGING = logging_config(env_str("LOG_FORMAT", "text"), env_str("LOG_LEVEL", "INFO"))
+# Errors also to Sentry (or GlitchTip) when SENTRY_DSN is set (needs `pip install sentry-sdk`).
+init_sentry(env_str("SENTRY_DSN"), env_str("SENTRY_ENVIRONMENT"))
 
 # ---------------------------------------------------------------------------
 # Headless API (api/): rate limits, caching and CORS origins from the environment.

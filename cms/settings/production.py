@@ -2,11 +2,15 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.request_log import logging_config
+
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, DATABASES, SECRET_KEY
 from .env import env_bool, env_int, env_str, weak_secret_reason
 
 DEBUG = False
+# One JSON object a line on stderr, unless LOG_FORMAT says text.
+LOGGING = logging_config(env_str("LOG_FORMAT", "json"), env_str("LOG_LEVEL", "INFO"))
 
 if weak_secret_reason("SECRET_KEY", SECRET_KEY):
     raise ImproperlyConfigured(weak_secret_reason("SECRET_KEY", SECRET_KEY))

@@ -9,6 +9,7 @@ from django.test import SimpleTestCase, override_settings
 from accounts.conf import app_settings as accounts_settings
 from alerts.conf import app_settings as alerts_settings
 from api.conf import app_settings as api_settings
+from cms.conf import app_settings as site_settings
 from demo_county.conf import app_settings as demo_settings
 from disclosure_pages.conf import app_settings as portal_settings
 from importer.conf import MB
@@ -30,6 +31,7 @@ APPS = {
     "supervision": supervision_settings,
     "alerts": alerts_settings,
     "accounts": accounts_settings,
+    "cms": site_settings,
 }
 ROW = re.compile(r"^\| `(\w+)` \| `([^`]*)` \| (\w+) \|", re.M)
 

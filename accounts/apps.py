@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("账号安全")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import two_factor  # noqa: F401 - registers the second factor's system check

@@ -22,7 +22,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # The site's own apps on top of the plugin: opinions and their ledger (意见办理), supervision,
 # and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
 # and extension points.
-INSTALLED_APPS = plugin.installed_apps(["accounts", "participation", "supervision", "alerts"])
+INSTALLED_APPS = plugin.installed_apps(
+    [
+        "accounts",
+        "participation",
+        "supervision",
+        "alerts",
+        # The admin's second factor (accounts.two_factor): TOTP devices and recovery codes.
+        "django_otp",
+        "django_otp.plugins.otp_totp",
+        "django_otp.plugins.otp_static",
+    ]
+)
 
 MIDDLEWARE = plugin.middleware(
     [
@@ -31,6 +42,10 @@ MIDDLEWARE = plugin.middleware(
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
+        # request.user.is_verified(): whether a second-factor device accepted a code in this session,
+        # then the admin's gate: the code, or enrolment, before any other admin page.
+        "django_otp.middleware.OTPMiddleware",
+        "accounts.two_factor.TwoFactorMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -94,6 +109,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The admin's second factor: who must enrol ("approvers,superusers" by default; "" for no one).
+if env_str("OTP_REQUIRED_FOR") is not None:
+    SUNSHINE_OTP_REQUIRED_FOR = env_list("OTP_REQUIRED_FOR")
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "阳光党务")
 
 # ---------------------------------------------------------------------------
 # Languages (Simplified and Traditional: required_settings). The admin's catalogues ship in

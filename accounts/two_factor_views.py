@@ -26,8 +26,14 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("验证码"),
         max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
+
+    def __init__(self, *args, autofocus=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The manage page has two of these forms: the cursor goes to neither.
+        if autofocus:
+            self.fields["code"].widget.attrs["autofocus"] = True
 
 
 def safe_next(request, default):
@@ -66,8 +72,8 @@ class ManageView(TwoFactorPage):
         context.update(
             device=device,
             codes_left=tf.recovery_codes_left(user) if device else 0,
-            regenerate_form=kwargs.get("regenerate_form") or CodeForm(prefix="regenerate"),
-            remove_form=kwargs.get("remove_form") or CodeForm(prefix="remove"),
+            regenerate_form=kwargs.get("regenerate_form") or CodeForm(prefix="regenerate", autofocus=False),
+            remove_form=kwargs.get("remove_form") or CodeForm(prefix="remove", autofocus=False),
         )
         return context
 
@@ -126,7 +132,7 @@ class CodeRequiredAction(View):
         return redirect("two_factor:manage")
 
     def post(self, request):
-        form = CodeForm(request.POST, prefix=self.prefix)
+        form = CodeForm(request.POST, prefix=self.prefix, autofocus=False)
         if not tf.has_device(request.user):
             return redirect("two_factor:manage")
         if form.is_valid():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.test import SimpleTestCase, override_settings
 
+from accounts.conf import app_settings as accounts_settings
 from alerts.conf import app_settings as alerts_settings
 from api.conf import app_settings as api_settings
 from demo_county.conf import app_settings as demo_settings
@@ -28,6 +29,7 @@ APPS = {
     "participation": participation_settings,
     "supervision": supervision_settings,
     "alerts": alerts_settings,
+    "accounts": accounts_settings,
 }
 ROW = re.compile(r"^\| `(\w+)` \| `([^`]*)` \| (\w+) \|", re.M)
 

@@ -2,6 +2,9 @@
 
 from disclosure_pages.conf import AppSettings
 
+# Who SUNSHINE_OTP_REQUIRED_FOR may name (checked at startup: cms/settings/base.py, two_factor's system check).
+OTP_ROLES = ("approvers", "superusers", "admins")
+
 app_settings = AppSettings(
     # Admin users who must enrol a second factor (TOTP, 两步验证) before any other admin page:
     # "approvers" (members of a leading group or of a group-approval task's groups), "superusers",

@@ -22,10 +22,8 @@ from wagtail.models import GroupApprovalTask
 
 from disclosure_pages.models import UnitPage
 
-from .conf import app_settings
+from .conf import OTP_ROLES, app_settings
 
-# Who SUNSHINE_OTP_REQUIRED_FOR may name.
-ROLES = ("approvers", "superusers", "admins")
 TOTP_DIGITS = 6
 # Admin routes a user stopped at the second factor may still reach: signing out, and what every
 # admin page loads (the icon sprite, the JavaScript catalogue) — none shows content.
@@ -68,10 +66,10 @@ def required_for(user):
 def check_required_for(app_configs, **kwargs):
     """A misspelt role would silently require no one: refuse it at startup."""
     roles = app_settings.SUNSHINE_OTP_REQUIRED_FOR
-    if isinstance(roles, str) or not all(role in ROLES for role in roles):
+    if isinstance(roles, str) or not all(role in OTP_ROLES for role in roles):
         return [
             checks.Error(
-                f"SUNSHINE_OTP_REQUIRED_FOR must be a list of {', '.join(ROLES)} (or empty), got {roles!r}",
+                f"SUNSHINE_OTP_REQUIRED_FOR must be a list of {', '.join(OTP_ROLES)} (or empty), got {roles!r}",
                 id="accounts.E001",
             )
         ]

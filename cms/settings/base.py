@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
+from accounts.conf import OTP_ROLES
 from disclosure_pages import plugin
 from disclosure_pages.required_settings import *  # noqa: F403
 from disclosure_pages.required_settings import REST_FRAMEWORK
@@ -113,6 +115,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # The admin's second factor: who must enrol ("approvers,superusers" by default; "" for no one).
 if env_str("OTP_REQUIRED_FOR") is not None:
     SUNSHINE_OTP_REQUIRED_FOR = env_list("OTP_REQUIRED_FOR")
+    if not set(SUNSHINE_OTP_REQUIRED_FOR) <= set(OTP_ROLES):
+        raise ImproperlyConfigured(
+            f"OTP_REQUIRED_FOR must list some of {', '.join(OTP_ROLES)} (comma-separated) or be empty, "
+            f"got {env_str('OTP_REQUIRED_FOR')!r}"
+        )
 # The name authenticator apps show next to the code.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "阳光党务")
 

@@ -268,3 +268,16 @@ class TwoFactorTests(TestCase):
         self.assertIn("nothing removed", out.getvalue())
         with self.assertRaisesMessage(CommandError, "No user named 'nobody'"):
             call_command("reset_two_factor", "nobody")
+
+
+def test_production_requires_approvers_and_superusers_and_refuses_a_misspelt_role():
+    from tests.cms.test_settings import load_production
+
+    shown = "import django; django.setup(); from accounts.conf import app_settings; print(app_settings.SUNSHINE_OTP_REQUIRED_FOR)"
+    result = load_production(shown)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['approvers', 'superusers']"
+    assert load_production(shown, OTP_REQUIRED_FOR="").stdout.strip() == "[]"
+    refused = load_production(shown, OTP_REQUIRED_FOR="approver,superusers")
+    assert refused.returncode != 0
+    assert "OTP_REQUIRED_FOR must list some of approvers, superusers, admins" in refused.stderr

@@ -8,6 +8,10 @@ recovery codes) and throttles wrong codes per device (each failure doubles the w
 The portal, its members' sign-in and the API are not touched: only paths under the admin are.
 """
 
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
 from django.core import checks
 from django.db import transaction
 from django.shortcuts import redirect
@@ -98,17 +102,12 @@ def pending_device(user):
 
 def secret_of(device):
     """The key as an authenticator app takes it when typed in (Base32, in groups of four)."""
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def qr_svg(data):
     """An inline SVG QR code, made on the server (no third-party image service sees the secret)."""
-    import qrcode
-    import qrcode.image.svg
-
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=4)
     return image.to_string(encoding="unicode")
 

@@ -12,6 +12,7 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
+from django.contrib.auth.models import AnonymousUser
 from django.core import checks
 from django.db import transaction
 from django.shortcuts import redirect
@@ -187,9 +188,20 @@ def throttled_message(details):
 # -- the admin's gate --------------------------------------------------------------------------
 
 
+def stopped_at_the_gate(user):
+    """Signed in with the password only, while a code (or enrolment) is still owed."""
+    return can_use_admin(user) and not user.is_verified() and (has_device(user) or required_for(user))
+
+
 class TwoFactorMiddleware:
     """Before any admin page: a user with a device enters a code once per sign-in; a user the
-    setting requires to enrol goes to enrolment. Placed after django-otp's OTPMiddleware."""
+    setting requires to enrol goes to enrolment. Placed after django-otp's OTPMiddleware.
+
+    Outside the admin, such a user counts as signed out until the code is given: a password
+    alone must not open what the user's rights open elsewhere (a unit's draft attachments under
+    /documents/, members-only items, the API by session). Members, who have no admin access,
+    are never concerned.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -203,6 +215,10 @@ class TwoFactorMiddleware:
             self.admin_prefix = reverse("wagtailadmin_home")
         match = request.resolver_match
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(self.admin_prefix):
+            if stopped_at_the_gate(user):
+                request.user = AnonymousUser()
+            return None
         if (
             match is None
             or not request.path.startswith(self.admin_prefix)

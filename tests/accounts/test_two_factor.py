@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from tests.factories import build_tree, make_item, make_member, make_user
+from tests.factories import build_tree, make_document, make_item, make_member, make_user
 
 REQUIRED = override_settings(SUNSHINE_OTP_REQUIRED_FOR=["approvers", "superusers"])
 ADMIN = "/admin/"
@@ -237,6 +237,16 @@ class TwoFactorTests(TestCase):
             self.assertIn(self.client.get(url).status_code, (302, 403), url)
             self.assertIn(self.client.post(url, {"code": "123456"}).status_code, (302, 403), url)
         self.assertFalse(TOTPDevice.objects.filter(user=self.member).exists())
+
+    def test_outside_the_admin_a_password_alone_opens_nothing_more_than_for_anonymous(self):
+        document = make_document("城关镇党委草稿附件", "draft-attachment.txt", b"DRAFT-ATTACHMENT-BYTES", unit=self.t.township)
+        url = reverse("wagtaildocs_serve", args=(document.pk, document.filename))
+        device, _codes = enrol(self.officer)
+        self.sign_in(self.officer)
+        # A draft's attachment: the unit's officers may open it, anyone else finds nothing.
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.post(VERIFY, {"code": code_of(device)})
+        self.assertEqual(b"".join(self.client.get(url).streaming_content), b"DRAFT-ATTACHMENT-BYTES")
 
     def test_the_portal_the_members_sign_in_and_the_api_are_unaffected(self):
         enrol(self.officer)

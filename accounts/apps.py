@@ -10,5 +10,5 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Their signal receivers: the session's sign-in time, the sign-in log.
-        from . import audit, sessions  # noqa: F401
+        # Their signal receivers (the session's sign-in time, the sign-in log) and the second factor's system check.
+        from . import audit, sessions, two_factor  # noqa: F401

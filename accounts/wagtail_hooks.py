@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from . import two_factor_views  # noqa: F401 (the second factor's admin URLs and account settings panel)
 from .reports import SignInLogReportView
 from .views import LockoutsView
 

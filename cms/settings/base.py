@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.conf import OTP_ROLES
 from accounts.csp import PORTAL_DIRECTIVES
 from disclosure_pages import plugin
 from disclosure_pages.required_settings import *  # noqa: F403
@@ -29,7 +30,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # and subscriptions and alerts (订阅提醒), which plug into the plugin through its change feed
 # and extension points.
 # Sign-in security (accounts, with django-axes for wrong passwords) comes before the plugin.
-INSTALLED_APPS = plugin.installed_apps(["cms", "accounts", "axes", "csp", "participation", "supervision", "alerts"])
+INSTALLED_APPS = plugin.installed_apps(
+    [
+        "cms",
+        "accounts",
+        "axes",
+        "csp",
+        "participation",
+        "supervision",
+        "alerts",
+        # The admin's second factor (accounts.two_factor): TOTP devices and recovery codes.
+        "django_otp",
+        "django_otp.plugins.otp_totp",
+        "django_otp.plugins.otp_static",
+    ]
+)
 
 MIDDLEWARE = plugin.middleware(
     [
@@ -43,6 +58,10 @@ MIDDLEWARE = plugin.middleware(
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
+        # request.user.is_verified(): whether a second-factor device accepted a code in this session,
+        # then the admin's gate: the code, or enrolment, before any other admin page.
+        "django_otp.middleware.OTPMiddleware",
+        "accounts.two_factor.TwoFactorMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         # Idle and absolute session timeouts, shorter for admin users (accounts/sessions.py).
         "accounts.sessions.SessionTimeoutMiddleware",
@@ -118,6 +137,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.WeakBaseValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The admin's second factor: who must enrol ("approvers,superusers" by default; "" for no one).
+if env_str("OTP_REQUIRED_FOR") is not None:
+    SUNSHINE_OTP_REQUIRED_FOR = env_list("OTP_REQUIRED_FOR")
+    if not set(SUNSHINE_OTP_REQUIRED_FOR) <= set(OTP_ROLES):
+        raise ImproperlyConfigured(
+            f"OTP_REQUIRED_FOR must list some of {', '.join(OTP_ROLES)} (comma-separated) or be empty, "
+            f"got {env_str('OTP_REQUIRED_FOR')!r}"
+        )
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "阳光党务")
 
 # ---------------------------------------------------------------------------
 # Sign-in security (accounts/, README 账号安全): one rule for wrong passwords at the admin's

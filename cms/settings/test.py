@@ -21,3 +21,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the concurrency tests open one connection per thread. One file
     # per process, so that two test runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+# Nobody has to enrol a second factor, so that admin tests sign in with a password alone;
+# tests/accounts/test_two_factor.py turns the requirement on.
+SUNSHINE_OTP_REQUIRED_FOR = []

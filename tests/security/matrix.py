@@ -103,7 +103,8 @@ POST_NOT_EXERCISED = (
     "add/edit/delete/copy/enable/disable, document and image uploads/edits/deletes, settings, account, "
     "dismissibles, editing sessions, wagtail-localize submit/update/translate/upload/machine_translate/disable/"
     "convert_to_alias, takedown requests, next-stage, review outcome, API preview tokens, logout, password reset, "
-    "page password forms, elder mode and the script switch"
+    "page password forms, elder mode and the script switch, the second factor's enrolment, code, new recovery "
+    "codes and removal (each POST asks the user's own current code)"
 )
 
 # Routes whose params are not filled by name but built by hand (unnamed patterns).

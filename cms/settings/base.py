@@ -58,13 +58,14 @@ MIDDLEWARE = plugin.middleware(
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        # Idle and absolute session timeouts, shorter for admin users (accounts/sessions.py): an
+        # expired session is signed out before the second factor is asked for.
+        "accounts.sessions.SessionTimeoutMiddleware",
         # request.user.is_verified(): whether a second-factor device accepted a code in this session,
         # then the admin's gate: the code, or enrolment, before any other admin page.
         "django_otp.middleware.OTPMiddleware",
         "accounts.two_factor.TwoFactorMiddleware",
-        "django.contrib.messages.middleware.MessageMiddleware",
-        # Idle and absolute session timeouts, shorter for admin users (accounts/sessions.py).
-        "accounts.sessions.SessionTimeoutMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "wagtail.contrib.redirects.middleware.RedirectMiddleware",
         # A number or date a view took to the database unchecked is a 400, not a 500 (disclosure_pages.params checks ours).

@@ -19,7 +19,9 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from django.core.mail import EmailMultiAlternatives
+import smtplib
+
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
@@ -28,7 +30,13 @@ logger = logging.getLogger(__name__)
 
 
 class SendError(Exception):
-    pass
+    """The message was not handed over. ``permanent``: it never will be to this contact (an SMTP
+    5xx refusal of the recipient, a bounce), so retrying is pointless; otherwise the failure is
+    temporary (a 4xx, a timeout, the server unreachable) and a later try may succeed."""
+
+    def __init__(self, *args, permanent=False):
+        super().__init__(*args)
+        self.permanent = permanent
 
 
 class Message:
@@ -41,11 +49,20 @@ class Message:
 
 
 class BaseSender:
+    """``send(contact, message)``; used as a context manager (``with sender: …``) a sender may keep
+    one connection open over the messages sent inside (EmailSender does: one SMTP session)."""
+
     def __init__(self, **options):
         self.options = options
 
     def send(self, contact, message):
         raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
 
 
 class ConsoleSender(BaseSender):
@@ -57,18 +74,46 @@ class ConsoleSender(BaseSender):
         stream.flush()
 
 
+def refused_for_good(error):
+    """Whether an SMTP error says the recipient will never take the message (5xx), not ``try later`` (4xx)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _text in error.recipients.values())
+    # A refused sender (our own From) or a lost connection is no fault of the address.
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPSenderRefused):
+        return error.smtp_code >= 500
+    return False
+
+
 class EmailSender(BaseSender):
-    """E-mail through Django's mail settings (EMAIL_HOST, … : SMTP in production)."""
+    """E-mail through Django's mail settings (EMAIL_HOST, … : SMTP in production). Inside
+    ``with sender:`` the messages share one connection (one SMTP session for a batch)."""
+
+    connection = None
+
+    def __enter__(self):
+        self.connection = get_connection(fail_silently=False)
+        return self
+
+    def __exit__(self, *exc):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def send(self, contact, message):
-        mail = EmailMultiAlternatives(message.subject, message.text, self.options.get("from_email"), [contact], headers=message.headers)
+        mail = EmailMultiAlternatives(
+            message.subject, message.text, self.options.get("from_email"), [contact], headers=message.headers, connection=self.connection
+        )
         if message.html:
             mail.attach_alternative(message.html, "text/html")
         try:
+            if self.connection is not None:
+                self.connection.open()  # kept open for the next message (reopened after a failure)
             mail.send(fail_silently=False)
         except Exception as error:  # SMTP refusals, timeouts, DNS: the resident is told to retry
             logger.warning("mail to a resident failed: %s", error.__class__.__name__)
-            raise SendError(str(error)) from error
+            if self.connection is not None:
+                self.connection.close()  # it may be broken: the next message opens another
+            raise SendError(str(error), permanent=refused_for_good(error)) from error
 
 
 class SmsGatewaySender(BaseSender):
@@ -136,8 +181,8 @@ class OutboxSender(BaseSender):
     outbox = []
 
     def send(self, contact, message):
-        if self.options.get("fail"):
-            raise SendError("test double told to fail")
+        if fail := self.options.get("fail"):
+            raise SendError(f"test double told to fail ({fail})", permanent=fail == "permanent")
         type(self).outbox.append((contact, message))
 
 

@@ -230,14 +230,15 @@ def send_digests(frequency, now=None, retries_only=False):
     )
     subscribers = pending.filter(next_attempt_at__isnull=False) if retries_only else pending
     subscriber_ids = list(subscribers.order_by("subscriber_id").values_list("subscriber_id", flat=True).distinct())
+    # A batch of subscribers at a time: their deliveries claimed, and checked, together.
     for start in range(0, len(subscriber_ids), BATCH):
+        claimed = {}
+        for delivery in claim(pending.filter(subscriber_id__in=subscriber_ids[start:start + BATCH])):
+            claimed.setdefault(delivery.subscriber_id, []).append(delivery)  # none: another run took them
+        readable = public_variants({delivery.item_key for deliveries in claimed.values() for delivery in deliveries})
+        withhold([delivery for deliveries in claimed.values() for delivery in deliveries if delivery.item_key not in readable])
         with Sending() as sending:
-            for subscriber_id in subscriber_ids[start:start + BATCH]:
-                deliveries = claim(pending.filter(subscriber_id=subscriber_id))
-                if not deliveries:
-                    continue  # another run took them
-                readable = public_variants({delivery.item_key for delivery in deliveries})
-                withhold([delivery for delivery in deliveries if delivery.item_key not in readable])
+            for deliveries in claimed.values():
                 kept = [delivery for delivery in deliveries if delivery.item_key in readable]
                 subscriber = deliveries[0].subscriber
                 if kept and not sending.hold(subscriber, kept):

@@ -191,7 +191,9 @@ def recover_stuck():
     """Deliveries claimed more than ``SUNSHINE_ALERTS_STUCK_MINUTES`` ago and still ``sending``
     (their run died) are pending again, for the next claim; returns how many."""
     cutoff = timezone.now() - timedelta(minutes=app_settings.SUNSHINE_ALERTS_STUCK_MINUTES)
-    recovered = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff).update(
+    # No claim time: claimed before runs recorded it (migration 0003), long ago.
+    stuck = Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True)
+    recovered = Delivery.objects.filter(stuck, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.PENDING, claim=None, claimed_at=None
     )
     if recovered:

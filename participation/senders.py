@@ -74,13 +74,19 @@ class ConsoleSender(BaseSender):
         stream.flush()
 
 
+# Replies after the data that refuse the mailbox itself (RFC 5321 4.2.3): some servers accept
+# every recipient and bounce only then. Other 5xx after the data (552 too large, 554 content)
+# say nothing of the address: retried, then given up, like a temporary failure.
+MAILBOX_REFUSED = {550, 551, 553}
+
+
 def refused_for_good(error):
-    """Whether an SMTP error says the recipient will never take the message (5xx), not ``try later`` (4xx)."""
+    """Whether an SMTP error says the recipient will never take the message (a bounce), not ``try later``."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return bool(error.recipients) and all(code >= 500 for code, _text in error.recipients.values())
     # A refused sender (our own From) or a lost connection is no fault of the address.
     if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPSenderRefused):
-        return error.smtp_code >= 500
+        return error.smtp_code in MAILBOX_REFUSED
     return False
 
 
@@ -134,6 +140,8 @@ class AliyunSmsSender(SmsGatewaySender):
     """
 
     endpoint = "https://dysmsapi.aliyuncs.com/"
+    # Answers that no retry changes for this number (others — flow control, the account — may pass).
+    permanent_codes = {"isv.MOBILE_NUMBER_ILLEGAL"}
 
     def deliver(self, mobile, template, params):
         options = self.options
@@ -160,7 +168,7 @@ class AliyunSmsSender(SmsGatewaySender):
         except (OSError, ValueError) as error:
             raise SendError(f"SMS gateway unreachable: {error.__class__.__name__}") from error
         if answer.get("Code") != "OK":
-            raise SendError(f"SMS gateway refused: {answer.get('Code')}")
+            raise SendError(f"SMS gateway refused: {answer.get('Code')}", permanent=answer.get("Code") in self.permanent_codes)
 
     @staticmethod
     def percent(value):

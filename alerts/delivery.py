@@ -87,13 +87,17 @@ class Sending:
     def __exit__(self, *exc):
         try:
             for sender in self.senders.values():
-                sender.__exit__(*exc)
+                if hasattr(sender, "__exit__"):
+                    sender.__exit__(*exc)
         finally:
             self.record()
 
     def sender(self, kind):
+        """The kind's sender, opened once for the batch (a sender with ``send`` only is used as it is)."""
         if kind not in self.senders:
-            self.senders[kind] = sender_for(kind).__enter__()
+            sender = self.senders[kind] = sender_for(kind)
+            if hasattr(sender, "__enter__"):
+                sender.__enter__()
         return self.senders[kind]
 
     def window(self, subscriber):

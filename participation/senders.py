@@ -2,7 +2,9 @@
 
 Pluggable in the ``{CLASS, OPTIONS}`` manner, per kind of contact
 (``SUNSHINE_PARTICIPATION_SENDERS``). A sender has ``send(contact, message)`` and raises
-``SendError`` when the message could not be handed over. ``ConsoleSender`` prints (development),
+``SendError`` when the message could not be handed over — ``permanent`` when it never will be
+to that contact (a bounce). Used as a context manager, a sender may keep its connection open
+over several messages (``EmailSender``: one SMTP session). ``ConsoleSender`` prints (development),
 ``EmailSender`` uses Django's mail (SMTP in production), ``SmsGatewaySender`` is the interface an
 SMS vendor's adapter implements — ``AliyunSmsSender`` for 阿里云短信 — and ``OutboxSender``
 keeps messages in memory for tests.

@@ -154,7 +154,8 @@ class Sending:
     def record(self):
         def claimed(deliveries):
             return Delivery.objects.filter(
-                pk__in=[delivery.pk for delivery in deliveries], status=DeliveryStatus.SENDING, claim__in={delivery.claim for delivery in deliveries}
+                pk__in=[delivery.pk for delivery in deliveries], status=DeliveryStatus.SENDING,
+                claim__in={delivery.claim for delivery in deliveries},
             )
 
         done = {"claim": None, "claimed_at": None}

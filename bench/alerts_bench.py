@@ -170,7 +170,8 @@ def run(vendor):
     fan_out_s, fan_out_cpu = time.perf_counter() - started, time.process_time() - cpu
     queued = Delivery.objects.filter(item_key=item.translation_key).count()
     report["fan_out"] = {
-        "matched": matched, "queued": queued, "seconds": round(fan_out_s, 2), "cpu_seconds": round(fan_out_cpu, 2), "rows_per_s": round(queued / fan_out_s),
+        "matched": matched, "queued": queued, "seconds": round(fan_out_s, 2), "cpu_seconds": round(fan_out_cpu, 2),
+        "rows_per_s": round(queued / fan_out_s),
     }
 
     # The daily sample's other waiting items, written straight (not timed).
@@ -221,7 +222,10 @@ def run(vendor):
     fan, immediate, digest = report["fan_out"], report["immediate"], report["daily_digests"]
     print(f"\nAlerts on {vendor} (load average {report['load_average_before']} → {report['load_average_after']})")
     print(f"  {'step':<16} {'count':>8} {'seconds':>9} {'rate':>12} {'CPU s':>7}   target")
-    print(f"  {'fan-out':<16} {fan['queued']:>8} {fan['seconds']:>9} {fan['rows_per_s']:>9} /s {fan['cpu_seconds']:>7}   {SUBSCRIBERS} in ≤ {TARGET_FAN_OUT_S} s")
+    print(
+        f"  {'fan-out':<16} {fan['queued']:>8} {fan['seconds']:>9} {fan['rows_per_s']:>9} /s"
+        f" {fan['cpu_seconds']:>7}   {SUBSCRIBERS} in ≤ {TARGET_FAN_OUT_S} s"
+    )
     print(
         f"  {'immediate SMTP':<16} {immediate['sent']:>8} {immediate['seconds']:>9} {immediate['messages_per_s']:>9} /s"
         f" {immediate['cpu_seconds']:>7}   ≥ {TARGET_MESSAGES_PER_S} /s ({immediate['messages_per_cpu_s']} per CPU second)"

@@ -120,3 +120,12 @@ bench-supervision: install
 .PHONY: bench-province
 bench-province: install
 	$(PY) bench/province.py $(ARGS)
+
+# Alerts: 100,000 confirmed subscribers of one township, one item published: the fan-out
+# (target 100,000 deliveries queued in ≤ 60 s), the immediate alerts of a 5,000 sample sent
+# into a local aiosmtpd server (target ≥ 200 messages/s) and 2,000 daily digests. Temporary
+# SQLite database; BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/<name> for PostgreSQL
+# (that database is recreated and dropped). Prints a table and writes bench/results/alerts*.json.
+.PHONY: bench-alerts
+bench-alerts: install
+	nice $(PY) bench/alerts_bench.py

@@ -19,6 +19,16 @@ app_settings = AppSettings(
     SUNSHINE_ALERTS_CODE_ATTEMPTS=5,
     # Confirmation messages one address may be sent in an hour (a form must not flood a stranger's inbox).
     SUNSHINE_ALERTS_CONFIRMATIONS_PER_CONTACT_HOUR=3,
-    # Failed deliveries in a row after which an address is suspended (no more messages until it subscribes again).
+    # Messages given up in a row (a bounce at once) after which an address is suspended (no more messages until it subscribes again).
     SUNSHINE_ALERTS_SUSPEND_AFTER_FAILURES=5,
+    # Minutes to wait before trying again a message that failed for a while (4xx, no connection),
+    # after the first, second, … failed try (the last repeats); tries in all before it is given up.
+    SUNSHINE_ALERTS_RETRY_MINUTES=[1, 5, 30, 120],
+    SUNSHINE_ALERTS_MAX_ATTEMPTS=5,
+    # Minutes after which a delivery claimed by a run that never finished (it died) is pending again.
+    SUNSHINE_ALERTS_STUCK_MINUTES=15,
+    # Messages one e-mail address is sent in an hour, one mobile in a day (SMS gateways limit
+    # messages per number and day); beyond them alerts wait (SMS: they go into the next daily digest).
+    SUNSHINE_ALERTS_EMAILS_PER_ADDRESS_HOUR=20,
+    SUNSHINE_ALERTS_SMS_PER_NUMBER_DAY=5,
 )

@@ -20,6 +20,7 @@ them to members in scope); drafts never reach the feed as publications.
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -32,7 +33,8 @@ from disclosure_pages.models import DisclosureItemPage, UnitPage
 from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
 from . import messages
-from .delivery import deliver, withhold
+from .conf import app_settings
+from .delivery import Sending, withhold
 from .models import FREQUENCY_ORDER, Delivery, DeliveryKind, DeliveryStatus, Frequency, Subscription
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ def process_outbox():
     """Fan out the waiting publications and takedowns, then send the immediate alerts and the
     corrections; returns (subscribers matched, messages sent)."""
     matched = 0
+    recover_stuck()
     while rows := outbox.pending(BATCH):
         with transaction.atomic():
             matched += fan_out({change.translation_key for _row, change in rows if ChangeKind.PUBLISHED in change.kinds})
@@ -168,50 +171,82 @@ def correct(keys):
 # -- sending ---------------------------------------------------------------------------------
 
 
+def due(queryset, now=None):
+    """The pending deliveries of ``queryset`` whose turn has come (no backoff or rate-limit wait left)."""
+    now = now or timezone.now()
+    return queryset.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), status=DeliveryStatus.PENDING)
+
+
 def claim(queryset, size=None):
-    """Mark up to ``size`` pending deliveries of ``queryset`` as this run's and return them: a
-    delivery another run claimed first is not among them."""
-    mark = uuid.uuid4()
-    ids = queryset.filter(status=DeliveryStatus.PENDING).order_by("pk").values_list("pk", flat=True)
+    """Mark up to ``size`` due pending deliveries of ``queryset`` as this run's and return them: a
+    delivery another run claimed first is not among them (the update is conditional on ``pending``)."""
+    mark, now = uuid.uuid4(), timezone.now()
+    ids = due(queryset, now).order_by("pk").values_list("pk", flat=True)
     ids = list(ids[:size] if size else ids)
-    Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(status=DeliveryStatus.SENDING, claim=mark)
+    Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(status=DeliveryStatus.SENDING, claim=mark, claimed_at=now)
     return list(Delivery.objects.filter(claim=mark, status=DeliveryStatus.SENDING).select_related("subscriber").order_by("pk"))
 
 
+def recover_stuck():
+    """Deliveries claimed more than ``SUNSHINE_ALERTS_STUCK_MINUTES`` ago and still ``sending``
+    (their run died) are pending again, for the next claim; returns how many."""
+    cutoff = timezone.now() - timedelta(minutes=app_settings.SUNSHINE_ALERTS_STUCK_MINUTES)
+    # No claim time: claimed before runs recorded it (migration 0003), long ago.
+    stuck = Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True)
+    recovered = Delivery.objects.filter(stuck, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, claim=None, claimed_at=None
+    )
+    if recovered:
+        logger.warning("%s alert deliveries of a run that did not finish are pending again", recovered)
+    return recovered
+
+
 def send_immediate():
-    """Send the pending immediate alerts, one message each; returns how many were sent."""
-    sent = 0
-    due = Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
-    while deliveries := claim(due, BATCH):
+    """Send the due immediate alerts, one message each; returns how many were sent."""
+    sent, last = 0, 0
+    queryset = Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
+    # Each batch after the last (a retry due at once must wait for the next run, not loop in this one).
+    while deliveries := claim(queryset.filter(pk__gt=last), BATCH):
+        last = deliveries[-1].pk
         readable = public_variants({delivery.item_key for delivery in deliveries})
-        for delivery in deliveries:
-            variants = readable.get(delivery.item_key)
-            if variants is None:
-                withhold([delivery])
-                continue
-            message = messages.alert(delivery.subscriber, variants)
-            sent += deliver(delivery.subscriber, message, [delivery])
+        with Sending() as sending:
+            for delivery in deliveries:
+                variants = readable.get(delivery.item_key)
+                if variants is None:
+                    withhold([delivery])
+                elif not sending.hold(delivery.subscriber, [delivery]):
+                    sending.deliver(delivery.subscriber, messages.alert(delivery.subscriber, variants), [delivery])
+        sent += sending.count
     return sent
 
 
-def send_digests(frequency, now=None):
-    """One digest per subscriber of their pending ``frequency`` deliveries still public; returns how many were sent."""
+def send_digests(frequency, now=None, retries_only=False):
+    """One digest per subscriber of their due ``frequency`` deliveries still public; returns how many were sent.
+
+    ``retries_only``: only the subscribers with a digest that failed for a while or waited for
+    its rate limit (``next_attempt_at`` set and passed), as the every-minute run retries them."""
     sent = 0
     now = now or timezone.now()
-    pending = Delivery.objects.filter(
-        kind=DeliveryKind.PUBLISHED, frequency=frequency, status=DeliveryStatus.PENDING, subscriber__suspended=False, created_at__lte=now,
+    pending = due(
+        Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, frequency=frequency, subscriber__suspended=False, created_at__lte=now), now
     )
-    for subscriber_id in pending.order_by().values_list("subscriber_id", flat=True).distinct():
-        deliveries = claim(pending.filter(subscriber_id=subscriber_id))
-        if not deliveries:
-            continue  # another run took them
-        readable = public_variants({delivery.item_key for delivery in deliveries})
-        withhold([delivery for delivery in deliveries if delivery.item_key not in readable])
-        kept = [delivery for delivery in deliveries if delivery.item_key in readable]
-        if kept:
-            subscriber = kept[0].subscriber
-            message = messages.digest(subscriber, frequency, [readable[delivery.item_key] for delivery in kept])
-            sent += deliver(subscriber, message, kept)
+    subscribers = pending.filter(next_attempt_at__isnull=False) if retries_only else pending
+    subscriber_ids = list(subscribers.order_by("subscriber_id").values_list("subscriber_id", flat=True).distinct())
+    # A batch of subscribers at a time: their deliveries claimed, and checked, together.
+    for start in range(0, len(subscriber_ids), BATCH):
+        claimed = {}
+        for delivery in claim(pending.filter(subscriber_id__in=subscriber_ids[start:start + BATCH])):
+            claimed.setdefault(delivery.subscriber_id, []).append(delivery)  # none: another run took them
+        readable = public_variants({delivery.item_key for deliveries in claimed.values() for delivery in deliveries})
+        withhold([delivery for deliveries in claimed.values() for delivery in deliveries if delivery.item_key not in readable])
+        with Sending() as sending:
+            for deliveries in claimed.values():
+                kept = [delivery for delivery in deliveries if delivery.item_key in readable]
+                subscriber = deliveries[0].subscriber
+                if kept and not sending.hold(subscriber, kept):
+                    message = messages.digest(subscriber, frequency, [readable[delivery.item_key] for delivery in kept])
+                    sending.deliver(subscriber, message, kept)
+        sent += sending.count
     return sent
 
 
@@ -219,16 +254,19 @@ def send_corrections():
     """Tell the addresses to be told of a withdrawn or removed item, one message each; returns how many were sent.
 
     An item reinstated before its turn came tells no one (withheld)."""
-    sent = 0
-    due = Delivery.objects.filter(kind=DeliveryKind.TAKEN_DOWN, subscriber__suspended=False)
-    while deliveries := claim(due, BATCH):
+    sent, last = 0, 0
+    queryset = Delivery.objects.filter(kind=DeliveryKind.TAKEN_DOWN, subscriber__suspended=False)
+    while deliveries := claim(queryset.filter(pk__gt=last), BATCH):
+        last = deliveries[-1].pk
         withdrawn = public_variants({delivery.item_key for delivery in deliveries}, taken_down=True)
         items = DisclosureItemPage.objects.in_bulk([delivery.item_id for delivery in deliveries])
-        for delivery in deliveries:
-            item = items.get(delivery.item_id)
-            if item is None or item.takedown == Takedown.NONE:
-                withhold([delivery])
-                continue
-            message = messages.correction(delivery.subscriber, item, withdrawn.get(delivery.item_key))
-            sent += deliver(delivery.subscriber, message, [delivery])
+        with Sending() as sending:
+            for delivery in deliveries:
+                item = items.get(delivery.item_id)
+                if item is None or item.takedown == Takedown.NONE:
+                    withhold([delivery])
+                elif not sending.hold(delivery.subscriber, [delivery]):
+                    message = messages.correction(delivery.subscriber, item, withdrawn.get(delivery.item_key))
+                    sending.deliver(delivery.subscriber, message, [delivery])
+        sent += sending.count
     return sent

@@ -50,6 +50,9 @@ class Subscriber(models.Model):
     # Confirmation messages sent in the hour from ``confirmations_since`` (the per-address limit).
     confirmations_since = models.DateTimeField(null=True, blank=True, editable=False)
     confirmations_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Messages sent in the window from ``messages_since`` (an hour for e-mail, a day for SMS: the rate limits).
+    messages_since = models.DateTimeField(null=True, blank=True, editable=False)
+    messages_sent = models.PositiveIntegerField(default=0, editable=False)
     failure_count = models.PositiveSmallIntegerField(_("连续发送失败次数"), default=0)
     suspended = models.BooleanField(_("已暂停发送"), default=False)
     # When the last subscription ended (the retention of the address counts from it).
@@ -134,6 +137,10 @@ class Delivery(models.Model):
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     # The sending run that claimed it (two workers never send one delivery twice).
     claim = models.UUIDField(null=True, blank=True)
+    # When it was claimed: a run that died leaves it ``sending``; after SUNSHINE_ALERTS_STUCK_MINUTES it is pending again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Not before (a retry's backoff, an address over its rate limit); empty: as soon as its turn comes.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,7 +2,9 @@
 
 Pluggable in the ``{CLASS, OPTIONS}`` manner, per kind of contact
 (``SUNSHINE_PARTICIPATION_SENDERS``). A sender has ``send(contact, message)`` and raises
-``SendError`` when the message could not be handed over. ``ConsoleSender`` prints (development),
+``SendError`` when the message could not be handed over — ``permanent`` when it never will be
+to that contact (a bounce). Used as a context manager, a sender may keep its connection open
+over several messages (``EmailSender``: one SMTP session). ``ConsoleSender`` prints (development),
 ``EmailSender`` uses Django's mail (SMTP in production), ``SmsGatewaySender`` is the interface an
 SMS vendor's adapter implements — ``AliyunSmsSender`` for 阿里云短信 — and ``OutboxSender``
 keeps messages in memory for tests.
@@ -19,7 +21,9 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from django.core.mail import EmailMultiAlternatives
+import smtplib
+
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
@@ -28,7 +32,13 @@ logger = logging.getLogger(__name__)
 
 
 class SendError(Exception):
-    pass
+    """The message was not handed over. ``permanent``: it never will be to this contact (an SMTP
+    5xx refusal of the recipient, a bounce), so retrying is pointless; otherwise the failure is
+    temporary (a 4xx, a timeout, the server unreachable) and a later try may succeed."""
+
+    def __init__(self, *args, permanent=False):
+        super().__init__(*args)
+        self.permanent = permanent
 
 
 class Message:
@@ -41,11 +51,20 @@ class Message:
 
 
 class BaseSender:
+    """``send(contact, message)``; used as a context manager (``with sender: …``) a sender may keep
+    one connection open over the messages sent inside (EmailSender does: one SMTP session)."""
+
     def __init__(self, **options):
         self.options = options
 
     def send(self, contact, message):
         raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
 
 
 class ConsoleSender(BaseSender):
@@ -57,18 +76,52 @@ class ConsoleSender(BaseSender):
         stream.flush()
 
 
+# Replies after the data that refuse the mailbox itself (RFC 5321 4.2.3): some servers accept
+# every recipient and bounce only then. Other 5xx after the data (552 too large, 554 content)
+# say nothing of the address: retried, then given up, like a temporary failure.
+MAILBOX_REFUSED = {550, 551, 553}
+
+
+def refused_for_good(error):
+    """Whether an SMTP error says the recipient will never take the message (a bounce), not ``try later``."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _text in error.recipients.values())
+    # A refused sender (our own From) or a lost connection is no fault of the address.
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPSenderRefused):
+        return error.smtp_code in MAILBOX_REFUSED
+    return False
+
+
 class EmailSender(BaseSender):
-    """E-mail through Django's mail settings (EMAIL_HOST, … : SMTP in production)."""
+    """E-mail through Django's mail settings (EMAIL_HOST, … : SMTP in production). Inside
+    ``with sender:`` the messages share one connection (one SMTP session for a batch)."""
+
+    connection = None
+
+    def __enter__(self):
+        self.connection = get_connection(fail_silently=False)
+        return self
+
+    def __exit__(self, *exc):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def send(self, contact, message):
-        mail = EmailMultiAlternatives(message.subject, message.text, self.options.get("from_email"), [contact], headers=message.headers)
+        mail = EmailMultiAlternatives(
+            message.subject, message.text, self.options.get("from_email"), [contact], headers=message.headers, connection=self.connection
+        )
         if message.html:
             mail.attach_alternative(message.html, "text/html")
         try:
+            if self.connection is not None:
+                self.connection.open()  # kept open for the next message (reopened after a failure)
             mail.send(fail_silently=False)
         except Exception as error:  # SMTP refusals, timeouts, DNS: the resident is told to retry
             logger.warning("mail to a resident failed: %s", error.__class__.__name__)
-            raise SendError(str(error)) from error
+            if self.connection is not None:
+                self.connection.close()  # it may be broken: the next message opens another
+            raise SendError(str(error), permanent=refused_for_good(error)) from error
 
 
 class SmsGatewaySender(BaseSender):
@@ -89,6 +142,8 @@ class AliyunSmsSender(SmsGatewaySender):
     """
 
     endpoint = "https://dysmsapi.aliyuncs.com/"
+    # Answers that no retry changes for this number (others — flow control, the account — may pass).
+    permanent_codes = {"isv.MOBILE_NUMBER_ILLEGAL"}
 
     def deliver(self, mobile, template, params):
         options = self.options
@@ -115,7 +170,7 @@ class AliyunSmsSender(SmsGatewaySender):
         except (OSError, ValueError) as error:
             raise SendError(f"SMS gateway unreachable: {error.__class__.__name__}") from error
         if answer.get("Code") != "OK":
-            raise SendError(f"SMS gateway refused: {answer.get('Code')}")
+            raise SendError(f"SMS gateway refused: {answer.get('Code')}", permanent=answer.get("Code") in self.permanent_codes)
 
     @staticmethod
     def percent(value):
@@ -136,8 +191,8 @@ class OutboxSender(BaseSender):
     outbox = []
 
     def send(self, contact, message):
-        if self.options.get("fail"):
-            raise SendError("test double told to fail")
+        if fail := self.options.get("fail"):
+            raise SendError(f"test double told to fail ({fail})", permanent=fail == "permanent")
         type(self).outbox.append((contact, message))
 
 

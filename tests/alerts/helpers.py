@@ -33,10 +33,25 @@ def build_county():
 
 
 class Mailbox:
-    """An aiosmtpd handler keeping every message it receives, parsed."""
+    """An aiosmtpd handler keeping every message it receives, parsed. ``refuse`` answers a
+    recipient with an SMTP reply instead (``{address: "550 …"}``); ``sessions`` counts the
+    connections that greeted it."""
 
     def __init__(self):
         self.messages = []
+        self.refuse = {}
+        self.sessions = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)

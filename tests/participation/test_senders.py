@@ -1,6 +1,7 @@
 """The SMS gateway adapter (阿里云短信) against Aliyun's documented signature and a local stand-in gateway."""
 
 import json
+import smtplib
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -9,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from participation import intake
-from participation.senders import AliyunSmsSender, Message, SendError
+from participation.senders import AliyunSmsSender, Message, SendError, refused_for_good
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +69,13 @@ def test_a_code_reaches_the_gateway_signed(gateway):
 
 def test_a_refusal_or_an_unreachable_gateway_is_a_send_error(gateway):
     gateway["answer"] = {"Code": "isv.BUSINESS_LIMIT_CONTROL", "Message": "触发流控"}
-    with pytest.raises(SendError, match="BUSINESS_LIMIT_CONTROL"):
+    with pytest.raises(SendError, match="BUSINESS_LIMIT_CONTROL") as limited:
         sender(gateway).send("13912345678", Message("", "x", template="verification_code", params={"code": "1"}))
+    assert not limited.value.permanent  # flow control: a later try may pass
+    gateway["answer"] = {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "非法手机号"}
+    with pytest.raises(SendError, match="MOBILE_NUMBER_ILLEGAL") as illegal:
+        sender(gateway).send("13912345678", Message("", "x", template="verification_code", params={"code": "1"}))
+    assert illegal.value.permanent
     with pytest.raises(SendError, match="unreachable"):
         AliyunSmsSender(access_key_id="k", access_key_secret="s", sign_name="x", endpoint="http://127.0.0.1:9/", timeout=2).send(
             "13912345678", Message("", "x", params={"code": "1"})
@@ -83,3 +89,19 @@ def test_the_resident_is_told_in_chinese_when_the_gateway_fails(gateway):
     with override_settings(SUNSHINE_PARTICIPATION_SENDERS=senders), pytest.raises(intake.IntakeError) as refused:
         intake.request_code("mobile", "13912345678", "10.0.0.1")
     assert refused.value.code == "send_failed" and "验证码发送失败" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.cn": (550, b"5.1.1 No such user")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.cn": (451, b"4.2.1 Try again later")}), False),
+        (smtplib.SMTPDataError(550, b"5.1.1 Mailbox unavailable"), True),  # bounced after the data
+        (smtplib.SMTPDataError(554, b"5.7.1 Message refused"), False),  # the content, not the address
+        (smtplib.SMTPSenderRefused(550, b"5.7.1 Not our sender", "noreply@example.cn"), False),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), False),
+        (ConnectionRefusedError(111, "Connection refused"), False),
+    ],
+)
+def test_only_a_refused_mailbox_is_a_permanent_mail_failure(error, permanent):
+    assert refused_for_good(error) is permanent

@@ -95,6 +95,17 @@ def outbox_senders():
     return override_settings(SUNSHINE_ALERTS_SENDERS=OUTBOX_SENDERS)
 
 
+def confirmed(target, address, frequency="immediate", with_sub_units=True, script="zh-hans", kind="email"):
+    """A confirmed subscription, as the subscribe form and the confirmation link make it (its confirmation message dropped)."""
+    from alerts import subscribing
+
+    with outbox_senders():
+        subscriber, subscription = subscribing.subscribe(kind, address, target, frequency, script, with_sub_units=with_sub_units)
+        subscribing.confirm(subscriber, [subscription.pk])
+    OutboxSender.outbox.clear()
+    return subscriber
+
+
 def sent_to(address):
     return [message for contact, message in OutboxSender.outbox if contact == address]
 

@@ -11,37 +11,11 @@ from django.utils import timezone
 from alerts import fanout, links, subscribing
 from alerts.models import Delivery, DeliveryStatus, Frequency, Subscriber, Subscription
 from disclosure_pages.choices import Scope, Stage, Takedown
-from participation.senders import OutboxSender
 from tests.factories import make_item, make_member
 
-from .helpers import link_to, new_client, outbox_senders, sent_to, subscribe
+from .helpers import confirmed, link_to, new_client, outbox_senders, sent_to, subscribe
 
 pytestmark = pytest.mark.django_db
-
-
-def confirmed(target, address, frequency=Frequency.IMMEDIATE, with_sub_units=True, script="zh-hans", kind="email"):
-    """A confirmed subscription, as the subscribe form and the confirmation link make it."""
-    subscriber, subscription = subscribing.subscribe(kind, address, target, frequency, script, with_sub_units=with_sub_units)
-    subscribing.confirm(subscriber, [subscription.pk])
-    OutboxSender.outbox.clear()
-    return subscriber
-
-
-@pytest.fixture
-def outbox():
-    with outbox_senders():
-        yield OutboxSender.outbox
-
-
-@pytest.fixture
-def publish(django_capture_on_commit_callbacks):
-    """Publish an item as the factories do, with the commit's work (the fan-out task) run."""
-
-    def publish(unit, title, **fields):
-        with django_capture_on_commit_callbacks(execute=True):
-            return make_item(unit, title, **fields)
-
-    return publish
 
 
 # -- what is sent -----------------------------------------------------------------------------

@@ -2,28 +2,14 @@
 
 import pytest
 
-from alerts import fanout, subscribing
+from alerts import fanout
 from alerts.models import Delivery, DeliveryKind, DeliveryStatus, Frequency
 from disclosure_pages.choices import Takedown
-from participation.senders import OutboxSender
 from tests.factories import make_item, reload
 
-from .helpers import outbox_senders, sent_to
+from .helpers import confirmed, sent_to
 
 pytestmark = pytest.mark.django_db
-
-
-def confirmed(target, address, frequency=Frequency.IMMEDIATE, kind="email", script="zh-hans"):
-    subscriber, subscription = subscribing.subscribe(kind, address, target, frequency, script, with_sub_units=True)
-    subscribing.confirm(subscriber, [subscription.pk])
-    OutboxSender.outbox.clear()
-    return subscriber
-
-
-@pytest.fixture
-def outbox():
-    with outbox_senders():
-        yield OutboxSender.outbox
 
 
 @pytest.fixture

@@ -11,36 +11,16 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from alerts import fanout, subscribing
+from alerts import fanout
 from alerts.delivery import Sending
-from alerts.models import Delivery, DeliveryStatus, Frequency, Subscriber
-from participation.senders import OutboxSender
+from alerts.models import Delivery, DeliveryStatus, Frequency
 from tests.factories import make_item
 
-from .helpers import OUTBOX_SENDERS, SmtpServer, outbox_senders, sent_to, text_of
+from .helpers import confirmed, OUTBOX_SENDERS, SmtpServer, outbox_senders, sent_to, text_of
 
 pytestmark = pytest.mark.django_db
 
 FAILING = {kind: {"CLASS": "participation.senders.OutboxSender", "OPTIONS": {"fail": "temporary"}} for kind in OUTBOX_SENDERS}
-
-
-def confirmed(target, address, frequency=Frequency.IMMEDIATE, kind="email"):
-    with outbox_senders():
-        subscriber, subscription = subscribing.subscribe(kind, address, target, frequency, "zh-hans", with_sub_units=True)
-        subscribing.confirm(subscriber, [subscription.pk])
-    OutboxSender.outbox.clear()
-    return subscriber
-
-
-@pytest.fixture
-def publish(django_capture_on_commit_callbacks):
-    """Publish an item with the commit's work (the fan-out task, which sends the immediate alerts) run."""
-
-    def publish(unit, title, **fields):
-        with django_capture_on_commit_callbacks(execute=True):
-            return make_item(unit, title, **fields)
-
-    return publish
 
 
 @contextmanager

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# A task worker's one command (search index updates and other background tasks): systemd's
+# sunshine-worker@N.service runs `worker.sh N`, and so does the deployment test (tests/deploy).
+set -euo pipefail
+cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
+venv=${SUNSHINE_VENV:-$PWD/.venv}
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-cms.settings.production}
+# The worker id must be unique across the pool: host name and instance number.
+exec "$venv/bin/python" manage.py db_worker \
+  --interval "${WORKER_INTERVAL:-1}" \
+  --worker-id "$(hostname -s)-${1:-1}" \
+  --no-reload

@@ -12,7 +12,7 @@ SUNSHINE_HOME=${SUNSHINE_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 SUNSHINE_ENV_FILE=${SUNSHINE_ENV_FILE:-/etc/sunshine/sunshine.env}
 APP_ONLY=${APP_ONLY:-0}
 
-say() { printf '\n== %s\n' "$*"; }
+say() { printf '\n== [%ss] %s\n' "$SECONDS" "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Exports every KEY=value of the environment file, as systemd reads it (values are never run

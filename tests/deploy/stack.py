@@ -147,6 +147,7 @@ class Stack:
         result = subprocess.run(args, cwd=ROOT, env=env or self.base_env(), capture_output=True, text=True, timeout=timeout)
         if label:
             self.timings[label] = round(time.monotonic() - started, 1)
+            (self.logs / f"{label.split()[0]}.log").write_text(result.stdout + result.stderr, encoding="utf-8")
         assert result.returncode == 0, f"{' '.join(map(str, args))} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         return result.stdout
 
@@ -216,14 +217,24 @@ class Stack:
         self.run([*nginx, "-t", "-q"])
         self.start("nginx", nginx)
 
+    def session(self):
+        """An https client that trusts the deployment's certificate (and no proxy or CA bundle of the environment)."""
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = str(self.certificate)
+        return session
+
     def wait_until_served(self, timeout=60):
         """Until the portal answers through nginx (gunicorn's workers import the project first)."""
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
+        client = self.session()
         while time.monotonic() < deadline:
             for name, (process, _log) in self.processes.items():
                 assert process.poll() is None, f"{name} exited:\n{self.log(name)}"
             try:
-                if requests.get(f"{self.base_url}/zh-hans/", verify=self.certificate, timeout=5).status_code == 200:
+                if client.get(f"{self.base_url}/zh-hans/", timeout=5).status_code == 200:
+                    self.timings["first page"] = round(time.monotonic() - started, 1)
                     return
             except requests.RequestException:
                 pass

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# `manage.py …` with the deployment's virtualenv and production settings: the timers' units run
-# it (sunshine-publish, sunshine-daily), and an operator may too, as the service account:
-#   sudo -u sunshine env $(sudo cat /etc/sunshine/sunshine.env | grep -v '^#' | xargs) /opt/sunshine/deploy/manage.sh …
-# (install.sh, backup.sh and restore.sh load the environment file themselves).
+# `manage.py …` with the deployment's virtualenv, environment file and service account:
+#   sudo /opt/sunshine/deploy/manage.sh createsuperuser
+# The timers' units run it too (systemd has loaded the environment file for them then).
 set -euo pipefail
-cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+if [[ -z ${SECRET_KEY:-} ]]; then
+  # Started by hand: the environment file's settings, as the service account.
+  # shellcheck source=deploy/lib.sh
+  . "$here/lib.sh"
+  load_env "$SUNSHINE_ENV_FILE"
+  if [[ $(id -un) != "$SUNSHINE_USER" ]]; then
+    exec runuser -u "$SUNSHINE_USER" -- "$0" "$@"
+  fi
+fi
+cd "$here/.."
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-cms.settings.production}
 exec "${SUNSHINE_VENV:-$PWD/.venv}/bin/python" manage.py "$@"

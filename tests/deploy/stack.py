@@ -248,6 +248,7 @@ class Stack:
     def stop(self, *names):
         for name in names or list(self.processes):
             process, log = self.processes.pop(name)
+            started = time.monotonic()
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 try:
@@ -255,6 +256,7 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
+            self.timings[f"stop {name}"] = round(time.monotonic() - started, 1)
             log.close()
 
     def close(self):

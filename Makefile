@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 # Wagtail Site in step with it. Set it yourself when the portal is reached at another address.
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install install-test browser migrate seed bench clean
+.PHONY: run test install install-test browser nginx migrate seed bench clean deploy-test
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test browser
+install-test: $(VENV)/.installed-test browser nginx
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 browser:
@@ -32,6 +32,13 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	  || echo "chromium could not be installed: browser tests will be skipped"; }
+
+# The deployment test (tests/deploy) runs Debian's nginx as the current user.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for the deployment test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
+	  || echo "nginx could not be installed: the deployment test will be skipped"; }
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -51,6 +58,15 @@ run: seed
 
 test: install-test
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -n auto --dist loadscope --durations=25
+
+# The reference deployment (deploy/) stood up on loopback with production settings — nginx with a
+# self-signed certificate, gunicorn, two task workers, PostgreSQL, Redis, osmem — walked through,
+# then the restore drill (tests/deploy). `make test` runs it in its PostgreSQL pass; this runs it
+# alone. DATABASE_URL names the PostgreSQL server (a database <name>_deploy is made and dropped);
+# DEPLOY_TEST_REDIS_URL the Redis database it empties (default redis://127.0.0.1:6379/13).
+deploy-test: install-test
+	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sunshine} \
+	  $(PY) -m pytest tests/deploy -s -q
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media test-artifacts

@@ -198,6 +198,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# The largest upload an officer may make (Wagtail's form checks, with a Chinese message); the
+# nginx site's client_max_body_size (deploy/nginx/sunshine.conf) is the larger plus room for the
+# form's other fields (tests/deploy/test_site_files.py checks they agree).
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 STORAGES = {
     # Image URLs lead to the checked view (disclosure_pages/files.py): the web server serves nothing from MEDIA_ROOT.
     "default": {"BACKEND": "disclosure_pages.files.CheckedImagesFileSystemStorage"},

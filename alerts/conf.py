@@ -31,4 +31,7 @@ app_settings = AppSettings(
     # messages per number and day); beyond them alerts wait (SMS: they go into the next daily digest).
     SUNSHINE_ALERTS_EMAILS_PER_ADDRESS_HOUR=20,
     SUNSHINE_ALERTS_SMS_PER_NUMBER_DAY=5,
+    # Officers' reminders (待办提醒) for an admin user who has not chosen in their account settings:
+    # "daily" (a summary each morning of what waits for them, when something does) or "none".
+    SUNSHINE_OFFICER_REMINDERS_DEFAULT="daily",
 )

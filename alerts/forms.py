@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.choices import ContactKind
 
-from .models import Frequency
+from .models import Frequency, OfficerReminderSetting
 
 
 class SubscribeForm(forms.Form):
@@ -32,3 +32,15 @@ class CodeForm(forms.Form):
         label=_("验证码"), max_length=6, error_messages={"required": _("请填写短信验证码。")},
         widget=forms.TextInput(attrs={"maxlength": 6, "inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class OfficerReminderForm(forms.ModelForm):
+    """待办提醒 in the admin account settings (``wagtail_hooks.OfficerRemindersPanel``)."""
+
+    class Meta:
+        model = OfficerReminderSetting
+        fields = ["frequency"]
+        widgets = {"frequency": forms.RadioSelect}
+        help_texts = {
+            "frequency": _("每天早上把等待您处理的审核、逾期未公开事项和意见汇总发到您账号的电子邮箱；没有待办事项的日子不发送。"),
+        }

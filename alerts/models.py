@@ -9,6 +9,7 @@ that several matching subscriptions still send the item once.
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -151,3 +152,22 @@ class Delivery(models.Model):
         verbose_name_plural = _("发送记录")
         constraints = [models.UniqueConstraint(fields=["subscriber", "item_key", "kind"], name="alerts_unique_delivery")]
         indexes = [models.Index(fields=["status", "frequency"], name="alerts_delivery_due")]
+
+
+class ReminderFrequency(models.TextChoices):
+    DAILY = "daily", _("每日汇总")
+    NONE = "none", _("不发送")
+
+
+class OfficerReminderSetting(models.Model):
+    """An admin user's choice of officers' reminders (their account settings); without a row,
+    ``SUNSHINE_OFFICER_REMINDERS_DEFAULT``. ``last_sent_on`` keeps a rerun of the day's
+    command from sending the summary twice."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer_reminders")
+    frequency = models.CharField(_("待办提醒"), max_length=10, choices=ReminderFrequency.choices, default=ReminderFrequency.DAILY)
+    last_sent_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("待办提醒设置")
+        verbose_name_plural = _("待办提醒设置")

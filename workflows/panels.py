@@ -30,6 +30,43 @@ def age_label(since):
     return _("今天") if days == 0 else _("%(days)s 天") % {"days": days}
 
 
+def awaiting_review(user):
+    """What 待我审核 lists for ``user``: the items waiting at a tier they approve, oldest first
+    (also the approvals of officers' reminders, ``register_officer_reminders``)."""
+    states = (
+        TaskState.objects.reviewable_by(user)
+        .filter(workflow_state__base_content_type=ContentType.objects.get_for_model(Page))
+        .select_related("task", "revision", "workflow_state__requested_by")
+        .order_by("started_at")
+    )
+    # The task's model from its content type (cached): no query per row for ``task.specific``.
+    states = [state for state in states if issubclass(state.task.specific_class, DisclosureReviewTask)]
+    # Each row's page, unit, county review reason and takedown, read for all the rows at once.
+    page_ids = {int(state.workflow_state.object_id) for state in states}
+    pages = Page.objects.in_bulk(page_ids)
+    units = owning_units(pages.values())
+    reasons = dict(CountyReviewTaskState.objects.filter(pk__in=[state.pk for state in states]).values_list("pk", "required_because"))
+    takedowns = pending_takedowns(page_ids)
+    rows = []
+    for state in states:
+        page = pages.get(int(state.workflow_state.object_id))
+        if page is None:
+            continue
+        rows.append({
+            "page": page,
+            "title": state.revision.object_str,
+            "unit": units.get(page.pk),
+            "task": state.task,
+            "requested_by": state.workflow_state.requested_by,
+            "started_at": state.started_at,
+            "age": age_label(state.started_at),
+            "overdue": waiting_days(state.started_at) >= app_settings.SUNSHINE_REVIEW_OVERDUE_DAYS,
+            "required_because": reasons.get(state.pk, ""),
+            "takedown": takedowns.get(page.pk),
+        })
+    return rows
+
+
 class AwaitingMyReviewPanel(HiddenWhenEmpty):
     """待我审核: items waiting at a tier this user approves, oldest first, with how long they have waited."""
 
@@ -38,39 +75,7 @@ class AwaitingMyReviewPanel(HiddenWhenEmpty):
     order = 90
 
     def get_context_data(self, parent_context):
-        user = parent_context["request"].user
-        states = (
-            TaskState.objects.reviewable_by(user)
-            .filter(workflow_state__base_content_type=ContentType.objects.get_for_model(Page))
-            .select_related("task", "revision", "workflow_state__requested_by")
-            .order_by("started_at")
-        )
-        # The task's model from its content type (cached): no query per row for ``task.specific``.
-        states = [state for state in states if issubclass(state.task.specific_class, DisclosureReviewTask)]
-        # Each row's page, unit, county review reason and takedown, read for all the rows at once.
-        page_ids = {int(state.workflow_state.object_id) for state in states}
-        pages = Page.objects.in_bulk(page_ids)
-        units = owning_units(pages.values())
-        reasons = dict(CountyReviewTaskState.objects.filter(pk__in=[state.pk for state in states]).values_list("pk", "required_because"))
-        takedowns = pending_takedowns(page_ids)
-        rows = []
-        for state in states:
-            page = pages.get(int(state.workflow_state.object_id))
-            if page is None:
-                continue
-            rows.append({
-                "page": page,
-                "title": state.revision.object_str,
-                "unit": units.get(page.pk),
-                "task": state.task,
-                "requested_by": state.workflow_state.requested_by,
-                "started_at": state.started_at,
-                "age": age_label(state.started_at),
-                "overdue": waiting_days(state.started_at) >= app_settings.SUNSHINE_REVIEW_OVERDUE_DAYS,
-                "required_because": reasons.get(state.pk, ""),
-                "takedown": takedowns.get(page.pk),
-            })
-        return {"rows": rows}
+        return {"rows": awaiting_review(parent_context["request"].user)}
 
 
 STATUS_LABELS = {

@@ -339,3 +339,25 @@ def review_actions_first(menu_items, request, context):
 @hooks.register("register_item_panel")
 def approval_record_panel(page, request):
     return ApprovalRecordPanel(page)
+
+
+# -- officers' reminders ------------------------------------------------------------------------
+
+
+@hooks.register("register_officer_reminders")
+def approvals_waiting(user):
+    """待我审核 by e-mail (alerts' daily summary): the same rows as the dashboard panel, each
+    due when it becomes overdue (``SUNSHINE_REVIEW_OVERDUE_DAYS`` after it started waiting)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .conf import app_settings as workflow_settings
+    from .panels import awaiting_review
+
+    days = timedelta(days=workflow_settings.SUNSHINE_REVIEW_OVERDUE_DAYS)
+    items = [
+        (row["title"], reverse("wagtailadmin_pages:edit", args=[row["page"].pk]), timezone.localdate(row["started_at"] + days))
+        for row in awaiting_review(user)
+    ]
+    return _("待我审核"), items

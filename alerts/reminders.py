@@ -87,10 +87,12 @@ def message(user, script, sections):
             "subject": subject, "site_name": site, "sections": sections, "count": count, "user": user,
             "settings_url": admin_url(reverse("wagtailadmin_account")),
         }
-        return Message(
-            subject, render_to_string("alerts/email/reminders.txt", context),
-            html=render_to_string("alerts/email/reminders.html", context),
-        )
+        text, html = render_to_string("alerts/email/reminders.txt", context), render_to_string("alerts/email/reminders.html", context)
+    if script == Script.TRADITIONAL:
+        # Through the conversion layer as a whole: the words the Traditional catalogue does not
+        # have yet read in Traditional too (markup, links and numbers pass unchanged).
+        subject, text, html = (convert_for(part, script) for part in (subject, text, html))
+    return Message(subject, text, html=html)
 
 
 def recipients():

@@ -96,3 +96,31 @@ def test_no_email_address_means_no_message_and_no_error(county, waiting, outbox)
     send()
     assert TITLE in everything_sent(outbox)  # approver2 still gets it
     assert not [contact for contact, _message in outbox if contact == ""]
+
+
+def test_overdue_obligations_and_opinions_go_to_their_own_units_people_only(county, outbox):
+    from participation.choices import Moderation, State
+    from participation.models import Opinion
+    from supervision.choices import ObligationStatus
+    from supervision.models import Obligation
+    from tests.factories import d
+
+    township2 = county.township2
+    entry = county.entries["党费收缴使用"]
+    Obligation.objects.create(
+        unit=township2, section=township2, entry=entry, timing=entry.timing,
+        period_start=d("2026-07-01"), period_end=d("2026-09-30"), due_on=d("2026-10-15"), status=ObligationStatus.MISSING,
+    )
+    opinion = Opinion.objects.create(
+        tracking_code_hash="hash-reminders", received_by=township2, unit=township2, subject="石桥路灯维修建议",
+        body="建议维修路灯。", deadline=d("2026-11-30"), state=State.RECEIVED, moderation=Moderation.PENDING,
+    )
+    send()
+    [message] = to(outbox, county.people["officer2"])
+    for body in (message.text, message.html):
+        assert "应公开未公开" in body and "党费收缴使用" in body and "2026-10-15" in body and "已逾期" in body
+        assert "http://testserver" + reverse("supervision_board:calendar", args=[township2.pk]) in body
+        assert "石桥路灯维修建议" in body and "建议维修路灯" not in body
+        assert "http://testserver" + reverse("participation_admin:opinion", args=[opinion.pk]) in body
+    for name in ("officer", "approver", "approver2"):
+        assert to(outbox, county.people[name]) == []

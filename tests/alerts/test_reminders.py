@@ -1,6 +1,8 @@
 """Officers' reminders (待办提醒): the daily summary of what waits for each admin user, built from
 the apps' ``register_officer_reminders`` hooks, scoped to the user's own units, in their admin script."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -32,11 +34,15 @@ def waiting(county):
 
 
 def send():
-    call_command("send_officer_reminders", "--daily", stdout=open("/dev/null", "w"))
+    output = io.StringIO()
+    call_command("send_officer_reminders", "--daily", stdout=output)
+    return output.getvalue()
 
 
 def test_an_approver_gets_a_summary_with_the_waiting_item_and_its_admin_link(county, waiting, outbox):
-    send()
+    # The township's two approvers and the superuser (who approves everything); nobody else.
+    assert "已发送 3 封待办提醒" in send()
+    assert {contact for contact, _message in outbox} == {"approver@cgz.example", "approver2@cgz.example", "admin@county.example"}
     [message] = to(outbox, county.people["approver"])
     assert "待办提醒" in message.subject
     edit = "http://testserver" + reverse("wagtailadmin_pages:edit", args=[waiting.pk])

@@ -5,7 +5,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
-from tests.factories import build_tree, make_item
+from tests.factories import build_tree, make_item, wagtail_root
 
 
 def directives(response):
@@ -18,6 +18,7 @@ def directives(response):
 class SecurityHeadersTests(TestCase):
     @classmethod
     def setUpTestData(cls):
+        wagtail_root()  # the locale and root pages, which a transactional test's flush removes
         cls.t = build_tree()
         cls.item = make_item(cls.t.township, "城关镇党委关于开展主题党日活动的公告")
         cls.admin = get_user_model().objects.create_superuser("county-admin", "admin@example.gov.cn", "x")

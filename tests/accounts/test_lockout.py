@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 
-from tests.factories import build_tree, make_member, make_user
+from tests.factories import build_tree, make_member, make_user, wagtail_root
 
 ADMIN_LOGIN = "/admin/login/"
 PORTAL_LOGIN = "/zh-hans/account/login/"
@@ -28,6 +28,7 @@ def signed_in(client):
 class AdminLockoutTests(TestCase):
     @classmethod
     def setUpTestData(cls):
+        wagtail_root()  # the locale and root pages, which a transactional test's flush removes
         cls.officer = make_user("cgz-officer", is_staff=False)
         editors = Group.objects.create(name="admin users")
         editors.permissions.add(Permission.objects.get(codename="access_admin"))
@@ -112,6 +113,7 @@ class PortalLockoutTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
+        wagtail_root()  # the locale and root pages, which a transactional test's flush removes
         cls.t = build_tree()
         cls.member = make_member(cls.t.village1, "dgc-member")
 
@@ -134,6 +136,7 @@ class LockoutsPageTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
+        wagtail_root()  # the locale and root pages, which a transactional test's flush removes
         cls.admin = get_user_model().objects.create_superuser("county-admin", "admin@example.gov.cn", "x")
         cls.officer = make_user("cgz-officer")
         cls.officer.user_permissions.add(Permission.objects.get(codename="access_admin"))

@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from tests.factories import make_user
+from tests.factories import make_user, wagtail_root
 
 TOO_COMMON = "密码过于常见"
 CLASSES = "密码须包含小写字母、大写字母、数字、符号中的至少三类。"
@@ -51,6 +51,7 @@ class PolicyTests(SimpleTestCase):
 class AdminFormsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
+        wagtail_root()  # the locale and root pages, which a transactional test's flush removes
         cls.admin = get_user_model().objects.create_superuser("county-admin", "admin@example.gov.cn", "Qing-xi_Hu7!")
 
     def form_errors(self, response):

@@ -4,13 +4,14 @@ from django.contrib.auth.models import Permission
 from django.test import TestCase, override_settings
 
 from accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
-from tests.factories import build_tree, make_item, make_member, make_user
+from tests.factories import build_tree, make_item, make_member, make_user, wagtail_root
 from disclosure_pages.choices import Scope
 
 
 class SessionTimeoutTests(TestCase):
     @classmethod
     def setUpTestData(cls):
+        wagtail_root()  # the locale and root pages, which a transactional test's flush removes
         cls.t = build_tree()
         cls.members_only = make_item(cls.t.township, "城关镇党委民主生活会整改清单", scope=Scope.UNIT_MEMBERS)
         cls.officer = make_user("cgz-officer")

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from accounts.models import SignInEvent
 from accounts.sessions import LAST_SEEN_AT
-from tests.factories import build_tree, make_member, make_user
+from tests.factories import build_tree, make_member, make_user, wagtail_root
 
 REPORT = "/admin/reports/sign-in-log/"
 UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (Windows NT 10.0) QQBrowser/12.0"}
@@ -25,6 +25,7 @@ def kinds():
 class SignInLogTests(TestCase):
     @classmethod
     def setUpTestData(cls):
+        wagtail_root()  # the locale and root pages, which a transactional test's flush removes
         cls.t = build_tree()
         cls.admin = get_user_model().objects.create_superuser("county-admin", "admin@example.gov.cn", "pw-county-admin")
         cls.officer = make_user("cgz-officer")

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from tests.factories import build_tree, make_document, make_item, make_member, make_user
+from tests.factories import build_tree, make_document, make_item, make_member, make_user, wagtail_root
 
 REQUIRED = override_settings(SUNSHINE_OTP_REQUIRED_FOR=["approvers", "superusers"])
 ADMIN = "/admin/"
@@ -41,6 +41,7 @@ def enrol(user):
 class TwoFactorTests(TestCase):
     @classmethod
     def setUpTestData(cls):
+        wagtail_root()  # the locale and root pages, which a transactional test's flush removes
         cls.t = build_tree()
         township = cls.t.township
         cls.officer = make_user("officer", township.officers_group)

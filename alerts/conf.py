@@ -31,4 +31,11 @@ app_settings = AppSettings(
     # messages per number and day); beyond them alerts wait (SMS: they go into the next daily digest).
     SUNSHINE_ALERTS_EMAILS_PER_ADDRESS_HOUR=20,
     SUNSHINE_ALERTS_SMS_PER_NUMBER_DAY=5,
+    # The delivery check (``manage.py check_alert_delivery``, every 15 minutes): the address a test
+    # alert is sent to through the e-mail sender (empty: no check), the mailbox that address
+    # delivers to, read back as ``{CLASS, OPTIONS}`` (``alerts.checks.ImapMailbox``: OPTIONS
+    # host, port, username, password, ssl, folder), and the minutes a check message has to arrive.
+    SUNSHINE_ALERTS_CHECK_ADDRESS="",
+    SUNSHINE_ALERTS_CHECK_MAILBOX={"CLASS": "alerts.checks.ImapMailbox", "OPTIONS": {}},
+    SUNSHINE_ALERTS_CHECK_MINUTES=15,
 )

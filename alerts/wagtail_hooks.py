@@ -1,3 +1,33 @@
-"""Alerts in Wagtail: the public pages' subscribe panels and menu entry (panels.py)."""
+"""Alerts in Wagtail: the public pages' subscribe panels and menu entry (panels.py), and the
+county office's 订阅提醒 report with the delivery check's state (admin_views.py)."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from . import panels  # noqa: F401 (its hooks register on import)
+from .admin_views import VIEWED, AlertsOverviewView, check_status, may_view
+
+
+@hooks.register("register_admin_urls")
+def register_alerts_admin_urls():
+    return [
+        path("reports/alerts/", AlertsOverviewView.as_view(), name="alerts_overview"),
+        path("reports/alerts/check.json", check_status, name="alerts_check_status"),
+    ]
+
+
+class CountyOfficeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_view(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_alerts_menu_item():
+    return CountyOfficeMenuItem(_("订阅提醒"), reverse("alerts_overview"), name="alerts", icon_name="mail", order=770)
+
+
+@hooks.register("register_log_actions")
+def register_alerts_log_actions(actions):
+    actions.register_action(VIEWED, _("查看订阅人数据"), _("查看了订阅提醒统计和已暂停发送的地址（已遮蔽）"))

@@ -6,14 +6,13 @@ For the county office only — superusers and the county unit's officers and lea
 rule supervision uses (``supervision.access.is_county_office``): the counts are of every unit,
 and the suspended addresses are residents' personal data. A unit's officers, approvers, members
 and supervisors are refused as Wagtail refuses. Addresses are shown masked and never exported,
-and every view of the page is written to Wagtail's audit log (``sunshine.alerts.subscribers_viewed``)
-with the viewer and the subscribers whose masked address it showed.
+and every view of the page is written to Wagtail's audit log (``sunshine.alerts.subscribers_viewed``,
+on the county unit's page) with the viewer and the subscribers whose masked address it showed.
 """
 
 import json
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.http import JsonResponse
 from django.utils import timezone
@@ -21,11 +20,13 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.models import ModelLogEntry
+from wagtail.log_actions import log
+from wagtail.models import Page
 
 from disclosure_pages.charts import bar_chart, horizontal_bars
 from disclosure_pages.models import CatalogueEntry, UnitPage
 from supervision.access import is_county_office
+from workflows.overview import county_of_user
 
 from . import checks
 from .models import Delivery, DeliveryStatus, Subscriber, Subscription
@@ -83,11 +84,11 @@ def outcome_counts(now):
 
 
 def log_view(request, shown):
-    """One audit log entry per view: who saw the subscriber figures, and whose masked address."""
-    ModelLogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Subscriber), object_id="", label=str(Subscriber._meta.verbose_name_plural),
-        action=VIEWED, user=request.user, timestamp=timezone.now(), data={"path": request.path, "shown": shown},
-    )
+    """One audit log entry per view: who saw the subscriber figures, and whose masked address
+    (``shown``: the subscribers' ids). Logged on the county unit's page (the figures are the
+    county's; Wagtail's log wants one object), so it is in that page's history and the site history."""
+    page = county_of_user(request.user) or Page.get_first_root_node()
+    log(instance=page, action=VIEWED, user=request.user, data={"path": request.path, "shown": shown})
 
 
 class CountyOfficeOnlyMixin:

@@ -16,7 +16,8 @@ from datetime import timedelta
 from django.db.models import Count
 from django.http import JsonResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -42,6 +43,11 @@ OUTCOMES = (
     (DeliveryStatus.PENDING, gettext_lazy("待发送"), "#c98a00"),
 )
 SUSPENDED_SHOWN = 100
+
+
+def short(label, characters=8):
+    """A unit's name as the chart's left margin holds it (the table below has it in full)."""
+    return label if len(label) <= characters else label[: characters - 1] + "…"
 
 
 def may_view(user):
@@ -124,7 +130,7 @@ class AlertsOverviewView(CountyOfficeOnlyMixin, WagtailAdminTemplateMixin, Templ
         )
         unit_chart = horizontal_bars(
             "alerts-units", _("各单位的订阅人数"), _("图中数字见下表。"),
-            [(unit.title, with_sub_units + only_unit) for unit, with_sub_units, only_unit in units],
+            [(short(unit.title), with_sub_units + only_unit) for unit, with_sub_units, only_unit in units],
             colour="#2e6b3a",
         ) if units else ""
         return super().get_context_data(

@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 SUBJECT = "[阳光党务] 订阅提醒送达检查 {token}"
 
 
+class MailboxUnreadable(Exception):
+    """The check mailbox could not be read (refused, unreachable, wrong password): the check
+    cannot vouch for delivery. A mailbox reader raises it for any failure to read."""
+
+
 class ImapMailbox:
     """The check address's mailbox over IMAP (stdlib imaplib). A found check message is deleted:
     the mailbox should be one kept for the check, and it must not fill up with them."""
@@ -36,6 +41,12 @@ class ImapMailbox:
         self.ssl, self.folder, self.timeout = ssl, folder, timeout
 
     def received(self, token):
+        try:
+            return self._received(token)
+        except (OSError, imaplib.IMAP4.error) as error:  # sockets, TLS, refusals and bad answers
+            raise MailboxUnreadable(f"{error.__class__.__name__}: {error}") from error
+
+    def _received(self, token):
         connect = imaplib.IMAP4_SSL if self.ssl else imaplib.IMAP4
         with connect(self.host, self.port or (993 if self.ssl else 143), timeout=self.timeout) as imap:
             imap.login(self.username, self.password)
@@ -47,7 +58,6 @@ class ImapMailbox:
                 imap.store(number, "+FLAGS", "\\Deleted")
             if numbers:
                 imap.expunge()
-            imap.logout()
         return bool(numbers)
 
 
@@ -79,8 +89,7 @@ def send_check():
 def verify(now=None):
     """Look for the waiting checks in the mailbox: found ones arrived; those older than
     SUNSHINE_ALERTS_CHECK_MINUTES and still not there are missing (logged as errors).
-    Returns the checks that went missing now. A mailbox that cannot be read is an error too
-    (raised: the check cannot say the alerts arrive)."""
+    Returns the checks that went missing now; raises ``MailboxUnreadable``."""
     now = now or timezone.now()
     deadline = now - timedelta(minutes=app_settings.SUNSHINE_ALERTS_CHECK_MINUTES)
     waiting = list(DeliveryCheck.objects.filter(status=DeliveryCheck.Status.WAITING).order_by("sent_at"))

@@ -63,8 +63,8 @@ def table_rows(html, table_id):
     table = html[html.index(f'id="{table_id}"'):]
     table = table[: table.index("</table>")]
     return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S) if "<td" in row
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL) if "<td" in row
     ]
 
 

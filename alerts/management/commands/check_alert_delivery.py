@@ -28,7 +28,7 @@ class Command(BaseCommand):
         failed = False
         try:
             missing = checks.verify()
-        except Exception as error:  # IMAP refused, unreachable, wrong password: the check cannot vouch for delivery
+        except checks.MailboxUnreadable as error:
             logger.error("alert delivery check: the check mailbox could not be read: %s", error)
             self.stderr.write(f"无法读取检查邮箱：{error}")
             missing, failed = [], True

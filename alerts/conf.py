@@ -34,4 +34,11 @@ app_settings = AppSettings(
     # Officers' reminders (待办提醒) for an admin user who has not chosen in their account settings:
     # "daily" (a summary each morning of what waits for them, when something does) or "none".
     SUNSHINE_OFFICER_REMINDERS_DEFAULT="daily",
+    # The delivery check (``manage.py check_alert_delivery``, every 15 minutes): the address a test
+    # alert is sent to through the e-mail sender (empty: no check), the mailbox that address
+    # delivers to, read back as ``{CLASS, OPTIONS}`` (``alerts.checks.ImapMailbox``: OPTIONS
+    # host, port, username, password, ssl, folder), and the minutes a check message has to arrive.
+    SUNSHINE_ALERTS_CHECK_ADDRESS="",
+    SUNSHINE_ALERTS_CHECK_MAILBOX={"CLASS": "alerts.checks.ImapMailbox", "OPTIONS": {}},
+    SUNSHINE_ALERTS_CHECK_MINUTES=15,
 )

@@ -171,3 +171,26 @@ class OfficerReminderSetting(models.Model):
     class Meta:
         verbose_name = _("待办提醒设置")
         verbose_name_plural = _("待办提醒设置")
+
+
+class DeliveryCheck(models.Model):
+    """One test alert of ``manage.py check_alert_delivery``: sent to SUNSHINE_ALERTS_CHECK_ADDRESS
+    through the real e-mail path, then looked for in its mailbox (by the token in its subject)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("等待送达")
+        ARRIVED = "arrived", _("已送达")
+        MISSING = "missing", _("未按时送达")
+        SEND_FAILED = "send_failed", _("发送失败")
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    sent_at = models.DateTimeField(_("发送时间"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    # When it was found in the mailbox (arrived) or given up (missing).
+    checked_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("送达检查")
+        verbose_name_plural = _("送达检查")
+        ordering = ["-sent_at", "-pk"]

@@ -42,6 +42,8 @@ from wagtail.snippets.widgets import AdminSnippetChooser
 from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.snippets_api import SnippetViewSet as LocalizeSnippetsAPIViewSet
 
+from disclosure_pages.params import is_id
+
 from .units import _user_cache, reach_of
 
 # What a refusal says when the user may not know what the page is: it names nothing.
@@ -89,7 +91,8 @@ def may_read(user, page):
 
 def readable_ids(user, ids):
     """The ids among ``ids`` of pages ``user`` may read, in the given order."""
-    ids = [int(pk) for pk in ids if str(pk).isdigit()]
+    # An id past the database's integers is no page (and would be a 500 here, in a middleware).
+    ids = [int(pk) for pk in ids if is_id(str(pk))]
     if _sees_every_page(user):
         return ids
     readable = set(readable_pages(user).filter(pk__in=ids).values_list("pk", flat=True))

@@ -72,6 +72,8 @@ MARKERS = {
     "inspection": "MXINSPECTION4401",
     "chase": "MXCHASE4402",
     "finding": "MXFINDING4403",
+    # A subscriber's address: the admin's 订阅提醒 shows it masked (its domain) to the county office only.
+    "alert_address": "mxalertdomain2201",
 }
 
 SECRETS = [
@@ -96,6 +98,8 @@ SECRETS = [
     Secret("inspection", MARKERS["inspection"], "a supervisor's inspection note on A"),
     Secret("chase", MARKERS["chase"], "the county's chase (催办) message to A"),
     Secret("finding", MARKERS["finding"], "a finding against A the county did not disclose"),
+    # Alerts (订阅提醒): a suspended subscriber of A, whose masked address the county office sees.
+    Secret("alert_address", MARKERS["alert_address"], "a suspended alert subscriber's (masked) address", admin_only=True),
     # Their URLs: a page that links or embeds them (e.g. <img src> of the image) shows they exist.
     Secret("members_url", "/mx-item-m/", "URL of the members-only item", url_part=True),
     Secret("draft_url", "/mx-item-d/", "URL of the draft", url_part=True),
@@ -138,6 +142,8 @@ class County:
     inspection: object = None  # supervision of A
     chase: object = None
     finding: object = None
+    alert_subscriber: object = None  # alerts: a suspended subscriber of A
+    county_officer: object = None  # the county office (positive control of 订阅提醒)
     members_round: object = None
     seed_seconds: float = 0.0
     users: dict = field(default_factory=dict)  # principal key -> user
@@ -277,6 +283,7 @@ def build_county():
 
     _opinions(c)
     _supervision(c)
+    _alerts(c)
     rebuild_indexes()
     return c
 
@@ -304,6 +311,22 @@ def _opinions(c):
     handling.publish(published, c.officer)
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         handling.submit_answer(published, c.officer, f"矩阵答复 {MARKERS['answer_pending']}", Outcome.ADOPTED)
+
+
+def _alerts(c):
+    """A subscriber to A's alerts, suspended: only the county office sees its (masked) address."""
+    from django.utils import timezone
+
+    from alerts.models import Subscriber, Subscription
+
+    now = timezone.now()
+    c.alert_subscriber = Subscriber.objects.create(
+        kind="email", address=f"mxalertuser@{MARKERS['alert_address']}.example.cn", confirmed_at=now, suspended=True, failure_count=5,
+    )
+    Subscription.objects.create(subscriber=c.alert_subscriber, unit=c.a, confirmed_at=now)
+    county = UnitPage.objects.ancestor_of(c.a).filter(unit_type=UnitType.COUNTY).first()
+    c.county_officer = get_user_model().objects.create_user(username="mx-county-officer", password="pw-mx-county-officer")
+    c.county_officer.groups.add(county.officers_group)
 
 
 def _supervision(c):

@@ -99,6 +99,8 @@ class AdversarialMatrixTests(TestCase):
         member.login()
         officer = m.Principal("officer_A", c.officer)
         officer.login()
+        county_office = m.Principal("county_office", c.county_officer)
+        county_office.login()
         runner = m.Runner(c)
         cases = [
             (member, c.members.url, MARKERS["members"]),
@@ -113,6 +115,7 @@ class AdversarialMatrixTests(TestCase):
             (officer, reverse("participation_admin:opinion", args=(c.opinions["opinion_members"].pk,)), MARKERS["opinion_members"]),
             (officer, reverse("participation_admin:opinion", args=(c.opinions["opinion_contact"].pk,)), MARKERS["answer_pending"]),
             (officer, c.image.file.url, MARKERS["image_bytes"]),
+            (county_office, reverse("alerts_overview"), MARKERS["alert_address"]),
         ]
         missing = []
         for principal, url, marker in cases:

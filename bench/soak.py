@@ -19,6 +19,8 @@ exits 1 when a target is missed: no error outside the engine outage (503s from s
 are documented), no publication lost, every publication made.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sunshine python bench/soak.py --minutes 3 --connections 20
+
+``SOAK_KEEP_LOGS=<folder>`` copies the run's logs (nginx, gunicorn, the task workers) there.
 """
 
 import argparse

@@ -145,3 +145,14 @@ bench-province: install
 .PHONY: bench-alerts
 bench-alerts: install
 	nice $(PY) bench/alerts_bench.py
+
+# Soak and faults: the reference deployment (as make deploy-test stands it up) under mixed traffic
+# through nginx — portal in both scripts, search, API — from 50 connections for 10 minutes while
+# an officer and an approver publish every 5 s; the search engine is stopped for 60 s, a task
+# worker and a gunicorn worker are killed with SIGKILL. `make bench-soak ARGS="--minutes 3
+# --connections 20"` for a shorter run. DATABASE_URL names the PostgreSQL server (a database
+# <name>_soak_deploy is made and dropped), SOAK_REDIS_URL the Redis database it empties (default
+# redis://127.0.0.1:6379/14). Prints a table, writes bench/results/soak.json, exits 1 on a missed target.
+.PHONY: bench-soak
+bench-soak: install nginx
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sunshine} nice -n 19 $(PY) bench/soak.py $(ARGS)

@@ -163,4 +163,9 @@ def search_backends(url):
         # Seconds per request: searches answer in milliseconds; bulk rebuilds of large chunks need more.
         "TIMEOUT": env_int("SEARCH_TIMEOUT", 10, minimum=1),
     }
+    if module == "search.backends.opensearch":
+        # opensearch-py keeps one connection per host unless told otherwise: gunicorn's threads
+        # searching at once each opened and discarded another ("Connection pool is full" under
+        # the soak). Ten, as the Elasticsearch 8 client keeps by default.
+        engine["OPTIONS"] = {"pool_maxsize": 10}
     return {"default": engine, "database": database}

@@ -134,3 +134,16 @@ def test_hsts_is_a_year_with_subdomains_and_preload_is_opt_in():
     # Preloading asked for, the deployment check has nothing to say either.
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", HSTS_PRELOAD="1")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+
+def test_the_opensearch_client_keeps_a_connection_per_thread():
+    """gunicorn's threads search at once: opensearch-py's default pool of one connection discarded theirs."""
+    from wagtail.search.backends import get_search_backend
+
+    from cms.settings.env import search_backends
+
+    config = search_backends("opensearch://127.0.0.1:9200")["default"]
+    backend = get_search_backend(config.pop("BACKEND"), **config)
+    (connection,) = backend.es.transport.connection_pool.connections
+    assert connection.pool.pool.maxsize == 10  # urllib3 keeps this many connections to the engine

@@ -11,6 +11,7 @@ engine is osmem, the in-memory OpenSearch-compatible server of the engine tests.
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -32,10 +33,10 @@ SEED = ["--townships", "1", "--villages-per-township", "1", "--departments", "1"
         "--no-opinions", "--no-supervision", "--skip-index", "--quiet"]
 
 
-def free_ports(count):
-    """``count`` loopback ports of 18400-18499 that nothing listens on."""
+def free_ports(count, ports=PORTS):
+    """``count`` loopback ports of ``ports`` (default 18400-18499) that nothing listens on."""
     found = []
-    for port in PORTS:
+    for port in ports:
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
@@ -45,7 +46,7 @@ def free_ports(count):
         found.append(port)
         if len(found) == count:
             return found
-    raise RuntimeError("no free ports in 18400-18499")
+    raise RuntimeError(f"no free ports in {ports.start}-{ports.stop - 1}")
 
 
 def database_url(server_url, name):
@@ -70,20 +71,22 @@ def read_env_file(path):
 class Stack:
     """PostgreSQL database, Redis, osmem, gunicorn, two task workers and nginx, with production settings."""
 
-    def __init__(self, tmp, server_database_url, redis_url):
+    def __init__(self, tmp, server_database_url, redis_url, ports=PORTS, settings=None):
+        """``settings`` are added to (or replace) the environment file's values; ``ports`` is where free ports are looked for."""
         import psycopg
 
         self.tmp = Path(tmp)
         self.logs = self.tmp / "logs"
         self.logs.mkdir()
         self.processes = {}
+        self.commands = {}
         self.timings = {}
         self.osmem = None
         self.server_database_url = server_database_url
         self.database = f"{urlsplit(server_database_url).path.strip('/') or 'sunshine'}_deploy"
         self.admin_url = database_url(server_database_url, "postgres")
         self.psycopg = psycopg
-        http, https, web, engine = free_ports(4)
+        http, https, web, engine = free_ports(4, ports)
         self.base_url = f"https://127.0.0.1:{https}"
         self.http_url = f"http://127.0.0.1:{http}"
         self.certificate, key = self.tmp / "tls.crt", self.tmp / "tls.key"
@@ -117,6 +120,7 @@ class Stack:
             "NGINX_LOG_DIR": str(self.logs),
             "BACKUP_DIR": str(self.tmp / "backups"),
             "BACKUP_KEEP": "2",
+            **(settings or {}),
         }
         self.env_file = self.tmp / "sunshine.env"
         self.env_file.write_text(
@@ -185,11 +189,33 @@ class Stack:
                           (Path(__file__).parent / "probe.py").read_text(encoding="utf-8")], env=dev)
         return json.loads(probe.strip().splitlines()[-1])
 
+    def stand_up(self):
+        """Everything, in the order of an installation: database, certificate, engine, install.sh, the demo county, services, nginx."""
+        started = time.monotonic()
+        self.create_database()
+        self.make_certificate()
+        self.start_engine()
+        self.timings["database, certificate, engine"] = round(time.monotonic() - started, 1)
+        self.install()
+        self.facts = self.seed()
+        self.start_app()
+        self.start_nginx()
+        self.wait_until_served()
+        self.timings["standing up"] = round(time.monotonic() - started, 1)
+
     def start(self, name, args):
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
         process = subprocess.Popen(args, cwd=ROOT, env=self.service_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.processes[name] = (process, log)
+        self.commands[name] = args
         return process
+
+    def restart(self, name):
+        """Starts ``name`` again with its command once it has exited (as systemd's Restart=on-failure does)."""
+        process, log = self.processes.pop(name)
+        process.wait()
+        log.close()
+        return self.start(name, self.commands[name])
 
     def start_app(self):
         self.start("web", [str(DEPLOY / "web.sh")])
@@ -264,3 +290,56 @@ class Stack:
         if self.osmem is not None:
             self.osmem.close()
         self.drop_database()
+
+
+# -- the journey's steps over https, as a browser takes them (the deployment test and bench/soak.py) --
+
+XHR = {"X-Requested-With": "XMLHttpRequest"}
+
+
+def post_form(stack, session, path, data, page=None, **headers):
+    """POST a form the way a browser does: the CSRF token from the page, Origin and Referer set."""
+    page = page if page is not None else session.get(f"{stack.base_url}{path}").text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return session.post(
+        f"{stack.base_url}{path}", data={"csrfmiddlewaretoken": token, **data}, allow_redirects=False,
+        headers={"Origin": stack.base_url, "Referer": f"{stack.base_url}{path}", **headers},
+    )
+
+
+def admin_session(stack, username):
+    """A session signed in to the admin as the demo user ``username``."""
+    session = stack.session()
+    response = post_form(stack, session, "/admin/login/", {"username": username, "password": f"sunshine-{username}", "next": "/admin/"})
+    assert response.status_code == 302, response.text[:2000]
+    assert response.headers["Location"] == "/admin/"
+    dashboard = session.get(f"{stack.base_url}/admin/", allow_redirects=False)
+    assert dashboard.status_code == 200
+    return session
+
+
+def submit_item(stack, officer, title, slug):
+    """The officer adds a public item to their unit and submits it for review (提交审核); the response."""
+    add = f"/admin/pages/add/disclosure_pages/disclosureitempage/{stack.facts['unit_id']}/"
+    form = {
+        "title": title, "slug": slug, "summary": "部署演练：经本单位审核后公开。", "scope": "public",
+        "stage": "other", "importance": "general", "validity": "valid", "change_kind": "minor", "change_note": "",
+        "body-count": "0", "change_notes-TOTAL_FORMS": "0", "change_notes-INITIAL_FORMS": "0",
+        "change_notes-MIN_NUM_FORMS": "0", "change_notes-MAX_NUM_FORMS": "1000", "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0", "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000",
+        "action-submit": "提交审核",
+    }
+    return post_form(stack, officer, add, form)
+
+
+def approve_item(stack, approver, title):
+    """The approver finds ``title`` on their dashboard and approves it (审核通过) in the editor's dialog: (item id, response)."""
+    dashboard = approver.get(f"{stack.base_url}/admin/").text
+    assert title in dashboard, "the item is not waiting for the approver"
+    item_id = re.search(rf'href="/admin/pages/(\d+)/edit/"[^>]*>\s*{re.escape(title)}', dashboard)
+    item_id = item_id.group(1) if item_id else re.findall(r"/admin/pages/(\d+)/edit/", dashboard[: dashboard.index(title)])[-1]
+    editor = approver.get(f"{stack.base_url}/admin/pages/{item_id}/edit/").text
+    # The editor's 审核通过 button names the task; its dialog posts to Wagtail's workflow action view.
+    task_state = re.search(rf'data-workflow-action-modal-url="/admin/pages/workflow/collect_action_data/{item_id}/approve/(\d+)/"', editor).group(1)
+    action = f"/admin/pages/workflow/action/{item_id}/approve/{task_state}/"
+    return int(item_id), post_form(stack, approver, action, {"confidentiality_confirmed": "on", "comment": "同意公开。"}, page=editor, **XHR)

@@ -18,9 +18,8 @@ import time
 import uuid
 
 import pytest
-import requests
 
-from .stack import DEPLOY, Stack
+from .stack import DEPLOY, Stack, admin_session, approve_item, post_form, submit_item
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("DEPLOY_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -34,7 +33,6 @@ pytestmark = [
 ]
 
 TITLE = f"关于部署演练{uuid.uuid4().hex[:6]}号党员大会召开情况的公示"
-XHR = {"X-Requested-With": "XMLHttpRequest"}
 
 
 @pytest.fixture(scope="module")
@@ -47,19 +45,9 @@ def stack(tmp_path_factory):
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
     except redis.RedisError as error:
         pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
-    started = time.monotonic()
     deployment = Stack(tmp_path_factory.mktemp("deployment"), DATABASE_URL, REDIS_URL)
     try:
-        deployment.create_database()
-        deployment.make_certificate()
-        deployment.start_engine()
-        deployment.timings["database, certificate, engine"] = round(time.monotonic() - started, 1)
-        deployment.install()
-        deployment.facts = deployment.seed()
-        deployment.start_app()
-        deployment.start_nginx()
-        deployment.wait_until_served()
-        deployment.timings["standing up"] = round(time.monotonic() - started, 1)
+        deployment.stand_up()
         yield deployment
     finally:
         print(f"\ndeployment test timings (s): {deployment.timings}")
@@ -72,26 +60,6 @@ def https(stack):
 
 def url(stack, path):
     return f"{stack.base_url}{path}"
-
-
-def post_form(stack, session, path, data, page=None, **headers):
-    """POST a form the way a browser does: the CSRF token from the page, Origin and Referer set."""
-    page = page if page is not None else session.get(url(stack, path)).text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    return session.post(
-        url(stack, path), data={"csrfmiddlewaretoken": token, **data}, allow_redirects=False,
-        headers={"Origin": stack.base_url, "Referer": url(stack, path), **headers},
-    )
-
-
-def admin_session(stack, username):
-    session = https(stack)
-    response = post_form(stack, session, "/admin/login/", {"username": username, "password": f"sunshine-{username}", "next": "/admin/"})
-    assert response.status_code == 302, response.text[:2000]
-    assert response.headers["Location"] == "/admin/"
-    dashboard = session.get(url(stack, "/admin/"), allow_redirects=False)
-    assert dashboard.status_code == 200
-    return session
 
 
 def api_titles(stack, session=None):
@@ -188,29 +156,13 @@ def test_the_api_lists_the_seeded_items_and_search_finds_one(stack):
 
 def test_an_item_submitted_by_an_officer_and_approved_by_another_user_is_published_and_searchable(stack):
     officer = admin_session(stack, "officer")
-    add = f"/admin/pages/add/disclosure_pages/disclosureitempage/{stack.facts['unit_id']}/"
-    form = {
-        "title": TITLE, "slug": f"deploy-{uuid.uuid4().hex[:8]}", "summary": "部署演练：经本单位审核后公开。", "scope": "public",
-        "stage": "other", "importance": "general", "validity": "valid", "change_kind": "minor", "change_note": "",
-        "body-count": "0", "change_notes-TOTAL_FORMS": "0", "change_notes-INITIAL_FORMS": "0",
-        "change_notes-MIN_NUM_FORMS": "0", "change_notes-MAX_NUM_FORMS": "1000", "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0", "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000",
-        "action-submit": "提交审核",
-    }
-    submitted = post_form(stack, officer, add, form)
+    submitted = submit_item(stack, officer, TITLE, f"deploy-{uuid.uuid4().hex[:8]}")
     assert submitted.status_code == 302, submitted.text[:3000]
     assert TITLE not in api_titles(stack)  # in review: not published
 
     approver = admin_session(stack, "approver")
-    dashboard = approver.get(url(stack, "/admin/")).text
-    assert TITLE in dashboard  # waiting for this approver
-    item_id = re.search(rf'href="/admin/pages/(\d+)/edit/"[^>]*>\s*{re.escape(TITLE)}', dashboard)
-    item_id = item_id.group(1) if item_id else re.findall(r"/admin/pages/(\d+)/edit/", dashboard[: dashboard.index(TITLE)])[-1]
-    editor = approver.get(url(stack, f"/admin/pages/{item_id}/edit/")).text
-    # The editor's 审核通过 button names the task; its dialog posts to Wagtail's workflow action view.
-    task_state = re.search(rf'data-workflow-action-modal-url="/admin/pages/workflow/collect_action_data/{item_id}/approve/(\d+)/"', editor).group(1)
-    action = f"/admin/pages/workflow/action/{item_id}/approve/{task_state}/"
-    approved = post_form(stack, approver, action, {"confidentiality_confirmed": "on", "comment": "同意公开。"}, page=editor, **XHR)
+    assert TITLE in approver.get(url(stack, "/admin/")).text  # waiting for this approver
+    _item_id, approved = approve_item(stack, approver, TITLE)
     assert approved.status_code == 200, (approved.headers.get("Location"), approved.text[:2000])
     assert approved.json()["step"] == "success"
 

@@ -1,4 +1,5 @@
-"""The sign-in log (登录日志): sign-ins, sign-outs and failed sign-ins, admin and portal, in one table."""
+"""The sign-in log (登录日志): sign-ins, sign-outs and failed sign-ins, admin and portal, and the
+admin's second factor (codes accepted and refused, enrolment, new recovery codes, removal), in one table."""
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,12 @@ class SignInEvent(models.Model):
         TIMED_OUT = "timed_out", _("超时退出")
         FAILED = "failed", _("登录失败")
         LOCKED_OUT = "locked_out", _("锁定中被拒")
+        # The admin's second factor (两步验证).
+        OTP_PASSED = "otp_passed", _("两步验证通过")
+        OTP_FAILED = "otp_failed", _("验证码错误")
+        OTP_ENROLLED = "otp_enrolled", _("启用两步验证")
+        OTP_CODES = "otp_codes", _("重新生成恢复码")
+        OTP_REMOVED = "otp_removed", _("关闭两步验证")
 
     class Area(models.TextChoices):
         ADMIN = "admin", _("管理后台")

@@ -20,6 +20,8 @@ from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import two_factor as tf
+from .audit import record
+from .models import SignInEvent
 
 
 class CodeForm(forms.Form):
@@ -109,9 +111,16 @@ class EnrolView(TwoFactorPage):
                 tf.confirm(device)
                 codes = tf.new_recovery_codes(request.user)
                 otp_login(request, device)
+                logged(request, SignInEvent.Kind.OTP_ENROLLED)
                 return show_recovery_codes(request, codes, enrolled=True)
+            logged(request, SignInEvent.Kind.OTP_FAILED)
             form.add_error("code", error)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+def logged(request, kind):
+    """The step in the sign-in log (登录日志), beside the sign-ins it protects."""
+    record(request, kind, request.user.get_username(), request.user)
 
 
 def show_recovery_codes(request, codes, enrolled=False):
@@ -138,7 +147,9 @@ class CodeRequiredAction(View):
         if form.is_valid():
             device, error = tf.check_code(request.user, form.cleaned_data["code"])
             if device is not None:
+                logged(request, self.event)
                 return self.done(request)
+            logged(request, SignInEvent.Kind.OTP_FAILED)
             form.add_error("code", error)
         view = ManageView()
         view.setup(request)
@@ -148,6 +159,7 @@ class CodeRequiredAction(View):
 @method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
 class RegenerateView(CodeRequiredAction):
     prefix = "regenerate"
+    event = SignInEvent.Kind.OTP_CODES
 
     def done(self, request):
         return show_recovery_codes(request, tf.new_recovery_codes(request.user))
@@ -156,6 +168,7 @@ class RegenerateView(CodeRequiredAction):
 @method_decorator([never_cache, sensitive_post_parameters()], name="dispatch")
 class RemoveView(CodeRequiredAction):
     prefix = "remove"
+    event = SignInEvent.Kind.OTP_REMOVED
 
     def done(self, request):
         tf.remove_devices(request.user)
@@ -188,7 +201,9 @@ class VerifyView(TemplateView):
             device, error = tf.check_code(request.user, form.cleaned_data["code"])
             if device is not None:
                 otp_login(request, device)
+                logged(request, SignInEvent.Kind.OTP_PASSED)
                 return redirect(safe_next(request, reverse("wagtailadmin_home")))
+            logged(request, SignInEvent.Kind.OTP_FAILED)
             form.add_error("code", error)
         return self.render_to_response(self.get_context_data(form=form))
 

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from accounts.models import SignInEvent
 from tests.factories import build_tree, make_document, make_item, make_member, make_user, wagtail_root
 
 REQUIRED = override_settings(SUNSHINE_OTP_REQUIRED_FOR=["approvers", "superusers"])
@@ -29,6 +30,11 @@ def code_of(device, ahead=0):
     device refuses a code of a time step it already accepted)."""
     device.refresh_from_db()
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead):06d}"
+
+
+def log_of(user):
+    """The user's rows in the sign-in log (登录日志), oldest first."""
+    return list(SignInEvent.objects.filter(user=user).order_by("time", "pk").values_list("kind", flat=True))
 
 
 def enrol(user):
@@ -75,6 +81,7 @@ class TwoFactorTests(TestCase):
 
         done = self.client.post(ENROL, {"code": code_of(device)})
         self.assertContains(done, "两步验证已启用")
+        self.assertEqual(log_of(self.approver), ["signed_in", "otp_enrolled"])
         codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", done.content.decode())
         self.assertEqual(len(codes), 10)
         self.assertEqual(sorted(codes), sorted(StaticToken.objects.filter(device__user=self.approver).values_list("token", flat=True)))
@@ -138,6 +145,8 @@ class TwoFactorTests(TestCase):
         TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=device.throttling_failure_timestamp - timedelta(seconds=5))
         self.assertRedirects(self.client.post(VERIFY, {"code": code_of(device)}), ADMIN, fetch_redirect_response=False)
         self.assertEqual(self.client.get(ADMIN).status_code, 200)
+        # The sign-in log has the password, both refusals and the code that let them in, in order.
+        self.assertEqual(log_of(self.officer), ["signed_in", "otp_failed", "otp_failed", "otp_passed"])
 
     def test_a_recovery_code_works_once(self):
         _device, codes = enrol(self.approver)
@@ -183,6 +192,7 @@ class TwoFactorTests(TestCase):
         self.assertTrue(TOTPDevice.objects.filter(user=self.superuser).exists())
         response = self.client.post(url, {"remove-code": codes[1]})
         self.assertRedirects(response, ENROL, fetch_redirect_response=False)
+        self.assertEqual(log_of(self.superuser)[-1], "otp_removed")
         self.assertFalse(TOTPDevice.objects.filter(user=self.superuser).exists())
         self.assertFalse(StaticToken.objects.filter(device__user=self.superuser).exists())
         self.assertRedirects(self.client.get(ADMIN), ENROL, fetch_redirect_response=False)
@@ -271,6 +281,8 @@ class TwoFactorTests(TestCase):
         self.assertIn("Removed 2 second-factor device(s) of approver", out.getvalue())
         self.assertIn("must enrol again", out.getvalue())
         self.assertFalse(TOTPDevice.objects.filter(user=self.approver).exists())
+        reset = SignInEvent.objects.get(user=self.approver)
+        self.assertEqual((reset.kind, reset.user_agent), ("otp_removed", "manage.py reset_two_factor"))
         self.sign_in(self.approver)
         self.assertRedirects(self.client.get(ADMIN), ENROL, fetch_redirect_response=False)
 

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import SignInEvent
 from accounts.two_factor import remove_devices, required_for
 
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         if not removed:
             self.stdout.write(f"{username} has no second-factor device: nothing removed.")
             return
+        # In the sign-in log beside the user's own steps: who lost their second factor, and how.
+        SignInEvent.objects.create(
+            kind=SignInEvent.Kind.OTP_REMOVED, area=SignInEvent.Area.ADMIN, username=user.get_username(), user=user,
+            user_agent="manage.py reset_two_factor",
+        )
         self.stdout.write(f"Removed {removed} second-factor device(s) of {username}, with their recovery codes.")
         if required_for(user):
             self.stdout.write(f"{username} must enrol again at the next admin sign-in.")

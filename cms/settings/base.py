@@ -250,6 +250,18 @@ SECRET_KEY = env_str("SECRET_KEY")
 # ---------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "阳光党务 <noreply@localhost>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The SMTP server of EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (notifications,
+# alerts and their confirmations, officers' reminders). Implicit TLS (465) or STARTTLS (587).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS (STARTTLS, usually port 587) and EMAIL_USE_SSL (implicit TLS, port 465) exclude each other: set one.")
+# Seconds to wait for the SMTP server (Django waits forever by default: a stuck server would hold a worker).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 
 # ---------------------------------------------------------------------------
 # Cache: per-process memory unless REDIS_URL names a shared Redis, which a deployment with

@@ -55,6 +55,8 @@ def test_production_starts_with_safe_settings():
         ({"SEARCH_URL": "solr://127.0.0.1:8983"}, "SEARCH_URL"),
         ({"HSTS_SECONDS": "1y"}, "HSTS_SECONDS"),
         ({"HSTS_INCLUDE_SUBDOMAINS": "maybe"}, "HSTS_INCLUDE_SUBDOMAINS"),
+        ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
+        ({"EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "EMAIL_USE_TLS (STARTTLS"),
         ({"REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
         ({"REDIS_URL": "redis://127.0.0.1:port/1"}, "REDIS_URL"),
         ({"DATABASE_URL": "postgress://postgres@127.0.0.1/x"}, "DATABASE_URL"),

@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: build the fictional 云溪县 demo county (see demo_county)."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -55,6 +56,10 @@ class Command(BaseCommand):
             log=None if quiet else self.stdout.write,
         )
         started = time.monotonic()
+        # Wagtail logs each page it creates at INFO: hundreds of lines that would bury the seed's own progress.
+        wagtail_log = logging.getLogger("wagtail")
+        level = wagtail_log.level
+        wagtail_log.setLevel(max(level, logging.WARNING))
         try:
             report = builder.run()
         except DemoDataExists as exists:
@@ -65,6 +70,8 @@ class Command(BaseCommand):
                 f"演示数据已存在（门户首页“{exists}”）。seed_demo 不会重复生成；"
                 "如需重建，请删除数据库后重新执行 migrate 和 seed_demo，或加 --if-empty 跳过。"
             ) from None
+        finally:
+            wagtail_log.setLevel(level)
         elapsed = time.monotonic() - started
         rate = report.items / report.item_seconds if report.item_seconds else 0
         self.stdout.write(self.style.SUCCESS(

@@ -39,14 +39,15 @@ WINDOWS = (7, 30)
 OUTCOMES = (
     (DeliveryStatus.SENT, gettext_lazy("已发送"), "#2e6b3a"),
     (DeliveryStatus.FAILED, gettext_lazy("发送失败"), "#b2151b"),
-    (DeliveryStatus.WITHHELD, gettext_lazy("不再公开，未发送"), "#777777"),
+    (DeliveryStatus.WITHHELD, gettext_lazy("不再公开"), "#777777"),  # withheld: short, for the legend
     (DeliveryStatus.PENDING, gettext_lazy("待发送"), "#c98a00"),
 )
 SUSPENDED_SHOWN = 100
 
 
-def short(label, characters=8):
-    """A unit's name as the chart's left margin holds it (the table below has it in full)."""
+def short(label, characters=7):
+    """A unit's name as the chart's left margin holds it (seven of its 16-unit characters in 130;
+    the table below has the name in full)."""
     return label if len(label) <= characters else label[: characters - 1] + "…"
 
 
@@ -111,6 +112,10 @@ class AlertsOverviewView(CountyOfficeOnlyMixin, WagtailAdminTemplateMixin, Templ
 
     def get_page_title(self):
         return self.page_title
+
+    def get_breadcrumbs_items(self):
+        # The header names its page (with Wagtail's home alone, it would say 首页).
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         now = timezone.now()

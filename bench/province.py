@@ -241,8 +241,9 @@ def plan(samples):
     from django.utils import translation
     from wagtail.models import Locale
 
-    from disclosure_pages.choices import Scope, UnitType
+    from disclosure_pages.choices import UnitType
     from disclosure_pages.models import DisclosureItemPage, PortalPage, UnitPage
+    from disclosure_pages.visibility import ANONYMOUS, visible_pages
 
     default = Locale.get_default()
     units = UnitPage.objects.filter(locale=default)
@@ -254,7 +255,8 @@ def plan(samples):
     villages = list(UnitPage.objects.child_of(township).order_by("path")[:3])
     items = DisclosureItemPage.objects.filter(locale=default).only("pk")
     own_items = list(items.child_of(township).order_by("-path").values_list("pk", flat=True)[:samples])
-    public_items = list(items.filter(scope=Scope.PUBLIC).order_by("?").values_list("pk", flat=True)[:samples])
+    # What the public may read, by the one visibility rule: a random public-scope item may be a draft.
+    public_items = list(visible_pages(items, ANONYMOUS).order_by("?").values_list("pk", flat=True)[:samples])
 
     roles = {
         "officer": bench_user("officer", [township.officers_group, township.members_group]),

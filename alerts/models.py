@@ -58,6 +58,11 @@ class Subscriber(models.Model):
     suspended = models.BooleanField(_("已暂停发送"), default=False)
     # When the last subscription ended (the retention of the address counts from it).
     unsubscribed_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
+    # The member whose address this is, when they subscribed signed in: only such an address may
+    # be sent members-only items, and only those its member may read when the message is built.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="alert_subscribers", verbose_name=_("党员账号")
+    )
 
     class Meta:
         verbose_name = _("订阅人")
@@ -76,7 +81,7 @@ class SubscriptionQuerySet(models.QuerySet):
 
 class Subscription(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
-    # One of the three, in the default locale.
+    # One of the four: a unit, entry or item in the default locale, or a saved search.
     unit = models.ForeignKey(UnitPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("单位"))
     with_sub_units = models.BooleanField(_("包括下级单位"), default=True)
     entry = models.ForeignKey(
@@ -85,6 +90,10 @@ class Subscription(models.Model):
     item = models.ForeignKey(
         DisclosureItemPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("公开事项")
     )
+    # A saved search (保存的检索): the search page's query and its facet parameters, as
+    # ``search.forms.SearchParametersForm`` validated them (``page`` and ``sort`` left out).
+    search_query = models.CharField(_("检索词"), max_length=100, blank=True)
+    search_filters = models.JSONField(_("检索条件"), default=dict, blank=True)
     frequency = models.CharField(_("提醒频率"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
@@ -97,9 +106,10 @@ class Subscription(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(unit__isnull=False, entry__isnull=True, item__isnull=True)
-                    | Q(unit__isnull=True, entry__isnull=False, item__isnull=True)
-                    | Q(unit__isnull=True, entry__isnull=True, item__isnull=False)
+                    Q(unit__isnull=False, entry__isnull=True, item__isnull=True, search_query="")
+                    | Q(unit__isnull=True, entry__isnull=False, item__isnull=True, search_query="")
+                    | Q(unit__isnull=True, entry__isnull=True, item__isnull=False, search_query="")
+                    | (Q(unit__isnull=True, entry__isnull=True, item__isnull=True) & ~Q(search_query=""))
                 ),
                 name="alerts_subscription_one_target",
             ),
@@ -112,11 +122,18 @@ class Subscription(models.Model):
     def target(self):
         return self.unit or self.entry or self.item
 
+    @property
+    def is_search(self):
+        return bool(self.search_query)
+
 
 class DeliveryKind(models.TextChoices):
     PUBLISHED = "published", _("新发布")
     # An item a subscriber was alerted to was withdrawn (撤回) or removed (撤除): they are told.
     TAKEN_DOWN = "taken_down", _("撤回或撤除更正")
+    # An answer to an opinion on the item (or to its unit's 意见箱) was published; ``reference``
+    # names the opinion, so each answer is its own delivery.
+    ANSWERED = "answered", _("意见答复")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -134,6 +151,8 @@ class Delivery(models.Model):
     item_key = models.UUIDField()
     item = models.ForeignKey(DisclosureItemPage, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=DeliveryKind.choices, default=DeliveryKind.PUBLISHED)
+    # What else tells one delivery of this kind from another for the same item (an answer's opinion number); mostly empty.
+    reference = models.CharField(max_length=64, blank=True, default="")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     # The sending run that claimed it (two workers never send one delivery twice).
@@ -150,7 +169,7 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("发送记录")
         verbose_name_plural = _("发送记录")
-        constraints = [models.UniqueConstraint(fields=["subscriber", "item_key", "kind"], name="alerts_unique_delivery")]
+        constraints = [models.UniqueConstraint(fields=["subscriber", "item_key", "kind", "reference"], name="alerts_unique_delivery")]
         indexes = [models.Index(fields=["status", "frequency"], name="alerts_delivery_due")]
 
 

@@ -7,13 +7,16 @@ manner of Django admin's autocomplete: ``?q=`` (any part of a name or code, type
 script), ``&page=``, and for units ``&locale=`` (the item's script).
 
 What may be named is what the item's form field accepts (its model field's related objects),
-so a search offers exactly what the select used to list. Only people who may add or edit
-pages — those who can open an item editor — may search.
+so a search offers what the select used to list — except people: an editor finds the people
+of their own units and the units below them (a township's officer, its villages' members), not
+the names and account names of a whole province (superusers find everyone). Only people who may
+add or edit pages — those who can open an item editor — may search.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import JsonResponse
@@ -40,13 +43,16 @@ class AudienceSource:
 
         return DisclosureItemPage._meta.get_field(self.field).related_model
 
-    def queryset(self):
-        return self.model._default_manager.all()
+    def queryset(self, user):
+        objects = self.model._default_manager.all()
+        if self.key == "people" and not user.is_superuser:
+            objects = objects.filter(groups__in=_groups_of_units_below(user)).distinct()
+        return objects
 
-    def search(self, query, locale=""):
+    def search(self, query, user, locale=""):
         from chinese.conversion import convert
 
-        objects = self.queryset()
+        objects = self.queryset(user)
         if self.key == "units" and locale:
             objects = objects.filter(locale__language_code=locale)
         query = query.strip()
@@ -58,6 +64,21 @@ class AudienceSource:
                     match |= Q(**{f"{name}__icontains": text})
             objects = objects.filter(match)
         return objects.order_by(*self.ordering)
+
+
+def _groups_of_units_below(user):
+    """The groups of the units ``user`` manages and of every unit below them, in any script."""
+    from .models import UnitPage
+    from .permissions import units_managed_by
+
+    below = Q(pk__in=[])
+    for path in units_managed_by(user).values_list("path", flat=True):
+        below |= Q(path__startswith=path)
+    units = UnitPage.objects.filter(below)
+    return Group.objects.filter(
+        Q(pk__in=units.values("officers_group")) | Q(pk__in=units.values("leading_group"))
+        | Q(pk__in=units.values("members_group")) | Q(pk__in=units.values("supervisors_group"))
+    )
 
 
 def _unit_label(unit):
@@ -95,7 +116,7 @@ def audience_choices(request, source):
     page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
     start = (page - 1) * PAGE_SIZE
     # One row more than a page says whether another page follows, without counting them all.
-    found = list(source.search(request.GET.get("q", ""), request.GET.get("locale", ""))[start : start + PAGE_SIZE + 1])
+    found = list(source.search(request.GET.get("q", ""), request.user, request.GET.get("locale", ""))[start : start + PAGE_SIZE + 1])
     return JsonResponse(
         {
             "results": [{"id": obj.pk, "text": source.label(obj)} for obj in found[:PAGE_SIZE]],

@@ -8,6 +8,7 @@ item editor may search, and the form posts and validates the chosen ids as befor
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import TestCase
@@ -21,6 +22,9 @@ from disclosure_pages.choices import Scope, UnitType
 from disclosure_pages.models import UnitPage
 from tests.factories import build_tree, make_item, make_member, make_unit, make_user, reload
 from tests.workflows.helpers import add_url, edit_url
+
+
+User = get_user_model()
 
 
 def search_url(source):
@@ -150,6 +154,35 @@ class SearchTests(AudienceChooserTestCase):
                 break
             page += 1
         self.assertEqual(sorted(found), sorted(Group.objects.values_list("pk", flat=True)))
+
+
+class PeopleInScopeTests(AudienceChooserTestCase):
+    """An editor finds the people of their units and the units below, not a province's names and account names."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_user("dgc-member", reload(cls.t.village1).members_group, first_name="王东关")
+        make_user("sqz-member", reload(cls.t.township2).members_group, first_name="王石桥")
+        make_user("sqz-officer", reload(cls.t.township2).officers_group, first_name="王专员")
+        cls.reviewer = make_user("reviewer", reload(cls.t.county).leading_group, first_name="赵明远")
+
+    def found(self, user, q="王"):
+        self.client.force_login(user)
+        return self.texts("people", q=q)
+
+    def test_a_township_officer_finds_its_own_and_its_villages_people_only(self):
+        self.assertEqual(self.found(self.officer), ["王东关（dgc-member）"])
+        self.assertEqual(self.found(self.officer, q="admin"), [])  # nor the superusers' account names
+
+    def test_another_townships_officer_finds_its_own(self):
+        self.assertEqual(set(self.found(User.objects.get(username="sqz-officer"))), {"王专员（sqz-officer）", "王石桥（sqz-member）"})
+
+    def test_the_county_office_and_superusers_find_everyone_in_the_county(self):
+        everyone = {"王东关（dgc-member）", "王专员（sqz-officer）", "王石桥（sqz-member）"}
+        self.assertEqual(set(self.found(self.reviewer)), everyone)
+        self.assertEqual(set(self.found(self.admin)), everyone)
+        self.assertEqual(self.found(self.admin, q="admin"), ["admin"])
 
 
 class SearchAccessTests(AudienceChooserTestCase):

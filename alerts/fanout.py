@@ -34,12 +34,12 @@ from disclosure_pages.changes import ChangeKind, DurableSubscription
 from disclosure_pages.choices import Takedown
 from disclosure_pages.models import DisclosureItemPage, UnitPage
 from disclosure_pages.visibility import ANONYMOUS, PUBLIC, audience_keys_for, user_audience_keys, visible_pages
-from participation.choices import ContactKind
 
 from . import messages
 from .conf import app_settings
 from .delivery import Sending, withhold
 from .models import FREQUENCY_ORDER, Delivery, DeliveryKind, DeliveryStatus, Frequency, Subscription
+from .subscribing import member_tie
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +167,7 @@ def _variants_of(pages):
 def is_tied(subscriber, user):
     """Whether members-only items ``user`` may read may go to ``subscriber``'s address: an active
     account whose e-mail is still that address (a changed account e-mail unties the old one)."""
-    email = (user.email or "").strip().lower()
-    return user.is_active and subscriber.kind == ContactKind.EMAIL and bool(email) and email == subscriber.address
+    return member_tie(user, subscriber.kind, subscriber.address) is not None
 
 
 def members_variants(keys, subscribers, taken_down=False):

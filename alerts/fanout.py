@@ -12,16 +12,19 @@ its alert is told, once and at once whatever its frequency (as GOV.UK's e-mail a
 a withdrawal). A withdrawn item's notice links to its page, which shows the public reason; a
 removed item's names the item only, which its reader was sent before, and no reason.
 
-Only what anyone may read is sent: the portal's one visibility rule
-(``disclosure_pages.visibility.visible_pages``, for an anonymous reader) decides, at fan-out
-and again when the message is built. Members-only items are never sent (a later step sends
-them to members in scope); drafts never reach the feed as publications.
+Only what its recipient may read is sent: the portal's one visibility rule
+(``disclosure_pages.visibility.visible_pages``) decides, at fan-out and again when each
+message is built. An address not tied to a member (``Subscriber.user``) is sent what an
+anonymous reader may read; a tied one also the members-only items its member may read at that
+moment (an account made inactive, a member who left the unit's members group, an item narrowed:
+withheld). Drafts never reach the feed as publications.
 """
 
 import logging
 import uuid
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,12 +33,13 @@ from wagtail.models import Locale
 from disclosure_pages.changes import ChangeKind, DurableSubscription
 from disclosure_pages.choices import Takedown
 from disclosure_pages.models import DisclosureItemPage, UnitPage
-from disclosure_pages.visibility import ANONYMOUS, visible_pages
+from disclosure_pages.visibility import ANONYMOUS, PUBLIC, audience_keys_for, user_audience_keys, visible_pages
 
 from . import messages
 from .conf import app_settings
 from .delivery import Sending, withhold
 from .models import FREQUENCY_ORDER, Delivery, DeliveryKind, DeliveryStatus, Frequency, Subscription
+from .subscribing import member_tie
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +137,8 @@ def fan_out(keys):
     """One pending delivery per subscriber for each public item of ``keys`` (kept, not repeated,
     where one exists); returns how many subscribers the items matched."""
     matched = 0
-    for key, variants in public_variants(keys).items():
+    public = public_variants(keys)
+    for key, variants in public.items():
         item = default_of(variants)
         soonest = {}
         for subscriber_id, frequency in matching_subscriptions(item).values_list("subscriber_id", "frequency"):
@@ -146,7 +151,123 @@ def fan_out(keys):
             batch_size=1000,
         )
         matched += len(soonest)
-    return matched
+    return matched + fan_out_to_members(set(keys) - set(public))
+
+
+# -- members-only items (党员可见), for the addresses tied to their members ------------------
+
+
+def _variants_of(pages):
+    found = {}
+    for page in pages.select_related("locale", "unit", "catalogue_entry"):
+        found.setdefault(page.translation_key, {})[page.locale.language_code] = page
+    return found
+
+
+def is_tied(subscriber, user):
+    """Whether members-only items ``user`` may read may go to ``subscriber``'s address: an active
+    account whose e-mail is still that address (a changed account e-mail unties the old one)."""
+    return member_tie(user, subscriber.kind, subscriber.address) is not None
+
+
+def members_variants(keys, subscribers, taken_down=False):
+    """``{subscriber pk: {translation key: {language code: item}}}``: of ``keys``, what the member
+    each tied subscriber of ``subscribers`` is tied to may read now (the one visibility rule, for
+    their account), in each script; nothing for an address no longer tied. One query per member."""
+    by_user = {}
+    for subscriber in subscribers:
+        if subscriber.user_id:
+            by_user.setdefault(subscriber.user_id, []).append(subscriber)
+    found = {}
+    if not keys or not by_user:
+        return found
+    items = DisclosureItemPage.objects.filter(
+        translation_key__in=list(keys), takedown=Takedown.WITHDRAWN if taken_down else Takedown.NONE
+    )
+    for user in get_user_model().objects.filter(pk__in=list(by_user), is_active=True):
+        tied = [subscriber.pk for subscriber in by_user[user.pk] if is_tied(subscriber, user)]
+        if tied:
+            readable = _variants_of(visible_pages(items, user))
+            found.update(dict.fromkeys(tied, readable))
+    return found
+
+
+def _soonest(pairs):
+    """``{subscriber pk: frequency}``: the soonest frequency of each subscriber's ``(pk, frequency)`` pairs."""
+    soonest = {}
+    for subscriber_id, frequency in pairs:
+        known = soonest.get(subscriber_id)
+        if known is None or FREQUENCY_ORDER.index(frequency) < FREQUENCY_ORDER.index(known):
+            soonest[subscriber_id] = frequency
+    return soonest
+
+
+def fan_out_to_members(keys):
+    """One pending delivery per tied subscriber for each item of ``keys`` anonymous readers may
+    not read, when the subscriber's member may read it now; returns how many subscribers it matched.
+    The subscriptions matched are ``matching_subscriptions``'s, as for public items."""
+    default = Locale.get_default().pk
+    items = {}
+    for page in DisclosureItemPage.objects.live().filter(translation_key__in=list(keys), takedown=Takedown.NONE):
+        if page.translation_key not in items or page.locale_id == default:
+            items[page.translation_key] = page
+    wanted, subscribers = {}, {}
+    for key, item in items.items():
+        matching = matching_subscriptions(item).filter(subscriber__user__isnull=False).select_related("subscriber")
+        for subscription in matching:
+            subscribers[subscription.subscriber_id] = subscription.subscriber
+        wanted[key] = _soonest((subscription.subscriber_id, subscription.frequency) for subscription in matching)
+    readable = members_variants(set(items), subscribers.values())
+    deliveries = [
+        Delivery(subscriber_id=pk, item_key=key, item=items[key], frequency=frequency)
+        for key, soonest in wanted.items() for pk, frequency in soonest.items() if key in readable.get(pk, {})
+    ]
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
+    return len(deliveries)
+
+
+class Readable:
+    """What each delivery of a claimed batch may carry, for its own recipient: the items anyone
+    may read, to every address (one query for the batch); the others only to tied addresses, as
+    their members may read them now (``members_variants``: one query per member)."""
+
+    def __init__(self, deliveries, taken_down=False):
+        keys = {delivery.item_key for delivery in deliveries}
+        self.public = public_variants(keys, taken_down)
+        rest = keys - set(self.public)
+        tied = {delivery.subscriber_id: delivery.subscriber for delivery in deliveries if delivery.item_key in rest}
+        self.members = members_variants(rest, tied.values(), taken_down)
+
+    def of(self, delivery):
+        """``(variants, members_only)`` for ``delivery``'s recipient; ``(None, False)``: not theirs to read (withheld)."""
+        variants = self.public.get(delivery.item_key)
+        if variants is not None:
+            return variants, False
+        variants = self.members.get(delivery.subscriber_id, {}).get(delivery.item_key)
+        return variants, variants is not None
+
+
+def removal_readers(deliveries, items):
+    """``{delivery pk: members_only}`` of the corrections of removed items (撤除: no one reads them
+    any more) whose recipient could read the item as it was: every address for a public item, a tied
+    one for an item its member's audience includes (``audience_keys``: the same view restrictions)."""
+    audiences = {pk: set(keys) for pk, keys in audience_keys_for(list(items.values())).items()}
+    user_ids = {delivery.subscriber.user_id for delivery in deliveries if delivery.subscriber.user_id}
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in=list(user_ids), is_active=True)}
+    held, readers = {}, {}
+    for delivery in deliveries:
+        audience = audiences[delivery.item_id]
+        if PUBLIC in audience:
+            readers[delivery.pk] = False
+            continue
+        user = users.get(delivery.subscriber.user_id)
+        if user is None or not is_tied(delivery.subscriber, user):
+            continue
+        if user.pk not in held:
+            held[user.pk] = user_audience_keys(user)
+        if held[user.pk] is None or audience & set(held[user.pk]):  # None: a superuser
+            readers[delivery.pk] = True
+    return readers
 
 
 def correct(keys):
@@ -208,14 +329,15 @@ def send_immediate():
     # Each batch after the last (a retry due at once must wait for the next run, not loop in this one).
     while deliveries := claim(queryset.filter(pk__gt=last), BATCH):
         last = deliveries[-1].pk
-        readable = public_variants({delivery.item_key for delivery in deliveries})
+        readable = Readable(deliveries)
         with Sending() as sending:
             for delivery in deliveries:
-                variants = readable.get(delivery.item_key)
+                variants, members_only = readable.of(delivery)
                 if variants is None:
                     withhold([delivery])
                 elif not sending.hold(delivery.subscriber, [delivery]):
-                    sending.deliver(delivery.subscriber, messages.alert(delivery.subscriber, variants), [delivery])
+                    message = messages.alert(delivery.subscriber, variants, members_only=members_only)
+                    sending.deliver(delivery.subscriber, message, [delivery])
         sent += sending.count
     return sent
 
@@ -237,14 +359,17 @@ def send_digests(frequency, now=None, retries_only=False):
         claimed = {}
         for delivery in claim(pending.filter(subscriber_id__in=subscriber_ids[start:start + BATCH])):
             claimed.setdefault(delivery.subscriber_id, []).append(delivery)  # none: another run took them
-        readable = public_variants({delivery.item_key for deliveries in claimed.values() for delivery in deliveries})
-        withhold([delivery for deliveries in claimed.values() for delivery in deliveries if delivery.item_key not in readable])
+        readable = Readable([delivery for deliveries in claimed.values() for delivery in deliveries])
+        withhold([delivery for deliveries in claimed.values() for delivery in deliveries if readable.of(delivery)[0] is None])
         with Sending() as sending:
             for deliveries in claimed.values():
-                kept = [delivery for delivery in deliveries if delivery.item_key in readable]
+                kept = [delivery for delivery in deliveries if readable.of(delivery)[0] is not None]
                 subscriber = deliveries[0].subscriber
                 if kept and not sending.hold(subscriber, kept):
-                    message = messages.digest(subscriber, frequency, [readable[delivery.item_key] for delivery in kept])
+                    members_only = {delivery.item_key for delivery in kept if readable.of(delivery)[1]}
+                    message = messages.digest(
+                        subscriber, frequency, [readable.of(delivery)[0] for delivery in kept], members_only=members_only
+                    )
                     sending.deliver(subscriber, message, kept)
         sent += sending.count
     return sent
@@ -253,20 +378,33 @@ def send_digests(frequency, now=None, retries_only=False):
 def send_corrections():
     """Tell the addresses to be told of a withdrawn or removed item, one message each; returns how many were sent.
 
-    An item reinstated before its turn came tells no one (withheld)."""
+    An item reinstated before its turn came tells no one (withheld), nor one its recipient may no
+    longer read (narrowed since, or a member who left): what they were sent is not repeated to them."""
     sent, last = 0, 0
     queryset = Delivery.objects.filter(kind=DeliveryKind.TAKEN_DOWN, subscriber__suspended=False)
     while deliveries := claim(queryset.filter(pk__gt=last), BATCH):
         last = deliveries[-1].pk
-        withdrawn = public_variants({delivery.item_key for delivery in deliveries}, taken_down=True)
+        withdrawn = Readable(deliveries, taken_down=True)
         items = DisclosureItemPage.objects.in_bulk([delivery.item_id for delivery in deliveries])
+        removed = removal_readers(
+            [delivery for delivery in deliveries if delivery.item_id in items and items[delivery.item_id].takedown == Takedown.REMOVED],
+            {pk: item for pk, item in items.items() if item.takedown == Takedown.REMOVED},
+        )
         with Sending() as sending:
             for delivery in deliveries:
                 item = items.get(delivery.item_id)
                 if item is None or item.takedown == Takedown.NONE:
                     withhold([delivery])
+                    continue
+                if item.takedown == Takedown.REMOVED:
+                    variants, members_only, readable = None, removed.get(delivery.pk, False), delivery.pk in removed
+                else:
+                    variants, members_only = withdrawn.of(delivery)
+                    readable = variants is not None
+                if not readable:  # no longer theirs to read (a member who left, an item narrowed): never told of it
+                    withhold([delivery])
                 elif not sending.hold(delivery.subscriber, [delivery]):
-                    message = messages.correction(delivery.subscriber, item, withdrawn.get(delivery.item_key))
+                    message = messages.correction(delivery.subscriber, item, variants, members_only=members_only)
                     sending.deliver(delivery.subscriber, message, [delivery])
         sent += sending.count
     return sent

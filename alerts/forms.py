@@ -19,8 +19,11 @@ class SubscribeForm(forms.Form):
     frequency = forms.ChoiceField(label=_("提醒频率"), choices=Frequency.choices, initial=Frequency.IMMEDIATE, widget=forms.RadioSelect)
     with_sub_units = forms.BooleanField(label=_("包括下级单位（如乡镇所属各村、社区）发布的信息"), required=False, initial=True)
 
-    def __init__(self, *args, unit=False, **kwargs):
+    def __init__(self, *args, unit=False, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if member is not None and member.is_authenticated and member.email:
+            # A signed-in member is offered their account's address (tied to them once confirmed).
+            self.fields["address"].initial = member.email.strip().lower()
         self.fields["kind"].error_messages["invalid_choice"] = _("请选择接收方式（电子邮箱或手机号码）。")
         self.fields["frequency"].error_messages["invalid_choice"] = _("请选择提醒频率。")
         if not unit:

@@ -36,12 +36,16 @@ def unsubscribe_url(subscriber):
     return url_in_script(subscriber.script, "alerts:unsubscribe", token=signing.Signer(salt=UNSUBSCRIBE).sign(subscriber.token))
 
 
-def confirm_token(subscriber, subscriptions):
-    return signing.dumps({"t": subscriber.token, "s": sorted(s.pk for s in subscriptions)}, salt=CONFIRM, compress=True)
+def confirm_token(subscriber, subscriptions, member=None):
+    """``member``: the signed-in member who asked for their account's address (the tie the link confirms)."""
+    data = {"t": subscriber.token, "s": sorted(s.pk for s in subscriptions)}
+    if member is not None:
+        data["u"] = member.pk
+    return signing.dumps(data, salt=CONFIRM, compress=True)
 
 
-def confirm_url(subscriber, subscriptions):
-    return url_in_script(subscriber.script, "alerts:confirm", token=confirm_token(subscriber, subscriptions))
+def confirm_url(subscriber, subscriptions, member=None):
+    return url_in_script(subscriber.script, "alerts:confirm", token=confirm_token(subscriber, subscriptions, member))
 
 
 def subscriber_of(signed, salt):
@@ -67,3 +71,13 @@ def confirmation_of(signed):
     if subscriber is None:
         raise BadLink
     return subscriber, ids
+
+
+def member_of_confirmation(signed):
+    """The id of the member a (valid) confirmation link ties its address to, or None: only a link
+    made for a signed-in member's request carries one, and the signature keeps anyone from adding it."""
+    try:
+        member = signing.loads(signed, salt=CONFIRM, max_age=app_settings.SUNSHINE_ALERTS_CONFIRM_DAYS * 86400).get("u")
+    except (signing.BadSignature, AttributeError):
+        return None
+    return member if isinstance(member, int) else None

@@ -17,8 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from disclosure_pages.models import CatalogueEntry, UnitPage
+from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 from disclosure_pages.public_urls import public_url
+from disclosure_pages.visibility import ANONYMOUS, user_can_view
 from participation.choices import ContactKind
 from participation.senders import Message
 from script_variants.machine_translator import convert_for
@@ -36,10 +37,12 @@ class ItemView:
     index_number: str
     published: date | None
     url: str
+    # For members only (仅党员可见): sent to a member who may read it; its link asks them to sign in.
+    members_only: bool = False
 
 
-def item_view(variants, script):
-    """An item (``{language code: public page}``) as ``script``'s reader sees it."""
+def item_view(variants, script, members_only=False):
+    """An item (``{language code: page its reader may read}``) as ``script``'s reader sees it."""
     page = variants.get(script) or next(iter(variants.values()))
 
     def words(text):
@@ -53,6 +56,7 @@ def item_view(variants, script):
         index_number=page.index_number,
         published=page.publish_date or (page.first_published_at.date() if page.first_published_at else None),
         url=public_url(page),
+        members_only=members_only,
     )
 
 
@@ -79,40 +83,45 @@ def _sms(subscriber, template, params):
     return Message("", text, template=f"alerts_{template}", params=params)
 
 
-def confirmation(subscriber, subscriptions, code=None):
-    """The request to confirm ``subscriptions``: a link by e-mail, ``code`` by SMS."""
+def confirmation(subscriber, subscriptions, code=None, member=None):
+    """The request to confirm ``subscriptions``: a link by e-mail, ``code`` by SMS. ``member``: the
+    signed-in member asking for their account's address, whose tie the link confirms too. Nothing
+    members-only is named: the address is not proven theirs before the link is followed."""
     with translation.override(subscriber.script):
         if subscriber.kind == ContactKind.MOBILE:
             return _sms(subscriber, "confirm", {"code": code})
-        targets = [describe(subscription) for subscription in subscriptions]
+        targets = [describe_for(subscription) for subscription in subscriptions]
         subject = _("请确认订阅%(site)s信息提醒") % {"site": site_name(subscriber.script)}
-        context = {"targets": targets, "confirm_url": links.confirm_url(subscriber, subscriptions)}
+        context = {"targets": targets, "confirm_url": links.confirm_url(subscriber, subscriptions, member=member)}
         return _email(subscriber, subject, "confirm", context)
 
 
-def alert(subscriber, variants):
-    """The immediate alert of one newly published item."""
+def alert(subscriber, variants, members_only=False):
+    """The immediate alert of one newly published item (``members_only``: sent to its member as such)."""
     with translation.override(subscriber.script):
-        item = item_view(variants, subscriber.script)
+        item = item_view(variants, subscriber.script, members_only)
         if subscriber.kind == ContactKind.MOBILE:
             return _sms(subscriber, "alert", {
                 "unit": item.unit, "title": item.title, "index_number": item.index_number, "url": item.url,
                 "unsubscribe_url": links.unsubscribe_url(subscriber),
             })
         subject = f"【{site_name(subscriber.script)}】{item.unit}：{item.title}" if item.unit else item.title
+        if item.members_only:
+            subject = _("%(subject)s（仅党员可见）") % {"subject": subject}
         return _email(subscriber, subject, "alert", {"item": item})
 
 
-def correction(subscriber, item, withdrawn_variants=None):
+def correction(subscriber, item, withdrawn_variants=None, members_only=False):
     """The notice that ``item`` (default locale), alerted to before, was withdrawn — with its
     page, which shows the public reason (``withdrawn_variants``: ``{language code: page}``) — or
     removed: its title only, which the subscriber was sent before; never a removal's reason."""
     with translation.override(subscriber.script):
-        view = item_view(withdrawn_variants, subscriber.script) if withdrawn_variants else None
+        view = item_view(withdrawn_variants, subscriber.script, members_only) if withdrawn_variants else None
         title = view.title if view else convert_for(item.title, subscriber.script)
         params = {
             "title": title, "index_number": item.index_number, "withdrawn": view is not None,
             "url": view.url if view else "", "reason": convert_for(item.takedown_reason, subscriber.script) if view else "",
+            "members_only": members_only,
         }
         if subscriber.kind == ContactKind.MOBILE:
             return _sms(subscriber, "correction", {**params, "unsubscribe_url": links.unsubscribe_url(subscriber)})
@@ -123,11 +132,14 @@ def correction(subscriber, item, withdrawn_variants=None):
         return _email(subscriber, subject, "correction", params)
 
 
-def digest(subscriber, frequency, items):
+def digest(subscriber, frequency, items, members_only=frozenset()):
     """One message of several items (``{language code: page}`` each), grouped by unit and
-    catalogue entry: the groups with the newest item first, newest first within them."""
+    catalogue entry: the groups with the newest item first, newest first within them.
+    ``members_only``: the translation keys of those sent to a member as members-only."""
     with translation.override(subscriber.script):
-        views = [item_view(variants, subscriber.script) for variants in items]
+        views = [
+            item_view(variants, subscriber.script, next(iter(variants.values())).translation_key in members_only) for variants in items
+        ]
         groups = {}
         for view in sorted(views, key=lambda view: (view.published or date.min, view.title), reverse=True):
             groups.setdefault((view.unit, view.entry), []).append(view)
@@ -159,3 +171,14 @@ def describe_target(target, with_sub_units=True):
             return _("%(unit)s（含下级单位）发布的公开信息") % {"unit": name}
         return _("%(unit)s发布的公开信息") % {"unit": name}
     return _("“%(item)s”的后续公开信息") % {"item": name}
+
+
+def describe_for(subscription, reader=None):
+    """``describe``, unless the subscription is for a page only some members may read and
+    ``reader`` (a user; None: anyone) is not one of them: then it names no title."""
+    target = subscription.target
+    if isinstance(target, (UnitPage, DisclosureItemPage)) and not user_can_view(target, ANONYMOUS):
+        if reader is None or not user_can_view(target, reader):
+            return _("一项仅党员可见的内容（登录后查看）")
+        return _("%(what)s（仅党员可见）") % {"what": describe(subscription)}
+    return describe(subscription)

@@ -13,10 +13,11 @@ from wagtail.admin.ui.components import Component
 
 from disclosure_pages.models import UnitPage
 from disclosure_pages.panels import PortalMenuItem
-from disclosure_pages.visibility import ANONYMOUS, user_can_view
+from disclosure_pages.visibility import user_can_view
 
 from .forms import SubscribeForm
 from .messages import describe_target
+from .views import member_email
 
 
 class SubscribePanel(Component):
@@ -33,14 +34,15 @@ class SubscribePanel(Component):
     def get_context_data(self, parent_context=None):
         is_unit = isinstance(self.page, UnitPage)
         return {
-            "page": self.page, "form": SubscribeForm(unit=is_unit), "target_label": describe_target(self.page),
+            "page": self.page, "form": SubscribeForm(unit=is_unit, member=self.request.user), "target_label": describe_target(self.page),
+            "member_email": member_email(self.request.user),
             "action": reverse("alerts:subscribe") + f"?page={self.page.pk}",
         }
 
 
 def _subscribe_panel(page, request):
-    # Only public pages are offered (members-only alerts are for a later version); a removed item takes none.
-    if not page.live or getattr(page, "is_removed", False) or not user_can_view(page, ANONYMOUS):
+    # A members-only page is offered to those who may read it (signed in: their account's address); a removed item takes none.
+    if not page.live or getattr(page, "is_removed", False) or not user_can_view(page, request.user):
         return None
     return SubscribePanel(page, request)
 

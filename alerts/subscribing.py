@@ -5,6 +5,13 @@ confirms: an e-mail by the link it is sent, a mobile by the one-time code. A req
 address answers the same whether or not it is known (no one learns who subscribes), changes
 nothing confirmed (a stranger cannot alter another's subscriptions), and is limited to
 ``SUNSHINE_ALERTS_CONFIRMATIONS_PER_CONTACT_HOUR`` messages an hour per address.
+
+Members' subscriptions (党员订阅): a member signed in on the portal who subscribes their
+account's own e-mail address asks for it to be tied to their account (``Subscriber.user``), so
+that it is also sent the members-only items they may read (``fanout``), and may subscribe to a
+members-only unit or item they may read. The tie is made only when the confirmation link is
+followed, and only by a link made for that signed-in request: an anonymous request never makes,
+changes or ends a tie.
 """
 
 import hashlib
@@ -13,6 +20,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,13 +70,13 @@ def default_of(model, obj):
     return model.objects.filter(translation_key=obj.translation_key, locale=default).first() or obj
 
 
-def target_of_page(page_id):
-    """The public unit or item ``page_id`` names, in the default locale; None for anything else
-    (a draft, a members-only page, another page type: members-only subscriptions are not offered)."""
+def target_of_page(page_id, user=ANONYMOUS):
+    """The unit or item ``page_id`` names that ``user`` may read, in the default locale; None for
+    anything else (a draft, a members-only page they may not read, another page type)."""
     for model in (UnitPage, DisclosureItemPage):
         page = model.objects.live().filter(pk=page_id).first()
         if page is not None:
-            return default_of(model, page) if user_can_view(page, ANONYMOUS) else None
+            return default_of(model, page) if user_can_view(page, user) else None
     return None
 
 
@@ -102,10 +110,29 @@ def _count_confirmation(subscriber, now):
     subscriber.confirmations_sent += 1
 
 
-def subscribe(kind, address, target, frequency, script, with_sub_units=True):
+def member_tie(member, kind, address):
+    """The member an address (normalised) would be tied to: ``member`` (the signed-in user, or
+    None) when it is their account's own e-mail address, else None."""
+    if member is None or not member.is_authenticated or not member.is_active or kind != ContactKind.EMAIL:
+        return None
+    email = (member.email or "").strip().lower()
+    return member if email and email == address else None
+
+
+def subscribe(kind, address, target, frequency, script, with_sub_units=True, member=None):
     """Ask for a subscription of ``address`` to ``target``; sends the confirmation. Returns
-    ``(subscriber, subscription)``; raises ``SubscribeError``."""
+    ``(subscriber, subscription)``; raises ``SubscribeError``.
+
+    ``member``: the user signed in on the portal. Their account's own e-mail address is tied to
+    them once confirmed, and only such an address may subscribe to a members-only ``target`` they
+    may read. Even then it confirms by the link: account e-mails are typed by officers at
+    enrolment and never proven, and an address mistyped there must not be sent members-only
+    items before its owner — the member — answers from it."""
     address = normalise_address(kind, address)
+    tie = member_tie(member, kind, address)
+    if not isinstance(target, CatalogueEntry) and not user_can_view(target, ANONYMOUS):
+        if tie is None or not user_can_view(target, tie):
+            raise SubscribeError(_("仅党员可见的内容只能用您党员账号的电子邮箱订阅，请登录后填写账号中的电子邮箱。"), "address")
     if frequency not in Frequency.values:
         raise SubscribeError(_("请选择提醒频率。"), "frequency")
     if script not in Script.values:
@@ -130,17 +157,24 @@ def subscribe(kind, address, target, frequency, script, with_sub_units=True):
             subscriber.code_expires_at = now + timedelta(minutes=app_settings.SUNSHINE_ALERTS_CODE_MINUTES)
         subscriber.save()
     try:
-        send(subscriber, messages.confirmation(subscriber, [subscription], code))
+        send(subscriber, messages.confirmation(subscriber, [subscription], code, member=tie))
     except SendError:
         raise SubscribeError(_("确认信息发送失败，请稍后再试。"), "address") from None
     return subscriber, subscription
 
 
-def confirm(subscriber, subscription_ids):
-    """Confirm the subscriber's address and those of its subscriptions; returns the confirmed subscriptions."""
+def confirm(subscriber, subscription_ids, member_id=None):
+    """Confirm the subscriber's address and those of its subscriptions; returns the confirmed subscriptions.
+
+    ``member_id``: the member a signed-in request's link ties the address to, tied if the address
+    is still their active account's e-mail."""
     now = timezone.now()
     with transaction.atomic():
         changed = {"confirmed_at": subscriber.confirmed_at or now, "unsubscribed_at": None}
+        if member_id is not None:
+            member = get_user_model().objects.filter(pk=member_id).first()
+            if member is not None and member_tie(member, subscriber.kind, subscriber.address) is not None:
+                changed["user"] = member
         if subscriber.suspended:
             # Confirming again proves the address works: it is sent to again.
             changed.update(suspended=False, failure_count=0)

@@ -2,9 +2,10 @@
 confirm, manage by signed link, unsubscribe in one click.
 
 Everything works without JavaScript. A link that was tampered with or has expired answers a
-Chinese page (400), never an error; a page that is not public answers 404 (only public
-content is offered in this version). Pages showing a subscriber's data are not stored by
-browsers or proxies (``never_cache``) nor indexed.
+Chinese page (400), never an error; a page the reader may not read answers 404 (members-only
+pages are offered to the members who may read them, signed in). Pages showing a subscriber's
+data are not stored by browsers or proxies (``never_cache``) nor indexed, and name a
+members-only subscription only to a reader who may read it (``messages.describe_for``).
 """
 
 import uuid
@@ -25,6 +26,7 @@ from participation.choices import ContactKind
 
 from . import links, messages, subscribing
 from .conf import app_settings
+from .fanout import is_tied
 from .forms import CodeForm, SubscribeForm
 from .models import Frequency, Script, Subscriber
 
@@ -52,7 +54,7 @@ def _target(request):
     """What ``?page=<unit or item id>`` or ``?entry=<entry key>`` names; None for neither; 404 for anything not offered."""
     page_id, entry_key = request.GET.get("page", ""), request.GET.get("entry", "")
     if page_id:
-        target = subscribing.target_of_page(int(page_id)) if page_id.isdigit() and len(page_id) < 19 else None
+        target = subscribing.target_of_page(int(page_id), request.user) if page_id.isdigit() and len(page_id) < 19 else None
     elif entry_key:
         try:
             target = subscribing.target_of_entry(uuid.UUID(entry_key))
@@ -92,12 +94,14 @@ def subscribe(request):
     context["target_label"] = messages.describe_target(target)
     if request.method == "POST" and request.POST.get("action") == "code":
         return _confirm_code(request, context)
-    form = SubscribeForm(request.POST if request.method == "POST" else None, unit=is_unit)
+    form = SubscribeForm(request.POST if request.method == "POST" else None, unit=is_unit, member=request.user)
+    context["member_email"] = member_email(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             subscriber, subscription = subscribing.subscribe(
                 data["kind"], data["address"], target, data["frequency"], get_language(), with_sub_units=data.get("with_sub_units", False),
+                member=request.user,
             )
         except subscribing.SubscribeError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -132,9 +136,16 @@ def _confirm_code(request, context):
     return _confirmed(request, subscriber, confirmed)
 
 
+def member_email(user):
+    """A signed-in member's account e-mail as the subscribe form offers it (masked), or ""."""
+    if user.is_authenticated and user.is_active and user.email:
+        return masked(ContactKind.EMAIL, user.email.strip().lower())
+    return ""
+
+
 def _confirmed(request, subscriber, subscriptions):
     return _render(request, "confirmed", {
-        "page_heading": _("订阅成功"), "subscriptions": [messages.describe(s) for s in subscriptions],
+        "page_heading": _("订阅成功"), "subscriptions": [messages.describe_for(s, request.user) for s in subscriptions],
         "manage_url": links.manage_url(subscriber),
     })
 
@@ -149,11 +160,11 @@ def confirm(request, token):
     except links.BadLink:
         return bad_link(request)
     if request.method == "POST":
-        return _confirmed(request, subscriber, subscribing.confirm(subscriber, ids))
+        return _confirmed(request, subscriber, subscribing.confirm(subscriber, ids, links.member_of_confirmation(token)))
     pending = subscriber.subscriptions.filter(pk__in=ids).select_related("unit", "entry", "item").order_by("pk")
     return _render(request, "confirm", {
         "page_heading": _("确认订阅"), "address": masked(subscriber.kind, subscriber.address),
-        "subscriptions": [messages.describe(subscription) for subscription in pending],
+        "subscriptions": [messages.describe_for(subscription, request.user) for subscription in pending],
     })
 
 
@@ -175,10 +186,13 @@ def manage(request, token):
         subscribing.change(subscriber, frequencies, removed, request.POST.get("script", ""))
         notice = _("已保存您的订阅设置。")
     subscriptions = subscriber.subscriptions.filter(confirmed_at__isnull=False).select_related("unit", "entry", "item").order_by("pk")
+    # A members-only subscription is named to its tied member (as its messages are), else to a reader signed in who may read it.
+    tied = subscriber.user if subscriber.user_id and is_tied(subscriber, subscriber.user) else None
+    reader = tied or request.user
     return _render(request, "manage", {
-        "page_heading": _("管理订阅"), "notice": notice, "subscriber": subscriber,
+        "page_heading": _("管理订阅"), "notice": notice, "subscriber": subscriber, "tied": tied is not None,
         "address": masked(subscriber.kind, subscriber.address),
-        "rows": [(subscription, messages.describe(subscription)) for subscription in subscriptions],
+        "rows": [(subscription, messages.describe_for(subscription, reader)) for subscription in subscriptions],
         "frequencies": Frequency.choices, "scripts": Script.choices,
         "unsubscribe_url": links.unsubscribe_url(subscriber),
     })

@@ -215,6 +215,58 @@ class AdversarialMatrixTests(TestCase):
         if runner.findings:
             self.fail(report)
 
+    # -- members' subscriptions (订阅提醒) ----------------------------------------------------
+
+    def test_subscribing_to_a_members_only_item_leaks_nothing_and_no_tie_sends_it(self):
+        """The subscribe route, asked (GET) and posted for A's members-only item in both scripts by
+        every principal, answers 404 and makes nothing. Each signed-in principal then subscribes to
+        A itself with its account's address, confirmed by its link (tied to it): when A's
+        members-only item is fanned out and sent, none of them receives it — A's member does."""
+        from alerts import fanout
+        from alerts.models import Subscriber, Subscription
+        from participation.senders import OutboxSender
+        from tests.alerts.helpers import OUTBOX_SENDERS, link_to
+
+        c = self.c
+        runner = m.Runner(c)
+        addresses = {}
+        for principal in [*self.principals, m.Principal("member_A", c.member_a)]:
+            if principal.user is not None:
+                principal.user.email = f"{principal.user.username}@matrix.example.cn"
+                principal.user.save(update_fields=["email"])
+                principal.login()
+            address = principal.user.email if principal.user is not None else "anonymous@matrix.example.cn"
+            with override_settings(SUNSHINE_ALERTS_SENDERS=OUTBOX_SENDERS, **principal.settings):
+                for page in (c.members, c.members_hant) if principal.key != "member_A" else ():
+                    for language in ("zh-hans", "zh-hant"):
+                        url = f"/{language}/alerts/subscribe/"
+                        runner.get("alerts:subscribe", principal, url, {"page": page.pk})
+                        data = {"kind": "email", "address": address, "frequency": "immediate", "action": "subscribe"}
+                        response = principal.client.post(f"{url}?page={page.pk}", data)
+                        runner.check("alerts:subscribe (POST)", principal, f"{url}?page={page.pk}", response)
+                        if response.status_code != 404:
+                            runner.findings.append(m.Finding("alerts:subscribe (POST)", principal.key, url, response.status_code, "not 404"))
+                if principal.user is None or principal.user.pk in addresses:
+                    continue
+                OutboxSender.outbox.clear()
+                principal.client.post(f"/zh-hans/alerts/subscribe/?page={c.a.pk}", {
+                    "kind": "email", "address": address, "frequency": "immediate", "action": "subscribe", "with_sub_units": "on",
+                })
+                [(_to, mail)] = OutboxSender.outbox
+                principal.client.post(link_to(mail.text, "confirm"))
+                addresses[principal.user.pk] = address
+        self.assertFalse(Subscription.objects.filter(item__translation_key=c.members.translation_key).exists())
+        self.assertEqual(Subscriber.objects.filter(address__in=addresses.values(), user__isnull=False).count(), len(addresses))
+        with override_settings(SUNSHINE_ALERTS_SENDERS=OUTBOX_SENDERS):
+            OutboxSender.outbox.clear()
+            fanout.fan_out({c.members.translation_key})
+            fanout.send_immediate()
+        received = sorted(to for to, mail in OutboxSender.outbox if MARKERS["members"] in mail.subject + mail.text + mail.html)
+        self.assertEqual(received, [c.member_a.email])  # the positive control: A's member, and no one else
+        report = write_report("alerts: members' subscriptions", runner.findings, runner)
+        if runner.findings:
+            self.fail(report)
+
     # -- fuzzing ----------------------------------------------------------------------------
 
     def test_fuzzed_parameters_never_make_a_server_error(self):

@@ -225,10 +225,15 @@ def send_digests(frequency, now=None, retries_only=False):
 
     ``retries_only``: only the subscribers with a digest that failed for a while or waited for
     its rate limit (``next_attempt_at`` set and passed), as the every-minute run retries them."""
+    from .answers import public_answers
+
     sent = 0
     now = now or timezone.now()
     pending = due(
-        Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, frequency=frequency, subscriber__suspended=False, created_at__lte=now), now
+        Delivery.objects.filter(
+            kind__in=[DeliveryKind.PUBLISHED, DeliveryKind.ANSWERED], frequency=frequency, subscriber__suspended=False, created_at__lte=now,
+        ),
+        now,
     )
     subscribers = pending.filter(next_attempt_at__isnull=False) if retries_only else pending
     subscriber_ids = list(subscribers.order_by("subscriber_id").values_list("subscriber_id", flat=True).distinct())
@@ -237,15 +242,22 @@ def send_digests(frequency, now=None, retries_only=False):
         claimed = {}
         for delivery in claim(pending.filter(subscriber_id__in=subscriber_ids[start:start + BATCH])):
             claimed.setdefault(delivery.subscriber_id, []).append(delivery)  # none: another run took them
-        readable = public_variants({delivery.item_key for deliveries in claimed.values() for delivery in deliveries})
-        withhold([delivery for deliveries in claimed.values() for delivery in deliveries if delivery.item_key not in readable])
+        every = [delivery for deliveries in claimed.values() for delivery in deliveries]
+        readable = public_variants({delivery.item_key for delivery in every if delivery.kind == DeliveryKind.PUBLISHED})
+        answered = public_answers({delivery.reference for delivery in every if delivery.kind == DeliveryKind.ANSWERED})
+
+        def public(delivery):
+            return delivery.item_key in readable if delivery.kind == DeliveryKind.PUBLISHED else delivery.reference in answered
+
+        withhold([delivery for delivery in every if not public(delivery)])
         with Sending() as sending:
             for deliveries in claimed.values():
-                kept = [delivery for delivery in deliveries if delivery.item_key in readable]
+                kept = [delivery for delivery in deliveries if public(delivery)]
                 subscriber = deliveries[0].subscriber
                 if kept and not sending.hold(subscriber, kept):
-                    message = messages.digest(subscriber, frequency, [readable[delivery.item_key] for delivery in kept])
-                    sending.deliver(subscriber, message, kept)
+                    items = [readable[delivery.item_key] for delivery in kept if delivery.kind == DeliveryKind.PUBLISHED]
+                    answers = [answered[delivery.reference] for delivery in kept if delivery.kind == DeliveryKind.ANSWERED]
+                    sending.deliver(subscriber, messages.digest(subscriber, frequency, items, answers), kept)
         sent += sending.count
     return sent
 

@@ -100,15 +100,19 @@ def _units(request, locale):
     context = {"unit_query": query, "parents": [], "under": None, "unit_search_limit": UNIT_SEARCH_LIMIT}
     if query:
         found = list(public.filter(Q(title__icontains=query) | Q(short_name__icontains=query)).order_by("path")[:UNIT_SEARCH_LIMIT + 1])
-        context.update(units=_with_sub_units(found[:UNIT_SEARCH_LIMIT], public), more_units=len(found) > UNIT_SEARCH_LIMIT)
+        found, more = found[:UNIT_SEARCH_LIMIT], len(found) > UNIT_SEARCH_LIMIT
+        # Villages of one name are in many townships: each found unit names the unit it is under.
+        above = {unit.path: unit for unit in public.filter(path__in=[unit.path[:-UnitPage.steplen] for unit in found])}
+        for unit in found:
+            unit.above = above.get(unit.path[:-UnitPage.steplen])
+        context.update(units=_with_sub_units(found, public), more_units=more)
         return context
     if under_id:
         under = UnitPage.objects.filter(pk=int(under_id)).first() if under_id.isdigit() and len(under_id) < 19 else None
         under = public.filter(translation_key=under.translation_key).first() if under is not None else None
         if under is None:
             raise Http404
-        top = public.aggregate(top=Min("depth"))["top"]
-        ancestors = public.filter(depth__gte=top, path__in=[under.path[:end] for end in range(UnitPage.steplen, len(under.path), UnitPage.steplen)])
+        ancestors = public.filter(path__in=[under.path[:end] for end in range(UnitPage.steplen, len(under.path), UnitPage.steplen)])
         context.update(under=under, parents=list(ancestors.order_by("path")))
         context["units"] = _with_sub_units(list(public.filter(depth=under.depth + 1, path__startswith=under.path).order_by("path")), public)
         return context

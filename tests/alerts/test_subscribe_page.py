@@ -38,7 +38,7 @@ def test_the_page_lists_the_county_and_its_sub_units_not_the_villages(county):
         assert f'<a href="?page={unit.pk}">{unit.title}</a>' in html
     assert county.village1.title not in html
     # The township's villages are a link away; the county's sub-units are listed, so it has no such link.
-    assert f'<a class="alerts-sub-units" href="?under={county.township.pk}">下级单位 2 个</a>' in html
+    assert f'<a class="alerts-sub-units" href="?under={county.township.pk}">下级单位 2 个 ›</a>' in html
     assert f"?under={county.county.pk}" not in html and f"?under={county.township2.pk}" not in html
     assert "按公开目录订阅" in html and "党费收缴使用" in html  # the catalogue, as before
 
@@ -67,7 +67,7 @@ def test_a_townships_villages_are_listed_under_it_with_the_way_back(county):
         assert f">{title}</a>" in html
     assert county.township2.title not in html  # the other township is not below this one
     # The trail: every unit, the county, then where the reader is.
-    trail = html[html.index('class="alerts-trail"'):html.index("</ol>", html.index('class="alerts-trail"'))]
+    trail = html[html.index('alerts-trail"'):html.index("</ol>", html.index('alerts-trail"'))]
     assert '<a href="?">全部单位</a>' in trail and f'<a href="?under={county.county.pk}">中共青溪县委员会</a>' in trail
     assert '<li aria-current="page">中共城关镇委员会</li>' in trail
     # A village has no sub-units.
@@ -78,7 +78,9 @@ def test_a_unit_is_found_by_its_name(county):
     add_villages(county, 3)
     client = new_client()
     html = client.get(PAGE, {"q": "东关"}).content.decode()
-    assert "名称含“东关”的单位" in html and f'<a href="?page={county.village1.pk}">东关村党支部</a>' in html
+    assert "名称含“东关”的单位" in html
+    # Found, with the unit it is under (villages of one name are in many townships).
+    assert f'<a href="?page={county.village1.pk}">东关村党支部</a> <span class="alerts-area">中共城关镇委员会</span>' in html
     assert county.village2.title not in html and "按公开目录订阅" not in html
     assert f'<a href="?page={county.department.pk}">县财政局党组</a>' in client.get(PAGE, {"q": "财政局"}).content.decode()
     assert "没有找到名称相符的单位" in client.get(PAGE, {"q": "不存在的单位"}).content.decode()

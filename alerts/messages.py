@@ -12,6 +12,7 @@ from the other script's page, its words converted by the site's conversion layer
 from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -214,4 +215,6 @@ def describe_target(target, with_sub_units=True):
         if with_sub_units:
             return _("%(unit)s（含下级单位）发布的公开信息") % {"unit": name}
         return _("%(unit)s发布的公开信息") % {"unit": name}
+    if apps.is_installed("participation"):
+        return _("“%(item)s”的后续公开信息和意见答复") % {"item": name}
     return _("“%(item)s”的后续公开信息") % {"item": name}

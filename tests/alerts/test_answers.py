@@ -3,14 +3,19 @@ an opinion on it, a subscriber of a unit of those to its 意见箱 — through p
 handling steps, and never of an answer the public may not read."""
 
 import re
+from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from alerts import answers
 from alerts.fanout import send_digests
 from alerts.models import Delivery, DeliveryKind, DeliveryStatus, PendingAnswer
+from cms.workers import schedule_overdue_drains
 from disclosure_pages.choices import Scope, Stage
 from participation import handling, intake
 from participation.choices import Channel, HiddenReason, Outcome
@@ -234,3 +239,23 @@ def test_the_subscribers_manage_page_still_opens(county, consulted, steps):
     [message] = sent_to(subscriber.address)
     manage = [url for url in links_in(message.text) if "/alerts/manage/" in url][0]
     assert new_client().get(path_of(manage)).status_code == 200
+
+
+def test_an_overdue_answers_outbox_is_drained_by_the_workers_recovery_pass(
+    county, consulted, steps, django_capture_on_commit_callbacks, settings, client,
+):
+    subscriber = confirmed(consulted, "resident@example.cn")
+    opinion = steps.opinion(item=consulted)
+    steps.publish(opinion)
+    answer = steps.run(handling.submit_answer, opinion, steps.officer, ANSWER, Outcome.ADOPTED)
+    with django_capture_on_commit_callbacks(execute=False):  # its task was never queued
+        handling.approve_answer(answer, steps.approver)
+    PendingAnswer.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert client.get("/readyz").json()["checks"]["outbox:alerts-answers"]["oldest_pending_age_s"] == 120
+    assert schedule_overdue_drains() == ["alerts-answers"]
+    assert DBTaskResult.objects.ready().filter(task_path="alerts.tasks.process_answers").exists()
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    [message] = sent_to(subscriber.address)
+    assert ANSWER in message.text and not PendingAnswer.objects.exists()

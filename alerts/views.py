@@ -95,7 +95,7 @@ def _units(request, locale):
     whose name has it. Each with the number of its own sub-units (the link to list them).
     404 for an ``under`` that is not a public unit."""
     public = visible_pages(UnitPage.objects.filter(locale=locale), ANONYMOUS)
-    query = request.GET.get("q", "").strip()[:UNIT_SEARCH_MAX_LENGTH]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:UNIT_SEARCH_MAX_LENGTH]  # no NUL: PostgreSQL refuses it
     under_id = request.GET.get("under", "")
     context = {"unit_query": query, "parents": [], "under": None, "unit_search_limit": UNIT_SEARCH_LIMIT}
     if query:

@@ -86,6 +86,7 @@ def test_a_unit_is_found_by_its_name(county):
     assert "没有找到名称相符的单位" in client.get(PAGE, {"q": "不存在的单位"}).content.decode()
     # A long query is cut, never an error; markup in it is shown as text.
     assert client.get(PAGE, {"q": "村" * 500}).status_code == 200
+    assert "东关村党支部" in client.get(PAGE, {"q": "东\x00关"}).content.decode()
     assert "<script>" not in client.get(PAGE, {"q": "<script>"}).content.decode().split("</form>", 1)[1]
 
 

@@ -259,3 +259,14 @@ def test_an_overdue_answers_outbox_is_drained_by_the_workers_recovery_pass(
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     [message] = sent_to(subscriber.address)
     assert ANSWER in message.text and not PendingAnswer.objects.exists()
+
+
+def test_a_mobile_subscriber_gets_a_short_sms_with_the_link(county, steps):
+    subscriber = confirmed(county.township, "13900000009", kind="mobile")
+    opinion = steps.opinion(body="建议镇文化站周末开放。")
+    steps.publish(opinion)
+    steps.answer(opinion)
+    [message] = sent_to(subscriber.address)
+    assert message.template == "alerts_answer" and message.params["number"] == opinion.number
+    assert f"中共城关镇委员会意见箱的意见（{opinion.number}）已答复" in message.text
+    assert f"/zh-hans/opinions/{opinion.number}/" in message.text and "退订" in message.text

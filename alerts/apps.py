@@ -10,8 +10,10 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import fanout
+        from . import answers, fanout
 
         # The item change feed: publications are kept in alerts' outbox in the writer's
         # transaction, and fanned out to subscribers by a task once committed.
         fanout.outbox.connect()
+        # Answers to opinions (when participation is installed): kept in the handling step's transaction.
+        answers.connect()

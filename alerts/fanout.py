@@ -347,10 +347,15 @@ def send_digests(frequency, now=None, retries_only=False):
 
     ``retries_only``: only the subscribers with a digest that failed for a while or waited for
     its rate limit (``next_attempt_at`` set and passed), as the every-minute run retries them."""
+    from .answers import public_answers
+
     sent = 0
     now = now or timezone.now()
     pending = due(
-        Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, frequency=frequency, subscriber__suspended=False, created_at__lte=now), now
+        Delivery.objects.filter(
+            kind__in=[DeliveryKind.PUBLISHED, DeliveryKind.ANSWERED], frequency=frequency, subscriber__suspended=False, created_at__lte=now,
+        ),
+        now,
     )
     subscribers = pending.filter(next_attempt_at__isnull=False) if retries_only else pending
     subscriber_ids = list(subscribers.order_by("subscriber_id").values_list("subscriber_id", flat=True).distinct())
@@ -359,17 +364,26 @@ def send_digests(frequency, now=None, retries_only=False):
         claimed = {}
         for delivery in claim(pending.filter(subscriber_id__in=subscriber_ids[start:start + BATCH])):
             claimed.setdefault(delivery.subscriber_id, []).append(delivery)  # none: another run took them
-        readable = Readable([delivery for deliveries in claimed.values() for delivery in deliveries])
-        withhold([delivery for deliveries in claimed.values() for delivery in deliveries if readable.of(delivery)[0] is None])
+        every = [delivery for deliveries in claimed.values() for delivery in deliveries]
+        readable = Readable([delivery for delivery in every if delivery.kind == DeliveryKind.PUBLISHED])
+        answered = public_answers({delivery.reference for delivery in every if delivery.kind == DeliveryKind.ANSWERED})
+
+        def public(delivery):
+            if delivery.kind == DeliveryKind.PUBLISHED:
+                return readable.of(delivery)[0] is not None
+            return delivery.reference in answered
+
+        withhold([delivery for delivery in every if not public(delivery)])
         with Sending() as sending:
             for deliveries in claimed.values():
-                kept = [delivery for delivery in deliveries if readable.of(delivery)[0] is not None]
+                kept = [delivery for delivery in deliveries if public(delivery)]
                 subscriber = deliveries[0].subscriber
                 if kept and not sending.hold(subscriber, kept):
-                    members_only = {delivery.item_key for delivery in kept if readable.of(delivery)[1]}
-                    message = messages.digest(
-                        subscriber, frequency, [readable.of(delivery)[0] for delivery in kept], members_only=members_only
-                    )
+                    published = [delivery for delivery in kept if delivery.kind == DeliveryKind.PUBLISHED]
+                    items = [readable.of(delivery)[0] for delivery in published]
+                    members_only = {delivery.item_key for delivery in published if readable.of(delivery)[1]}
+                    answers = [answered[delivery.reference] for delivery in kept if delivery.kind == DeliveryKind.ANSWERED]
+                    message = messages.digest(subscriber, frequency, items, answers, members_only=members_only)
                     sending.deliver(subscriber, message, kept)
         sent += sending.count
     return sent

@@ -12,6 +12,7 @@ from the other script's page, its words converted by the site's conversion layer
 from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -26,6 +27,39 @@ from script_variants.machine_translator import convert_for
 
 from . import links
 from .models import Frequency
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """An answer to an opinion (``answers.PublicAnswer``) as a script's reader sees it."""
+
+    number: str
+    opinion: str  # the opinion's title, else the start of its text
+    item: str  # the item it is on, or empty (a unit's 意见箱)
+    index_number: str
+    unit: str  # the item's unit, or the unit whose 意见箱 it was put in
+    answered_by: str
+    outcome: str
+    body: str
+    answered: date | None
+    url: str
+
+
+def answer_view(public, script):
+    opinion, answer = public.opinion, public.answer
+    title = opinion.subject or (opinion.body[:30] + ("…" if len(opinion.body) > 30 else ""))
+    return AnswerView(
+        number=opinion.number,
+        opinion=convert_for(title, script),
+        item=convert_for(public.item.title, script) if public.item else "",
+        index_number=public.item.index_number if public.item else "",
+        unit=convert_for(public.unit.title, script) if public.unit else "",
+        answered_by=convert_for(opinion.unit.title, script),
+        outcome=str(answer.get_outcome_display()),
+        body=convert_for(answer.body, script),
+        answered=answer.decided_at.date() if answer.decided_at else None,
+        url=links.url_in_script(script, "participation:opinion_detail", number=opinion.number),
+    )
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,19 @@ def alert(subscriber, variants, members_only=False):
         return _email(subscriber, subject, "alert", {"item": item})
 
 
+def answered(subscriber, public):
+    """The immediate alert of one answer to an opinion (``answers.PublicAnswer``)."""
+    with translation.override(subscriber.script):
+        view = answer_view(public, subscriber.script)
+        if subscriber.kind == ContactKind.MOBILE:
+            return _sms(subscriber, "answer", {
+                "number": view.number, "item": view.item, "unit": view.unit, "url": view.url,
+                "unsubscribe_url": links.unsubscribe_url(subscriber),
+            })
+        subject = _("【%(site)s】意见答复：%(title)s") % {"site": site_name(subscriber.script), "title": view.item or view.unit}
+        return _email(subscriber, subject, "answer", {"answer": view})
+
+
 def correction(subscriber, item, withdrawn_variants=None, members_only=False):
     """The notice that ``item`` (default locale), alerted to before, was withdrawn — with its
     page, which shows the public reason (``withdrawn_variants``: ``{language code: page}``) — or
@@ -132,14 +179,18 @@ def correction(subscriber, item, withdrawn_variants=None, members_only=False):
         return _email(subscriber, subject, "correction", params)
 
 
-def digest(subscriber, frequency, items, members_only=frozenset()):
+def digest(subscriber, frequency, items, answers=(), members_only=frozenset()):
     """One message of several items (``{language code: page}`` each), grouped by unit and
-    catalogue entry: the groups with the newest item first, newest first within them.
-    ``members_only``: the translation keys of those sent to a member as members-only."""
+    catalogue entry: the groups with the newest item first, newest first within them; then the
+    answers to opinions (``answers.PublicAnswer``), in their own section, newest first.
+    ``members_only``: the translation keys of the items sent to a member as members-only."""
     with translation.override(subscriber.script):
         views = [
             item_view(variants, subscriber.script, next(iter(variants.values())).translation_key in members_only) for variants in items
         ]
+        answer_views = sorted(
+            (answer_view(public, subscriber.script) for public in answers), key=lambda view: (view.answered or date.min, view.number), reverse=True,
+        )
         groups = {}
         for view in sorted(views, key=lambda view: (view.published or date.min, view.title), reverse=True):
             groups.setdefault((view.unit, view.entry), []).append(view)
@@ -147,13 +198,19 @@ def digest(subscriber, frequency, items, members_only=frozenset()):
         label = Frequency(frequency).label
         if subscriber.kind == ContactKind.MOBILE:
             return _sms(subscriber, "digest", {
-                "count": len(views), "frequency": str(label), "manage_url": links.manage_url(subscriber),
+                "count": len(views) + len(answer_views), "frequency": str(label), "manage_url": links.manage_url(subscriber),
                 "unsubscribe_url": links.unsubscribe_url(subscriber),
             })
-        subject = _("【%(site)s】%(label)s：%(count)s条新公开信息") % {
-            "site": site_name(subscriber.script), "label": label, "count": len(views),
-        }
-        return _email(subscriber, subject, "digest", {"groups": grouped, "count": len(views), "label": label})
+        if views:
+            subject = _("【%(site)s】%(label)s：%(count)s条新公开信息") % {
+                "site": site_name(subscriber.script), "label": label, "count": len(views),
+            }
+        else:
+            subject = _("【%(site)s】%(label)s：%(count)s条意见答复") % {
+                "site": site_name(subscriber.script), "label": label, "count": len(answer_views),
+            }
+        context = {"groups": grouped, "count": len(views), "label": label, "answers": answer_views}
+        return _email(subscriber, subject, "digest", context)
 
 
 def describe(subscription):
@@ -170,6 +227,8 @@ def describe_target(target, with_sub_units=True):
         if with_sub_units:
             return _("%(unit)s（含下级单位）发布的公开信息") % {"unit": name}
         return _("%(unit)s发布的公开信息") % {"unit": name}
+    if apps.is_installed("participation"):
+        return _("“%(item)s”的后续公开信息和意见答复") % {"item": name}
     return _("“%(item)s”的后续公开信息") % {"item": name}
 
 

@@ -148,10 +148,12 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     # The item in both scripts (its translation key) — the unique key — and its default-locale page.
+    # An answer to an opinion put in a unit's 意见箱 has no item: the key is the unit's.
     item_key = models.UUIDField()
-    item = models.ForeignKey(DisclosureItemPage, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(DisclosureItemPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=DeliveryKind.choices, default=DeliveryKind.PUBLISHED)
-    # What else tells one delivery of this kind from another for the same item (an answer's opinion number); mostly empty.
+    # What else tells one delivery of this kind from another for the same item (an answer's opinion
+    # number and the answer's id: ``answers.reference``); mostly empty.
     reference = models.CharField(max_length=64, blank=True, default="")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
@@ -171,6 +173,16 @@ class Delivery(models.Model):
         verbose_name_plural = _("发送记录")
         constraints = [models.UniqueConstraint(fields=["subscriber", "item_key", "kind", "reference"], name="alerts_unique_delivery")]
         indexes = [models.Index(fields=["status", "frequency"], name="alerts_delivery_due")]
+
+
+class PendingAnswer(models.Model):
+    """An opinion whose answer may have become public (answered, or published with an answer),
+    written in the handling step's own transaction (``answers.py``): the answers' outbox, which a
+    crash after the commit does not lose. ``opinion_id`` is participation's (no foreign key:
+    alerts works without participation installed)."""
+
+    opinion_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
 
 
 class ReminderFrequency(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from . import answers
 from .fanout import process_outbox
 
 
@@ -9,3 +10,9 @@ from .fanout import process_outbox
 def process_publications():
     """Fan out the published items waiting in alerts' outbox and send the immediate alerts; returns (matched, sent)."""
     return process_outbox()
+
+
+@task()
+def process_answers():
+    """Fan out the answers to opinions waiting in alerts' answers outbox and send the immediate ones; returns (matched, sent)."""
+    return answers.process()

@@ -10,6 +10,8 @@ members-only subscription only to a reader who may read it (``messages.describe_
 
 import uuid
 
+from django.db.models import Count, Min, Q
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
@@ -67,10 +69,69 @@ def _target(request):
     return target
 
 
+# Units a name search lists at most (the reader narrows the name for more).
+UNIT_SEARCH_LIMIT = 50
+UNIT_SEARCH_MAX_LENGTH = 40
+
+
+def _reader_locale():
+    return Locale.objects.filter(language_code=get_language()).first() or Locale.get_default()
+
+
+def _with_sub_units(units, public, top=None):
+    """``[(unit, public units directly below it, indent)]`` (indented from depth ``top``): one query
+    per depth among ``units``, whatever their number."""
+    counts = {}
+    for depth in {unit.depth for unit in units}:
+        end = UnitPage.steplen * depth
+        parents = [unit.path for unit in units if unit.depth == depth]
+        below = public.filter(depth=depth + 1).annotate(parent_path=Substr("path", 1, end)).filter(parent_path__in=parents)
+        counts.update(below.order_by().values_list("parent_path").annotate(count=Count("pk")).values_list("parent_path", "count"))
+    return [(unit, counts.get(unit.path, 0), unit.depth - top if top else 0) for unit in units]
+
+
+def _units(request, locale):
+    """The units the subscribe page lists, never every unit of a province: the top units and
+    their direct sub-units (a county's townships and departments); ``?under=<unit id>``, that
+    unit's sub-units (a township's villages) with the way back up; ``?q=<name>``, the units
+    whose name has it. Each with the number of its own sub-units (the link to list them).
+    404 for an ``under`` that is not a public unit."""
+    public = visible_pages(UnitPage.objects.filter(locale=locale), ANONYMOUS)
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:UNIT_SEARCH_MAX_LENGTH]  # no NUL: PostgreSQL refuses it
+    under_id = request.GET.get("under", "")
+    context = {"unit_query": query, "parents": [], "under": None, "unit_search_limit": UNIT_SEARCH_LIMIT}
+    if query:
+        found = list(public.filter(Q(title__icontains=query) | Q(short_name__icontains=query)).order_by("path")[:UNIT_SEARCH_LIMIT + 1])
+        found, more = found[:UNIT_SEARCH_LIMIT], len(found) > UNIT_SEARCH_LIMIT
+        # Villages of one name are in many townships: each found unit names the unit it is under.
+        above = {unit.path: unit for unit in public.filter(path__in=[unit.path[:-UnitPage.steplen] for unit in found])}
+        for unit in found:
+            unit.above = above.get(unit.path[:-UnitPage.steplen])
+        context.update(units=_with_sub_units(found, public), more_units=more)
+        return context
+    if under_id:
+        under = UnitPage.objects.filter(pk=int(under_id)).first() if under_id.isdigit() and len(under_id) < 19 else None
+        under = public.filter(translation_key=under.translation_key).first() if under is not None else None
+        if under is None:
+            raise Http404
+        ancestors = public.filter(path__in=[under.path[:end] for end in range(UnitPage.steplen, len(under.path), UnitPage.steplen)])
+        context.update(under=under, parents=list(ancestors.order_by("path")))
+        context["units"] = _with_sub_units(list(public.filter(depth=under.depth + 1, path__startswith=under.path).order_by("path")), public)
+        return context
+    top = public.aggregate(top=Min("depth"))["top"]
+    listed = list(public.filter(depth__in=[top, top + 1]).order_by("path")) if top else []
+    # The top units' sub-units are listed under them: only those sub-units' own are counted (to link to).
+    counted = {unit.pk: (count, level) for unit, count, level in _with_sub_units([unit for unit in listed if unit.depth > top], public, top)}
+    context["units"] = [(unit, *counted.get(unit.pk, (0, 0))) for unit in listed]
+    return context
+
+
 def _choices(request):
-    """What the subscribe page offers without a target: the public units and the catalogue entries, in the reader's script."""
-    locale = Locale.objects.filter(language_code=get_language()).first() or Locale.get_default()
-    units = visible_pages(UnitPage.objects.filter(locale=locale), ANONYMOUS).order_by("path")
+    """What the subscribe page offers without a target: units (``_units``) and, at the top, the catalogue entries, in the reader's script."""
+    locale = _reader_locale()
+    context = _units(request, locale)
+    if context["under"] is not None or context["unit_query"]:
+        return context
     entries = CatalogueEntry.objects.filter(locale=locale).select_related("area", "area__catalogue").order_by(
         "area__catalogue__name", "area__sort_order", "sort_order", "pk"
     )
@@ -78,8 +139,7 @@ def _choices(request):
         entries = CatalogueEntry.objects.filter(locale=Locale.get_default()).select_related("area", "area__catalogue").order_by(
             "area__catalogue__name", "area__sort_order", "sort_order", "pk"
         )
-    top = min((unit.depth for unit in units), default=0)
-    return {"units": [(unit, unit.depth - top) for unit in units], "entries": entries}
+    return {**context, "entries": entries, "show_entries": True}
 
 
 @never_cache

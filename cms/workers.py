@@ -63,9 +63,18 @@ def _alerts_outbox():
     return Outbox("alerts", "alerts.tasks.process_publications", lambda due_only=False: fanout.outbox.oldest_pending_at(), fanout.schedule)
 
 
+def _answers_outbox():
+    from alerts import answers
+
+    return Outbox("alerts-answers", "alerts.tasks.process_answers", answers.oldest_pending_at, answers.schedule)
+
+
 def outboxes():
-    """Every outbox a worker drains: the search index's and alerts' (the item change feed's durable subscriber)."""
-    return [_search_outbox(), _alerts_outbox()]
+    """Every outbox a worker drains: the search index's, alerts' (the item change feed's durable
+    subscriber) and, with participation installed, alerts' answers to opinions."""
+    from alerts import answers
+
+    return [_search_outbox(), _alerts_outbox()] + ([_answers_outbox()] if answers.enabled() else [])
 
 
 def uses_database_queue():

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, DateField, F, Func, Prefetch, Q, Value
+from django.db.models import Count, DateField, Exists, F, Func, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -340,3 +340,12 @@ def public_opinions(unit, period=Period(), state=None, channel=None, item=None):
 def public_opinion(number):
     """The public opinion with this 受理编号, or None."""
     return Opinion.objects.public().filter(number=number).select_related("unit", "item").prefetch_related(approved_answers()).first()
+
+
+def publicly_answered(opinions):
+    """Those of ``opinions`` (a queryset) whose answer anyone may read now, as an opinion's public
+    page shows it: public opinions with an approved answer, each with ``approved`` (newest first)."""
+    return (
+        opinions.public().filter(Exists(Answer.objects.filter(opinion=OuterRef("pk"), status=AnswerStatus.APPROVED)))
+        .select_related("unit", "received_by", "item", "item__locale").prefetch_related(approved_answers())
+    )

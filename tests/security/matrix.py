@@ -496,6 +496,10 @@ def extra_requests(c):
         ("api/v2/opinions/", "/api/v2/opinions/", {"unit": c.a.pk, "limit": 100}),
         ("api/v2/opinions/figures/", "/api/v2/opinions/figures/", {"unit": c.a.pk}),
         ("admin/opinions/", "/admin/opinions/", {"unit": c.a.pk, "q": WORDS["members"]}),
+        # The subscribe page's unit lists: below A, below the members-only item, A's name (never an item's).
+        ("<lang>/alerts/subscribe/", "/zh-hans/alerts/subscribe/", {"under": c.a.pk}),
+        ("<lang>/alerts/subscribe/", "/zh-hant/alerts/subscribe/", {"under": c.members.pk}),
+        ("<lang>/alerts/subscribe/", "/zh-hans/alerts/subscribe/", {"q": SEARCH_WORD}),
         (
             "admin/snippets/choose/disclosure_pages/catalogueentry/results/",
             "/admin/snippets/choose/disclosure_pages/catalogueentry/results/", {"q": WORDS["entry"]},

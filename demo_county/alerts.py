@@ -5,8 +5,10 @@ have something to show and a publication in the demo reaches someone.
 - E-mail, daily digest: the 党费收缴使用 catalogue entry, in Traditional.
 - E-mail, weekly digest: the whole county.
 - Mobile (SMS), at once: a village of the first township, without sub-units.
-- E-mail following one item's next stages; one address not confirmed yet; one suspended after
-  failed deliveries.
+- E-mail following one item's next stages and answers; one address not confirmed yet; one
+  suspended after failed deliveries.
+- A member's own account address (the demo's ``member`` login, with ``SUNSHINE_DEMO_LOGINS``),
+  tied to the member: their village's members-only items reach it too.
 - The alerts the at-once subscribers would have had for the first township's latest items,
   recorded as sent (the manage page and the admin counts read them).
 
@@ -17,12 +19,13 @@ invented (example.cn, 138 0013 80xx numbers).
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from alerts import fanout
 from alerts.models import Delivery, DeliveryStatus, Frequency, Script, Subscriber, Subscription
 from disclosure_pages.choices import Scope, UnitType
-from disclosure_pages.models import CatalogueEntry, DisclosureItemPage
+from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
 from participation.choices import ContactKind
 
 
@@ -52,12 +55,19 @@ def seed_subscribers(builder, tree):
         (ContactKind.EMAIL, "new.reader@example.cn", Script.SIMPLIFIED, {"unit": town, "with_sub_units": True}, Frequency.DAILY, None),
         (ContactKind.EMAIL, "old.box@example.cn", Script.SIMPLIFIED, {"unit": county, "with_sub_units": True}, Frequency.IMMEDIATE, confirmed),
     ]
+    member = get_user_model().objects.filter(username="member", is_active=True).exclude(email="").first()
+    if member is not None:
+        home = UnitPage.objects.filter(members_group__in=member.groups.all(), locale=town.locale).order_by("path").first()
+        if home is not None:
+            plan.append((ContactKind.EMAIL, member.email.lower(), Script.SIMPLIFIED, {"unit": home, "with_sub_units": True}, Frequency.DAILY, confirmed))
     made = 0
     for kind, address, script, target, frequency, confirmed_at in plan:
         if any(value is None for key, value in target.items() if key != "with_sub_units"):
             continue  # a smaller demo without that entry or item
         subscriber, _ = Subscriber.objects.get_or_create(
-            kind=kind, address=address, defaults={"script": script, "confirmed_at": confirmed_at},
+            kind=kind, address=address, defaults={
+                "script": script, "confirmed_at": confirmed_at, "user": member if member and address == member.email.lower() else None,
+            },
         )
         Subscription.objects.get_or_create(
             subscriber=subscriber, **{key: value for key, value in target.items() if key != "with_sub_units"},
@@ -81,5 +91,5 @@ def seed_subscribers(builder, tree):
             },
         )
     Subscriber.objects.filter(pk=gone.pk).update(failure_count=5, suspended=True)
-    builder.log(f"订阅提醒演示：{made} 个订阅地址（邮件、短信；即时、每日、每周；一个待确认，一个已暂停）。")
+    builder.log(f"订阅提醒演示：{made} 个订阅地址（邮件、短信；即时、每日、每周；党员账号订阅；一个待确认，一个已暂停）。")
     return made

@@ -1,11 +1,11 @@
 """The demo county's subscribers (订阅提醒): one of each kind, and the demo's own publications never sent to them."""
 
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from alerts import fanout, links
 from alerts.models import DeliveryStatus, Frequency, Subscriber
-from disclosure_pages.choices import UnitType
+from disclosure_pages.choices import Scope, UnitType
 from disclosure_pages.models import DisclosureItemPage, PendingItemChange, UnitPage
 from participation.choices import ContactKind
 from participation.senders import OutboxSender
@@ -16,6 +16,7 @@ COUNTY = {"townships": 2, "villages_per_township": 1, "departments": 1, "items_p
           "quiet": True, "no_files": True, "no_opinions": True, "no_supervision": True}
 
 
+@override_settings(SUNSHINE_DEMO_LOGINS=True)
 class AlertsSeedTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -50,3 +51,18 @@ class AlertsSeedTests(TestCase):
             make_item(township, "演示：城关镇新发布的公开事项")
         self.assertEqual([contact for contact, _message in OutboxSender.outbox].count("wang.lin@example.cn"), 1)
         self.assertTrue(DisclosureItemPage.objects.filter(title="演示：城关镇新发布的公开事项").exists())
+
+    def test_the_demo_members_address_is_tied_and_gets_their_villages_members_only_items(self):
+        member = Subscriber.objects.get(user__username="member")
+        self.assertEqual(member.address, member.user.email)
+        village = UnitPage.objects.filter(members_group__in=member.user.groups.all(), locale__language_code="zh-hans").get()
+        with outbox_senders():
+            with self.captureOnCommitCallbacks(execute=True):
+                make_item(village, "演示：本村党员大会会议纪要", scope=Scope.UNIT_MEMBERS)
+            fanout.send_digests(Frequency.DAILY)
+        to_member = [message for contact, message in OutboxSender.outbox if contact == member.address]
+        self.assertEqual(len(to_member), 1)
+        self.assertIn("演示：本村党员大会会议纪要", to_member[0].text)
+        self.assertIn("仅党员可见", to_member[0].text)
+        # Nobody else: the township's at-once reader is not tied to a member.
+        self.assertEqual([contact for contact, _message in OutboxSender.outbox], [member.address])

@@ -63,9 +63,17 @@ def _alerts_outbox():
     return Outbox("alerts", "alerts.tasks.process_publications", lambda due_only=False: fanout.outbox.oldest_pending_at(), fanout.schedule)
 
 
+def _saved_searches_outbox():
+    from alerts import search_matching
+
+    # Due once the search index has the item.
+    return Outbox("alerts-searches", "alerts.tasks.match_saved_searches", search_matching.oldest_pending_at, search_matching.schedule)
+
+
 def outboxes():
-    """Every outbox a worker drains: the search index's and alerts' (the item change feed's durable subscriber)."""
-    return [_search_outbox(), _alerts_outbox()]
+    """Every outbox a worker drains: the search index's and alerts' (the item change feed's durable
+    subscribers: the fan-out, and the saved searches' matching)."""
+    return [_search_outbox(), _alerts_outbox(), _saved_searches_outbox()]
 
 
 def uses_database_queue():

@@ -11,7 +11,7 @@ an edit, and loses none of them.
 
 A page with no row waiting is findable on every backend: an engine's index is refreshed
 before its rows go (an engine shows what it was sent only after a refresh), and
-``index_updated`` is sent once a batch is committed, with the ids of the pages applied — a
+``index_updated`` is sent once a drain committed its batches, with the ids of the pages applied — a
 consumer that asks the index about new pages (alerts' saved searches) asks then.
 """
 
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500
 
-# Sent after a drain committed a batch, with ``page_ids``: the pages it applied on every backend they waited for.
+# Sent after a drain committed its batches, with ``page_ids``: the pages it applied on every backend they waited for.
 index_updated = Signal()
 
 # Waits between attempts for a failing backend: 2 s, 4 s, … up to 5 minutes.
@@ -100,18 +100,20 @@ def apply_due_updates(limit=None):
     index. (SQLite takes one writer at a time and ignores the locks; it serves one worker.)
     """
     applied = failed = 0
+    done = set()
     while limit is None or applied + failed < limit:
         with transaction.atomic():
             batch = list(due_updates().order_by("pk").select_for_update(skip_locked=True)[:BATCH])
             if not batch:
                 break
-            batch_applied, batch_failed, done = _apply_batch(batch)
-        if done:
-            index_updated.send(sender=apply_due_updates, page_ids=done)
+            batch_applied, batch_failed, batch_done = _apply_batch(batch)
         applied += batch_applied
         failed += batch_failed
+        done |= batch_done
         if failed:
             break  # the rest waits for the failing backend's next attempt
+    if done:
+        index_updated.send(sender=apply_due_updates, page_ids=done)
     return applied, failed
 
 

@@ -195,6 +195,17 @@ def test_a_long_query_is_cut_as_the_search_page_cuts_it(county, outbox):
     )
     assert response.status_code == 200
     assert Subscription.objects.get().search_query == "党费" * 50
+    # Asking again for the same search (its facets in another order) is the same subscription.
+    client.post(
+        f"/zh-hans/alerts/subscribe/?year=2024&q={'党费' * 80}&unit=QX-CGZ",
+        {"kind": "email", "address": "long@example.cn", "frequency": "weekly", "action": "subscribe"},
+    )
+    client.post(
+        f"/zh-hans/alerts/subscribe/?unit=QX-CGZ&q={'党费' * 80}&year=2024",
+        {"kind": "email", "address": "long@example.cn", "frequency": "daily", "action": "subscribe"},
+    )
+    assert Subscription.objects.count() == 2
+    assert Subscription.objects.get(search_filters__unit="QX-CGZ").frequency == "daily"
 
 
 @pytest.fixture

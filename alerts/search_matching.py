@@ -14,7 +14,8 @@ and script, for all the items of the batch at once.
 
 Each subscriber is sent an item once: deliveries are unique per subscriber and item, so an
 item a unit subscription and a saved search both match is one alert (the same
-``ignore_conflicts`` dedupe as the fan-out).
+``ignore_conflicts`` dedupe as the fan-out), at the soonest frequency of the two, whichever
+matched first (``fanout.hasten``).
 """
 
 import json
@@ -29,7 +30,7 @@ from search.models import PendingIndexUpdate
 from search.service import SearchUnavailable, found_among
 from search.updates import waiting
 
-from .fanout import BATCH, default_of, public_variants, send_immediate
+from .fanout import BATCH, default_of, hasten, public_variants, send_immediate
 from .models import FREQUENCY_ORDER, Delivery, Subscription
 from .searches import validated
 
@@ -130,4 +131,6 @@ def _deliver(found):
     ]
     # A subscriber who has it already (a unit or entry subscription, the item's other script) is not sent it again.
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
+    for key, (_item, soonest) in found.items():
+        hasten(key, soonest)
     return len(deliveries)

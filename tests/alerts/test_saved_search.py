@@ -134,6 +134,14 @@ def test_an_item_both_a_unit_subscription_and_a_saved_search_match_is_sent_once(
     assert Delivery.objects.filter(subscriber__address="both@example.cn").count() == 1
 
 
+def test_a_saved_search_wanting_it_sooner_hastens_what_a_unit_subscription_put_in_the_weekly_digest(county, publish, outbox):
+    confirmed(county.township, "soon@example.cn", frequency="weekly")
+    saved_search("soon@example.cn", "党费", frequency="immediate")
+    publish(county.township, "城关镇党费收缴公示")
+    assert len([m for contact, m in outbox if contact == "soon@example.cn"]) == 1
+    assert Delivery.objects.get(subscriber__address="soon@example.cn").frequency == "immediate"
+
+
 def test_identical_saved_searches_are_asked_once_per_pass(county, publish, outbox):
     for number in range(3):
         saved_search(f"same{number}@example.cn", "党费", unit="QX-CGZ")

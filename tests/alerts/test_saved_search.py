@@ -15,7 +15,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from alerts import search_matching
-from alerts.models import Delivery, Subscription
+from alerts.fanout import send_digests
+from alerts.models import Delivery, Frequency, Subscription
 from alerts.searches import SavedSearch
 from cms.workers import schedule_overdue_drains
 from disclosure_pages.choices import Scope
@@ -140,6 +141,17 @@ def test_a_saved_search_wanting_it_sooner_hastens_what_a_unit_subscription_put_i
     publish(county.township, "城关镇党费收缴公示")
     assert len([m for contact, m in outbox if contact == "soon@example.cn"]) == 1
     assert Delivery.objects.get(subscriber__address="soon@example.cn").frequency == "immediate"
+
+
+def test_a_weekly_saved_search_goes_into_the_weekly_digest(county, publish, outbox):
+    saved_search("weekly@example.cn", "党费", frequency="weekly")
+    publish(county.township, "城关镇党费收缴公示")
+    publish(county.village1, "东关村党费收缴公示")
+    assert outbox == []
+    assert send_digests(Frequency.WEEKLY) == 1
+    [(contact, digest)] = outbox
+    assert contact == "weekly@example.cn" and "2条新公开信息" in digest.subject
+    assert "城关镇党费收缴公示" in digest.text and "东关村党费收缴公示" in digest.text
 
 
 def test_identical_saved_searches_are_asked_once_per_pass(county, publish, outbox):

@@ -83,6 +83,15 @@ def match_saved_searches():
     return matched, send_immediate()
 
 
+def forget_pending():
+    """Drop the waiting publications unmatched (a seed's own, before anyone subscribes); returns how many."""
+    forgotten = 0
+    while rows := outbox.pending(BATCH):
+        outbox.done([row for row, _change in rows])
+        forgotten += len(rows)
+    return forgotten
+
+
 def _matches(keys_by_page):
     """``{translation key: (item, {subscriber id: frequency})}`` of the published pages
     ``keys_by_page`` (page id → translation key) that are public and match saved searches."""

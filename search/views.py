@@ -4,7 +4,7 @@ from django.apps import apps
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
@@ -124,14 +124,18 @@ def active_filters(params, results):
 
 def subscribe_url(params):
     """The alerts' subscribe page for this search (「订阅此检索」): its query and facets, not its
-    page or order; empty when the alerts app is not installed."""
+    page or order; empty when the alerts app is not installed (or its pages not routed)."""
     if not apps.is_installed("alerts"):
+        return ""
+    try:
+        page = reverse("alerts:subscribe")
+    except NoReverseMatch:
         return ""
     query = QueryDict(mutable=True)
     for name in ("q", *(facet.name for facet in schema.SCHEMA.facets if not facet.members_only)):
         if params.get(name):
             query[name] = params[name]
-    return f"{reverse('alerts:subscribe')}?{query.urlencode()}"
+    return f"{page}?{query.urlencode()}"
 
 
 @require_GET

@@ -225,6 +225,8 @@ def test_a_long_query_is_cut_as_the_search_page_cuts_it(county, outbox):
         {"kind": "email", "address": "long@example.cn", "frequency": "daily", "action": "subscribe"},
     )
     assert Subscription.objects.count() == 2
+    # The lookup that finds the first one again: no facets.
+    assert Subscription.objects.filter(search_query="党费" * 50, search_filters={}).count() == 1
     assert Subscription.objects.get(search_filters__unit="QX-CGZ").frequency == "daily"
 
 

@@ -10,10 +10,15 @@ class AlertsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import answers, fanout
+        from search.updates import index_updated
+
+        from . import answers, fanout, search_matching
 
         # The item change feed: publications are kept in alerts' outbox in the writer's
         # transaction, and fanned out to subscribers by a task once committed.
         fanout.outbox.connect()
         # Answers to opinions (when participation is installed): kept in the handling step's transaction.
         answers.connect()
+        # Saved searches: publications kept in an outbox of their own, matched once the search index has them.
+        search_matching.outbox.connect()
+        index_updated.connect(search_matching.index_updated, dispatch_uid="alerts_saved_searches")

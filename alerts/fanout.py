@@ -150,6 +150,7 @@ def fan_out(keys):
             ignore_conflicts=True,  # a subscriber who already had it (its variant's publication, a republication)
             batch_size=1000,
         )
+        hasten(key, soonest)
         matched += len(soonest)
     return matched + fan_out_to_members(set(keys) - set(public))
 
@@ -268,6 +269,19 @@ def removal_readers(deliveries, items):
         if held[user.pk] is None or audience & set(held[user.pk]):  # None: a superuser
             readers[delivery.pk] = True
     return readers
+
+
+def hasten(key, soonest):
+    """Give the deliveries of item ``key`` still pending at a later frequency than ``soonest``
+    (subscriber id → frequency) that frequency: an earlier match (a saved search's pass, which
+    may run first) must not hold back an alert another subscription wants sooner."""
+    for position, frequency in enumerate(FREQUENCY_ORDER[:-1]):
+        subscribers = [pk for pk, wanted in soonest.items() if wanted == frequency]
+        if subscribers:
+            Delivery.objects.filter(
+                item_key=key, kind=DeliveryKind.PUBLISHED, status=DeliveryStatus.PENDING, subscriber_id__in=subscribers,
+                frequency__in=FREQUENCY_ORDER[position + 1:],
+            ).update(frequency=frequency)
 
 
 def correct(keys):

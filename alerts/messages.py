@@ -27,6 +27,7 @@ from script_variants.machine_translator import convert_for
 
 from . import links
 from .models import Frequency
+from .searches import SavedSearch, describe_search
 
 
 @dataclass(frozen=True)
@@ -215,11 +216,15 @@ def digest(subscriber, frequency, items, answers=(), members_only=frozenset()):
 
 def describe(subscription):
     """What a subscription is for, in words of the active script."""
+    if subscription.is_search:
+        return describe_search(subscription.search_query, subscription.search_filters)
     return describe_target(subscription.target, subscription.with_sub_units)
 
 
 def describe_target(target, with_sub_units=True):
     script = translation.get_language()
+    if isinstance(target, SavedSearch):
+        return describe_search(target.query, target.filters)
     if isinstance(target, CatalogueEntry):
         return _("公开目录“%(entry)s”下的公开信息") % {"entry": convert_for(target.name, script)}
     name = convert_for(target.title, script)

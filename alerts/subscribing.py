@@ -36,6 +36,7 @@ from . import messages
 from .conf import app_settings
 from .delivery import send
 from .models import DeliveryStatus, Frequency, Script, Subscriber, Subscription
+from .searches import SavedSearch
 
 
 class SubscribeError(Exception):
@@ -83,6 +84,13 @@ def target_of_page(page_id, user=ANONYMOUS):
 def target_of_entry(entry_key):
     entry = CatalogueEntry.objects.filter(translation_key=entry_key).first()
     return default_of(CatalogueEntry, entry) if entry is not None else None
+
+
+def target_lookup(target):
+    """The subscription's fields that name ``target``: a unit, entry or item, or a saved search's query and facets."""
+    if isinstance(target, SavedSearch):
+        return {"search_query": target.query, "search_filters": target.filters}
+    return {target_field(target): target}
 
 
 def target_field(target):
@@ -144,7 +152,7 @@ def subscribe(kind, address, target, frequency, script, with_sub_units=True, mem
             subscriber.script = script
         _count_confirmation(subscriber, now)
         subscription, made = Subscription.objects.get_or_create(
-            subscriber=subscriber, **{target_field(target): target},
+            subscriber=subscriber, **target_lookup(target),
             defaults={"frequency": frequency, "with_sub_units": with_sub_units},
         )
         if not made and subscription.confirmed_at is None:

@@ -4,6 +4,7 @@ from django_tasks import task
 
 from . import answers
 from .fanout import process_outbox
+from .search_matching import match_saved_searches as match_new_items
 
 
 @task()
@@ -16,3 +17,9 @@ def process_publications():
 def process_answers():
     """Fan out the answers to opinions waiting in alerts' answers outbox and send the immediate ones; returns (matched, sent)."""
     return answers.process()
+
+
+@task()
+def match_saved_searches():
+    """Match the published items the search index has against the saved searches and send the immediate alerts; returns (matched, sent)."""
+    return match_new_items()

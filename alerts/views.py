@@ -23,10 +23,11 @@ from wagtail.models import Locale
 
 from disclosure_pages.accounts import portal_for
 from disclosure_pages.models import CatalogueEntry, UnitPage
+from disclosure_pages.templatetags.portal_tags import in_script
 from disclosure_pages.visibility import ANONYMOUS, visible_pages
 from participation.choices import ContactKind
 
-from . import links, messages, subscribing
+from . import links, messages, searches, subscribing
 from .conf import app_settings
 from .fanout import is_tied
 from .forms import CodeForm, SubscribeForm
@@ -53,7 +54,11 @@ def bad_link(request):
 
 
 def _target(request):
-    """What ``?page=<unit or item id>`` or ``?entry=<entry key>`` names; None for neither; 404 for anything not offered."""
+    """What ``?page=<unit or item id>`` or ``?entry=<entry key>`` names, or ``?q=…`` (a search
+    page's parameters: a saved search; ``BadSearch`` if they are not valid); None for none; 404
+    for anything not offered."""
+    if "q" in request.GET:
+        return searches.saved_search_of(request.GET, get_language())
     page_id, entry_key = request.GET.get("page", ""), request.GET.get("entry", "")
     if page_id:
         target = subscribing.target_of_page(int(page_id), request.user) if page_id.isdigit() and len(page_id) < 19 else None
@@ -145,7 +150,11 @@ def _choices(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
-    target = _target(request)
+    try:
+        target = _target(request)
+    except searches.BadSearch as error:
+        errors = [in_script(message) for message in error.messages]
+        return _render(request, "bad_search", {"page_heading": _("订阅检索结果"), "errors": errors}, status=400)
     context = {"page_heading": _("订阅提醒"), "target": target}
     if target is None:
         context.update(_choices(request))

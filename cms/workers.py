@@ -69,12 +69,20 @@ def _answers_outbox():
     return Outbox("alerts-answers", "alerts.tasks.process_answers", answers.oldest_pending_at, answers.schedule)
 
 
+def _saved_searches_outbox():
+    from alerts import search_matching
+
+    # Due once the search index has the item.
+    return Outbox("alerts-searches", "alerts.tasks.match_saved_searches", search_matching.oldest_pending_at, search_matching.schedule)
+
+
 def outboxes():
     """Every outbox a worker drains: the search index's, alerts' (the item change feed's durable
-    subscriber) and, with participation installed, alerts' answers to opinions."""
+    subscribers: the fan-out, and the saved searches' matching) and, with participation
+    installed, alerts' answers to opinions."""
     from alerts import answers
 
-    return [_search_outbox(), _alerts_outbox()] + ([_answers_outbox()] if answers.enabled() else [])
+    return [_search_outbox(), _alerts_outbox(), _saved_searches_outbox()] + ([_answers_outbox()] if answers.enabled() else [])
 
 
 def uses_database_queue():

@@ -12,7 +12,7 @@ have something to show and a publication in the demo reaches someone.
 - The alerts the at-once subscribers would have had for the first township's latest items,
   recorded as sent (the manage page and the admin counts read them).
 
-The seed's own publications are drained from alerts' outbox first, before anyone subscribes:
+The seed's own publications are drained from alerts' outboxes first, before anyone subscribes:
 `make run`'s worker must not send the whole demo to the demo's addresses. The addresses are
 invented (example.cn, 138 0013 80xx numbers).
 """
@@ -22,7 +22,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from alerts import fanout
+from alerts import fanout, search_matching
 from alerts.models import Delivery, DeliveryStatus, Frequency, Script, Subscriber, Subscription
 from disclosure_pages.choices import Scope, UnitType
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
@@ -32,6 +32,7 @@ from participation.choices import ContactKind
 def seed_subscribers(builder, tree):
     """The demo's subscribers; returns how many."""
     fanout.process_outbox()  # with nobody subscribed yet: the seed's publications are done, not sent
+    search_matching.forget_pending()  # nor matched later against a saved search
     units = [page for _, page in tree]
     county = next((unit for unit in units if unit.unit_type == UnitType.COUNTY), None)
     townships = [unit for unit in units if unit.unit_type == UnitType.TOWNSHIP]

@@ -68,3 +68,15 @@ def _parameter(field):
     if field.kind.python_type is int:
         return forms.IntegerField(required=False, error_messages={"invalid": invalid})
     return forms.CharField(required=False, max_length=255)
+
+
+def saved_facets(cleaned_data):
+    """The facet parameters of validated search parameters that anyone may use, as JSON values
+    (text, whole numbers), by facet name: what a saved search keeps (alerts), page and sort left out."""
+    saved = {}
+    for facet in schema.SCHEMA.facets:
+        value = cleaned_data.get(facet.name)
+        if facet.members_only or value in (None, ""):
+            continue
+        saved[facet.name] = value if isinstance(value, int) else str(value)
+    return saved

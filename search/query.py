@@ -35,6 +35,9 @@ class ItemQuery:
     limit: int = 10
     facets: bool = True
     title_only: bool = False  # autocomplete: match titles only
+    # Only these documents (by the schema's ``page_id``), or None for all: whether new items
+    # match a saved search (alerts), asked of the engine that answers the search page.
+    page_ids: tuple | None = None
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @cached_property

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -165,17 +166,8 @@ def _search(params, user, locale, page_size):
     unit = resolve_unit(params["unit"], locale) if params.get("unit") else None
     page = params.get("page") or 1
     sort = params.get("sort") or SORT_RELEVANCE
-    facets = [facet for facet in schema.SCHEMA.facets if user.is_authenticated or not facet.members_only]
-    query = ItemQuery(
-        text=text,
-        locale=locale,
-        audience=user_audience_keys(user),
-        filters={facet.name: _filter(facet, params.get(facet.name), unit, locale) for facet in facets},
-        facet_root_path=unit.path if unit else _top_unit_path(locale),
-        sort=sort,
-        offset=(page - 1) * page_size,
-        limit=page_size,
-    )
+    facets = _facets_for(user)
+    query = _item_query(params, user, locale, unit, sort=sort, offset=(page - 1) * page_size, limit=page_size)
     selected = {facet.name: params[facet.name] for facet in schema.SCHEMA.facets if params.get(facet.name) not in (None, "")}
     if not query.phrases:
         return SearchPage(text, 0, [], [], page, page_size, sort, engine="", selected=selected)
@@ -194,6 +186,40 @@ def _search(params, user, locale, page_size):
         engine_ms=answer.engine_ms,
         unit_label=unit.display_name if unit else "",
     )
+
+
+def _facets_for(user):
+    return [facet for facet in schema.SCHEMA.facets if user.is_authenticated or not facet.members_only]
+
+
+def _item_query(params, user, locale, unit, **options):
+    """The ``ItemQuery`` of validated ``params`` for ``user``'s audience (``options``: ItemQuery's own)."""
+    return ItemQuery(
+        text=params.get("q") or "",
+        locale=locale,
+        audience=user_audience_keys(user),
+        filters={facet.name: _filter(facet, params.get(facet.name), unit, locale) for facet in _facets_for(user)},
+        facet_root_path=unit.path if unit else _top_unit_path(locale),
+        **options,
+    )
+
+
+def found_among(params, locale, page_ids):
+    """Which of ``page_ids`` (documents of ``locale``) the search page finds for validated
+    ``params`` when anyone (not signed in) searches: a saved search's new items (alerts).
+
+    Asked of the engine that answers the search page (its fallback when it is down), limited to
+    those documents; an unknown unit finds nothing. Raises ``SearchUnavailable``.
+    """
+    try:
+        unit = resolve_unit(params["unit"], locale) if params.get("unit") else None
+    except UnknownUnit:
+        return set()
+    query = _item_query(params, AnonymousUser(), locale, unit, limit=len(page_ids), facets=False, page_ids=tuple(page_ids))
+    if not query.phrases or not page_ids:
+        return set()
+    answer, _engine, _degraded = _engine_search(query)
+    return {hit.page_id for hit in answer.hits}
 
 
 def suggest(text, user, locale, limit=SUGGESTIONS):

@@ -8,6 +8,11 @@ django-tasks task applies the due rows: it re-reads each page and indexes it (or
 on that backend. A backend that fails keeps its rows with a later ``next_attempt_at`` and
 they are applied when it answers again: an engine that is down delays search updates, never
 an edit, and loses none of them.
+
+A page with no row waiting is findable on every backend: an engine's index is refreshed
+before its rows go (an engine shows what it was sent only after a refresh), and
+``index_updated`` is sent once a drain committed its batches, with the ids of the pages applied — a
+consumer that asks the index about new pages (alerts' saved searches) asks then.
 """
 
 import datetime
@@ -17,6 +22,7 @@ from functools import reduce
 
 from django.db import transaction
 from django.db.models import F, Min, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from modelsearch.backends import get_search_backend, get_search_backends_with_name
 from wagtail.models import Page
@@ -26,6 +32,10 @@ from .models import PendingIndexUpdate
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+
+# Sent after a drain committed its batches, with ``page_ids``: the pages it applied on every backend they waited for.
+index_updated = Signal()
+
 # Waits between attempts for a failing backend: 2 s, 4 s, … up to 5 minutes.
 FIRST_RETRY_SECONDS = 2
 MAX_RETRY_SECONDS = 300
@@ -69,6 +79,11 @@ def due_updates(now=None):
     return PendingIndexUpdate.objects.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now or timezone.now()))
 
 
+def waiting(page_ids):
+    """The ids among ``page_ids`` with an index update not yet applied on some backend (not findable yet)."""
+    return set(PendingIndexUpdate.objects.filter(page_id__in=list(page_ids)).values_list("page_id", flat=True))
+
+
 def oldest_pending_at(due_only=False):
     """When the oldest waiting row was written (None: nothing waits); ``due_only``: of the rows due now."""
     rows = due_updates() if due_only else PendingIndexUpdate.objects.all()
@@ -85,21 +100,27 @@ def apply_due_updates(limit=None):
     index. (SQLite takes one writer at a time and ignores the locks; it serves one worker.)
     """
     applied = failed = 0
+    done = set()
     while limit is None or applied + failed < limit:
         with transaction.atomic():
             batch = list(due_updates().order_by("pk").select_for_update(skip_locked=True)[:BATCH])
             if not batch:
                 break
-            batch_applied, batch_failed = _apply_batch(batch)
+            batch_applied, batch_failed, batch_done = _apply_batch(batch)
         applied += batch_applied
         failed += batch_failed
+        done |= batch_done
         if failed:
             break  # the rest waits for the failing backend's next attempt
+    if done:
+        index_updated.send(sender=apply_due_updates, page_ids=done)
     return applied, failed
 
 
 def _apply_batch(batch):
+    """Apply ``batch``; returns (applied, failed, the ids of its pages no backend waits for now)."""
     applied = failed = 0
+    postponed = set()
     by_backend = {}
     for row in batch:
         by_backend.setdefault(row.backend, []).append(row)
@@ -111,13 +132,18 @@ def _apply_batch(batch):
             logger.warning("Search backend %r did not take %d updates: %s", backend_name, len(rows), error)
             _postpone(rows, error)
             failed += len(rows)
+            postponed.update(row.page_id for row in rows)
         else:
             # Only rows that did not change again meanwhile (see PendingIndexUpdate.changes).
             PendingIndexUpdate.objects.filter(
                 reduce(operator.or_, (Q(pk=row.pk, changes=row.changes) for row in rows))
             ).delete()
             applied += len(rows)
-    return applied, failed
+    done = {row.page_id for row in batch} - postponed
+    if done:
+        # A row of another backend, or a change since, still waits: not done yet.
+        done -= waiting(done)
+    return applied, failed, done
 
 
 def _apply(backend_name, page_ids):
@@ -132,6 +158,9 @@ def _apply(backend_name, page_ids):
         backend.add_bulk(model, objects)
     for page_id in set(page_ids) - found:
         backend.delete(Page(pk=page_id))
+    if by_model:
+        # Before the rows go (see the module's docstring); nothing to do on the database.
+        backend.get_index_for_model(Page).refresh()
 
 
 def _postpone(rows, error):

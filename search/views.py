@@ -1,8 +1,10 @@
 """The public search page and its title suggestions."""
 
-from django.http import JsonResponse
+from django.apps import apps
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
@@ -66,6 +68,7 @@ def search_page(request):
             link_filters(request.GET, results)
             context["active_filters"] = active_filters(request.GET, results)
             context["links"] = page_links(request.GET, results)
+            context["subscribe_url"] = subscribe_url(request.GET)
     response = TemplateResponse(request, "search/search_page.html", context, status=status)
     response["Cache-Control"] = "private, no-cache" if request.user.is_authenticated else "public, max-age=60"
     response["Vary"] = "Cookie, Accept-Language"
@@ -117,6 +120,22 @@ def active_filters(params, results):
             label = labels.get((name, value)) or (results.unit_label if name == "unit" else value)
             active.append({"name": name, "label": label, "query_string": _without(params, name).urlencode()})
     return active
+
+
+def subscribe_url(params):
+    """The alerts' subscribe page for this search (「订阅此检索」): its query and facets, not its
+    page or order; empty when the alerts app is not installed (or its pages not routed)."""
+    if not apps.is_installed("alerts"):
+        return ""
+    try:
+        page = reverse("alerts:subscribe")
+    except NoReverseMatch:
+        return ""
+    query = QueryDict(mutable=True)
+    for name in ("q", *(facet.name for facet in schema.SCHEMA.facets if not facet.members_only)):
+        if params.get(name):
+            query[name] = params[name]
+    return f"{page}?{query.urlencode()}"
 
 
 @require_GET

@@ -93,6 +93,8 @@ class DatabaseItemStore:
         found = self.matching_ids(cursor, query.phrases, query.title_only, query.locale, query.audience)
         matched = columns.positions(found)
         matched = matched[columns.allowed(query.audience)[matched]]
+        if query.page_ids is not None:
+            matched = matched[np.isin(columns.ids[matched], np.asarray(query.page_ids, dtype=np.int64))]
         current = {field.name: columns.current_codes(field, query.today) for field in search_schema.facet_fields}
         masks = _column_filters(search_schema, columns, current, matched, query)
         selected = np.logical_and.reduce(list(masks.values())) if masks else np.ones(len(matched), dtype=bool)

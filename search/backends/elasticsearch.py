@@ -246,6 +246,8 @@ def build_search(search_schema, query):
     base = [Q("term", **{ITEM_FLAG: True}), Q("term", **{engine_name("locale"): query.locale})]
     if query.audience is not None:
         base.append(Q("terms", **{engine_name("audience"): list(query.audience)}))
+    if query.page_ids is not None:
+        base.append(Q("terms", **{engine_name("page_id"): [int(pk) for pk in query.page_ids]}))
     search = Search().query(Q("bool", must=[_phrase_query(p, query.title_only) for p in query.phrases], filter=base))
     filters = facet_filters(search_schema, query)
     if filters:

@@ -146,7 +146,8 @@ class HealthTests(TestCase):
         body = response.json()
         self.assertEqual(body["status"], "ok")
         self.assertEqual(
-            set(body["checks"]), {"database", "cache", "search:default", "worker", "outbox:search", "outbox:alerts", "outbox:alerts-answers"}
+            set(body["checks"]),
+            {"database", "cache", "search:default", "worker", "outbox:search", "outbox:alerts", "outbox:alerts-answers", "outbox:alerts-searches"},
         )
         self.assertEqual(body["checks"]["search:default"]["engine"], "database")
         self.assertIn("no-cache", response["Cache-Control"])

@@ -37,7 +37,7 @@ class AlertsSeedTests(TestCase):
 
     def test_the_seed_sends_nothing_and_leaves_nothing_to_send(self):
         self.assertEqual(self.sent_while_seeding, [])
-        self.assertFalse(PendingItemChange.objects.filter(consumer="alerts").exists())
+        self.assertFalse(PendingItemChange.objects.filter(consumer__in=["alerts", "alerts-searches"]).exists())
         with outbox_senders():
             fanout.process_outbox()
             self.assertEqual(OutboxSender.outbox, [])

@@ -77,7 +77,7 @@ class EngineChecks:
         ``options`` are ItemQuery's (sort, offset) or facet filters by facet name."""
         county = self.t.county if locale == "zh-hans" else reload(self.t.county).get_translation(self.hant)
         audience = user_audience_keys(user or AnonymousUser())
-        settings = {name: options.pop(name) for name in ("sort", "offset") if name in options}
+        settings = {name: options.pop(name) for name in ("sort", "offset", "page_ids") if name in options}
         return ItemQuery(
             text=text, locale=locale, audience=audience, filters=options, facet_root_path=facet_root_path or county.path,
             limit=limit, **settings,
@@ -227,6 +227,22 @@ class EngineSearchTests(CountyData, EngineTestCase):
             {(r.page_id, r.title_html, r.snippet_html) for r in on_database.results},
         )
         self.assertEqual(on_engine.count, 2)
+
+    def test_a_search_limited_to_some_items_finds_only_those_it_would_find(self):
+        """``page_ids``: whether new items match a saved search (alerts), on every engine alike."""
+        some = (self.notice.pk, self.dues.pk, self.members_only.pk, self.draft.pk, self.variant(self.plan).pk)
+        cases = [
+            (self.query("党", page_ids=some), ids(self.notice, self.dues)),  # not members-only, a draft, another script's
+            (self.query("党费", page_ids=some), ids(self.notice, self.dues)),
+            (self.query("党", unit=self.t.township.path, page_ids=some), ids(self.notice)),
+            (self.query("党", page_ids=(self.plan.pk,)), ids(self.plan)),
+            (self.query("党", page_ids=()), set()),
+        ]
+        for query, expected in cases:
+            with self.subTest(query.page_ids):
+                self.assertSameAnswer(query, expected)
+        found = service.found_among({"q": "黨費", "unit": self.t.township.code}, "zh-hans", some)
+        self.assertEqual(found, ids(self.notice))
 
     def test_date_order_and_pages_agree(self):
         for offset, expected in ((0, [self.dues, self.plan]), (2, [self.notice, self.rules])):

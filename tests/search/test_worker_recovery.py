@@ -96,7 +96,8 @@ class DeadWorkerTests(TestCase):
         PendingItemChange.objects.filter(pk=row.pk).update(created_at=ago(minutes=2))
         self.assertEqual(schedule_overdue_drains(), ["alerts"])
         self.assertTrue(DBTaskResult.objects.ready().filter(task_path="alerts.tasks.process_publications").exists())
-        self.assertEqual(self.client.get("/readyz").json()["checks"]["outbox:alerts"]["oldest_pending_age_s"], 120)
+        # Two minutes, rounded to the second the check ran in (half a second later on a busy machine).
+        self.assertIn(self.client.get("/readyz").json()["checks"]["outbox:alerts"]["oldest_pending_age_s"], (120, 121))
 
     def test_a_live_workers_long_task_is_left_alone(self):
         beat("busy-worker", ago(hours=1))

@@ -72,8 +72,8 @@ def _groups_of_units_below(user):
     from .permissions import units_managed_by
 
     below = Q(pk__in=[])
-    for path in units_managed_by(user).values_list("path", flat=True):
-        below |= Q(path__startswith=path)
+    for unit_path in units_managed_by(user).values_list("path", flat=True):
+        below |= Q(path__startswith=unit_path)
     units = UnitPage.objects.filter(below)
     return Group.objects.filter(
         Q(pk__in=units.values("officers_group")) | Q(pk__in=units.values("leading_group"))

@@ -2,7 +2,6 @@
 
 import re
 
-from django.contrib.auth.models import Permission
 from django.test import TestCase, override_settings
 from wagtail.models import Locale
 

@@ -14,7 +14,6 @@ The county: 青溪县委 → 城关镇党委 (→ 东关村, 西关村), 石桥�
 import importlib
 import re
 
-from django.conf import settings
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import clear_url_caches
 from wagtail.models import Locale, PageViewRestriction

@@ -7,6 +7,7 @@ have something to show and a publication in the demo reaches someone.
 - Mobile (SMS), at once: a village of the first township, without sub-units.
 - E-mail following one item's next stages and answers; one address not confirmed yet; one
   suspended after failed deliveries.
+- E-mail, weekly digest: a saved search (检索“党费”, in the first township).
 - A member's own account address (the demo's ``member`` login, with ``SUNSHINE_DEMO_LOGINS``),
   tied to the member: their village's members-only items reach it too.
 - The alerts the at-once subscribers would have had for the first township's latest items,
@@ -56,6 +57,9 @@ def seed_subscribers(builder, tree):
         (ContactKind.EMAIL, "new.reader@example.cn", Script.SIMPLIFIED, {"unit": town, "with_sub_units": True}, Frequency.DAILY, None),
         (ContactKind.EMAIL, "old.box@example.cn", Script.SIMPLIFIED, {"unit": county, "with_sub_units": True}, Frequency.IMMEDIATE, confirmed),
     ]
+    plan.append(
+        (ContactKind.EMAIL, "sun.li@example.cn", Script.SIMPLIFIED, {"search_query": "党费", "search_filters": {"unit": town.code}}, Frequency.WEEKLY, confirmed)
+    )
     member = get_user_model().objects.filter(username="member", is_active=True).exclude(email="").first()
     if member is not None:
         home = UnitPage.objects.filter(members_group__in=member.groups.all(), locale=town.locale).order_by("path").first()
@@ -63,7 +67,7 @@ def seed_subscribers(builder, tree):
             plan.append((ContactKind.EMAIL, member.email.lower(), Script.SIMPLIFIED, {"unit": home, "with_sub_units": True}, Frequency.DAILY, confirmed))
     made = 0
     for kind, address, script, target, frequency, confirmed_at in plan:
-        if any(value is None for key, value in target.items() if key != "with_sub_units"):
+        if any(value is None for value in target.values()):
             continue  # a smaller demo without that entry or item
         subscriber, _ = Subscriber.objects.get_or_create(
             kind=kind, address=address, defaults={
@@ -71,8 +75,11 @@ def seed_subscribers(builder, tree):
             },
         )
         Subscription.objects.get_or_create(
-            subscriber=subscriber, **{key: value for key, value in target.items() if key != "with_sub_units"},
-            defaults={"frequency": frequency, "with_sub_units": target.get("with_sub_units", True), "confirmed_at": confirmed_at},
+            subscriber=subscriber, **{key: value for key, value in target.items() if key not in ("with_sub_units", "search_filters")},
+            defaults={
+                "frequency": frequency, "with_sub_units": target.get("with_sub_units", True), "confirmed_at": confirmed_at,
+                "search_filters": target.get("search_filters", {}),
+            },
         )
         made += 1
     # What the at-once reader of the township was sent, and the failures that suspended an address.
@@ -92,5 +99,5 @@ def seed_subscribers(builder, tree):
             },
         )
     Subscriber.objects.filter(pk=gone.pk).update(failure_count=5, suspended=True)
-    builder.log(f"订阅提醒演示：{made} 个订阅地址（邮件、短信；即时、每日、每周；党员账号订阅；一个待确认，一个已暂停）。")
+    builder.log(f"订阅提醒演示：{made} 个订阅地址（邮件、短信；即时、每日、每周；保存的检索；党员账号订阅；一个待确认，一个已暂停）。")
     return made

@@ -33,6 +33,8 @@ class AlertsSeedTests(TestCase):
             set(Frequency.values),
         )
         self.assertTrue(Subscriber.objects.filter(confirmed_at__isnull=True).exists())
+        self.assertTrue(confirmed.filter(subscriptions__search_query="党费", user=None).exists())
+        self.assertTrue(confirmed.filter(user__username="member").exists())
         self.assertTrue(Subscriber.objects.filter(suspended=True, deliveries__status=DeliveryStatus.FAILED).exists())
 
     def test_the_seed_sends_nothing_and_leaves_nothing_to_send(self):

@@ -177,3 +177,15 @@ class PublishRevisionFromPage(PublishPageRevisionAction):
         self.changed = changed
         self.log_action = log_action
         self.previous_revision = previous_revision
+
+
+# -- admin listings ----------------------------------------------------------------------------
+
+
+def set_admin_restriction_paths(request, paths):
+    """Give Wagtail's ``test_page_is_public`` tag (``wagtailadmin_tags``: the privacy icon of every
+    row of the explorer and the page chooser) the restriction paths it caches on the request as
+    ``all_page_view_restriction_paths``. Wagtail reads every restriction's path, and tests each
+    row against all of them: tens of thousands in a county whose members-only items each carry
+    one. ``paths`` must hold every restriction over the pages the request lists."""
+    request.all_page_view_restriction_paths = list(paths)

@@ -14,8 +14,9 @@ def units_managed_by(user):
 
     if not user.is_active or not user.is_authenticated:
         return UnitPage.objects.none()
-    groups = user.groups.all()
-    return UnitPage.objects.filter(Q(officers_group__in=groups) | Q(leading_group__in=groups))
+    # Ids as values: OR-ed subqueries make PostgreSQL read every page of a province-sized county.
+    groups = list(user.groups.values_list("pk", flat=True))
+    return UnitPage.objects.filter(Q(officers_group_id__in=groups) | Q(leading_group_id__in=groups))
 
 
 class CatalogueEntryPermissionPolicy(ModelPermissionPolicy):

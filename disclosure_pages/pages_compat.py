@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from django.core import checks
 from django.db import connections
 from treebeard.exceptions import PathOverflow
+from wagtail import hooks
 from wagtail.actions.base import BaseAction
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.models import Page, Revision
@@ -189,3 +190,14 @@ def set_admin_restriction_paths(request, paths):
     row against all of them: tens of thousands in a county whose members-only items each carry
     one. ``paths`` must hold every restriction over the pages the request lists."""
     request.all_page_view_restriction_paths = list(paths)
+
+
+def replace_hook(hook_name, old, new):
+    """Put ``new`` where ``old`` is among the functions registered for ``hook_name`` (at the same
+    order; nothing when ``old`` is not registered): Wagtail's hook registry (``wagtail.hooks._hooks``)
+    has no public way to take one out."""
+    registered = hooks._hooks.get(hook_name, [])
+    for position, (function, order) in enumerate(registered):
+        if function is old:
+            registered[position] = (new, order)
+            return

@@ -32,15 +32,3 @@ def template_uuid(template_format, template):
     """The key of a ``Template`` (``Template.from_value`` computes it inline)."""
     return uuid.uuid5(uuid.uuid5(Template.BASE_UUID_NAMESPACE, template_format), template)
 
-
-def replace_hook(hook_name, old, new):
-    """Put ``new`` where ``old`` is among the functions registered for ``hook_name`` (at the same
-    order): Wagtail's hook registry (``wagtail.hooks._hooks``) has no public way to take one out."""
-    from wagtail import hooks
-
-    registered = hooks._hooks.get(hook_name, [])
-    for position, (function, order) in enumerate(registered):
-        if function is old:
-            registered[position] = (new, order)
-            return True
-    return False

@@ -13,7 +13,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_localize import wagtail_hooks as localize_hooks
 from wagtail_localize.models import TranslationSource
 
-from .localize_compat import replace_hook
+from disclosure_pages.pages_compat import replace_hook
+
 from .models import ConversionOverride
 
 

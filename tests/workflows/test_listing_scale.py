@@ -10,6 +10,7 @@ a published item, wagtail-localize's 翻译此页 and 同步翻译页面 as its 
 import re
 
 from django.urls import reverse
+from wagtail import hooks
 from wagtail.models import Page, PagePermissionTester
 from wagtail_localize.wagtail_hooks import page_listing_more_buttons
 
@@ -87,6 +88,9 @@ class ListingScaleTests(CountyScaleTestCase):
                 self.assertEqual(ours.can_move(), wagtails.can_move(), (name, page.title))
 
     def test_the_translation_buttons_are_wagtail_localize_s(self):
+        listing_hooks = hooks.get_hooks("register_page_listing_more_buttons")
+        self.assertIn(translation_listing_buttons, listing_hooks)
+        self.assertNotIn(page_listing_more_buttons, listing_hooks)
         admin = self.p["admin"]
         pages = list(Page.objects.child_of(self.t.township).specific()) + list(Page.objects.child_of(self.t.county).specific())
         self.assertTrue(any(

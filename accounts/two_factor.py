@@ -44,7 +44,7 @@ def is_approver(user):
     Wagtail group-approval task names (a site may add such tasks to its workflows)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    groups = user.groups.all()
+    groups = list(user.groups.values_list("pk", flat=True))  # values, not a subquery (a province's pages)
     return (
         UnitPage.objects.filter(leading_group__in=groups).exists()
         or GroupApprovalTask.objects.filter(active=True, groups__in=groups).exists()

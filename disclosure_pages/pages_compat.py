@@ -1,10 +1,12 @@
-"""The private parts of treebeard, Wagtail's pages and Django's bulk insert that the fast paths
-rely on, and only here; and the check that the installed versions are the ones they were read from.
+"""The private parts of treebeard, Wagtail and Django's bulk insert that the fast paths and the
+admin listings rely on, and only here; and the check that the installed versions are the ones
+they were read from.
 
 Each function names the code it stands in for. After upgrading past ``TESTED_VERSIONS`` (the
 system check ``sunshine.W001`` says so), compare each one with that code, then run the parity
 tests with ``SUNSHINE_FRAMEWORK_FAST_PATHS`` on and off (tests/disclosure_pages/test_tree.py,
-tests/demo_county/test_bulk_seed.py, tests/script_variants/test_fast_paths.py).
+tests/demo_county/test_bulk_seed.py, tests/script_variants/test_fast_paths.py), and the
+listings' tests (tests/workflows/test_listing_scale.py).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -12,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from django.core import checks
 from django.db import connections
 from treebeard.exceptions import PathOverflow
+from wagtail import hooks
 from wagtail.actions.base import BaseAction
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.models import Page, Revision
@@ -177,3 +180,26 @@ class PublishRevisionFromPage(PublishPageRevisionAction):
         self.changed = changed
         self.log_action = log_action
         self.previous_revision = previous_revision
+
+
+# -- admin listings ----------------------------------------------------------------------------
+
+
+def set_admin_restriction_paths(request, paths):
+    """Give Wagtail's ``test_page_is_public`` tag (``wagtailadmin_tags``: the privacy icon of every
+    row of the explorer and the page chooser) the restriction paths it caches on the request as
+    ``all_page_view_restriction_paths``. Wagtail reads every restriction's path, and tests each
+    row against all of them: tens of thousands in a county whose members-only items each carry
+    one. ``paths`` must hold every restriction over the pages the request lists."""
+    request.all_page_view_restriction_paths = list(paths)
+
+
+def replace_hook(hook_name, old, new):
+    """Put ``new`` where ``old`` is among the functions registered for ``hook_name`` (at the same
+    order; nothing when ``old`` is not registered): Wagtail's hook registry (``wagtail.hooks._hooks``)
+    has no public way to take one out."""
+    registered = hooks._hooks.get(hook_name, [])
+    for position, (function, order) in enumerate(registered):
+        if function is old:
+            registered[position] = (new, order)
+            return

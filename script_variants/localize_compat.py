@@ -31,3 +31,4 @@ def string_data_hash(data):
 def template_uuid(template_format, template):
     """The key of a ``Template`` (``Template.from_value`` computes it inline)."""
     return uuid.uuid5(uuid.uuid5(Template.BASE_UUID_NAMESPACE, template_format), template)
+

@@ -41,17 +41,23 @@ def supervised_units(user):
     """The units (default locale) whose supervisors group ``user`` is in."""
     if not is_active(user):
         return UnitPage.objects.none()
-    return _default_units().filter(supervisors_group__in=user.groups.all()).order_by("path")
+    return _default_units().filter(supervisors_group__in=group_ids(user)).order_by("path")
 
 
 def voting_units(user):
     """The units ``user`` votes for in evaluation: those whose members or supervisors group they are in."""
     if not is_active(user):
         return UnitPage.objects.none()
-    groups = user.groups.all()
+    groups = group_ids(user)
     from django.db.models import Q
 
-    return _default_units().filter(Q(members_group__in=groups) | Q(supervisors_group__in=groups)).distinct().order_by("path")
+    return _default_units().filter(Q(members_group__in=groups) | Q(supervisors_group__in=groups)).order_by("path")
+
+
+def group_ids(user):
+    """The ids of ``user``'s groups, as values: as a subquery (OR-ed, with DISTINCT) PostgreSQL reads
+    every page of a province-sized county to find a user's few units."""
+    return list(user.groups.values_list("pk", flat=True))
 
 
 def _default_units():

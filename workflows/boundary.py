@@ -26,7 +26,7 @@ from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm, LocaleFilterMixin
 from wagtail.admin.ui.tables import LocaleColumn
 from wagtail.admin.auth import permission_denied, require_admin_access
-from wagtail.admin.views.chooser import BrowseView, page_models_from_string
+from wagtail.admin.views.chooser import BrowseView, PageTitleColumn, page_models_from_string
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import Page, get_page_models
 from wagtail.permissions import policy_registry
@@ -42,6 +42,7 @@ from wagtail.snippets.widgets import AdminSnippetChooser
 from wagtail_localize.views.report import TranslationsReportView
 from wagtail_localize.views.snippets_api import SnippetViewSet as LocalizeSnippetsAPIViewSet
 
+from disclosure_pages.pages_compat import remember_parent
 from disclosure_pages.params import is_id
 
 from .units import _user_cache, reach_of
@@ -218,6 +219,7 @@ def substitutes():
             name: require_admin_access(view)
             for name, view in {
                 "wagtailadmin_choose_page": UnitPageBrowseView.as_view(),
+                "wagtailadmin_choose_page_child": UnitPageBrowseView.as_view(),
                 "wagtailadmin_reports:page_types_usage": UnitPageTypesUsageReportView.as_view(),
                 "wagtailadmin_reports:page_types_usage_results": UnitPageTypesUsageReportView.as_view(results_only=True),
                 "wagtail_localize:translations_report": UnitTranslationsReportView.as_view(),
@@ -232,12 +234,37 @@ def substitutes():
 _SUBSTITUTES = None
 
 
+class ChildTitleColumn(PageTitleColumn):
+    """The chooser's title cell, which names each row's parent: the page browsed, already at hand."""
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent = parent
+
+    def get_cell_context_data(self, instance, parent_context):
+        if self.parent is not None and instance.depth == self.parent.depth + 1 and instance.path.startswith(self.parent.path):
+            remember_parent(instance, self.parent)
+        return super().get_cell_context_data(instance, parent_context)
+
+
 class UnitPageBrowseView(BrowseView):
     """The page chooser opened for a page type starts where the user's pages of that type are.
 
     Wagtail starts at the common ancestor of every page of the type, which may be a page of
-    another unit (one township's only item, say).
+    another unit (one township's only item, say). Its rows read their status (scheduled, in
+    review) and parent in the listing's queries, not a few queries a row.
     """
+
+    def get_object_list(self):
+        return super().get_object_list().annotate_approved_schedule().prefetch_workflow_states()
+
+    @property
+    def columns(self):
+        return [
+            ChildTitleColumn(column.name, label=column.label, is_multiple_choice=column.is_multiple_choice, parent=self.parent_page)
+            if type(column) is PageTitleColumn else column
+            for column in super().columns
+        ]
 
     def get(self, request, parent_page_id=None):
         if parent_page_id is None and request.GET.get("page_type"):

@@ -10,8 +10,7 @@ that unit's leading group, without touching the workflow.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -204,8 +203,11 @@ class DisclosureReviewTask(Task):
             sections = self.sections_reviewed_by(user)
             if sections is None:
                 return TaskState.objects.none()
-            page_ids = Page.objects.filter(sections).annotate(object_id=Cast("pk", CharField(max_length=255))).values("object_id")
-            states = states.filter(workflow_state__object_id__in=page_ids)
+            # From the few items waiting to their pages, not from every page of the sections (a
+            # county's are the whole province: PostgreSQL hashed 100,000 ids for two states).
+            waiting = {int(pk) for pk in states.values_list("workflow_state__object_id", flat=True)}
+            page_ids = Page.objects.filter(sections, pk__in=waiting).values_list("pk", flat=True) if waiting else []
+            states = states.filter(workflow_state__object_id__in=[str(pk) for pk in page_ids])
         if not self_approval_allowed(user):
             states = states.exclude(workflow_state__requested_by=user)
             waiting = {int(pk) for pk in states.values_list("workflow_state__object_id", flat=True)}

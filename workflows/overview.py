@@ -118,5 +118,5 @@ def county_of_user(user):
     counties = UnitPage.objects.filter(unit_type=UnitType.COUNTY, locale=Locale.get_default()).order_by("path")
     if user.is_superuser:
         return counties.first()
-    groups = user.groups.all()
+    groups = list(user.groups.values_list("pk", flat=True))  # values, not a subquery: see units.UnitReach
     return counties.filter(Q(officers_group__in=groups) | Q(leading_group__in=groups)).first()

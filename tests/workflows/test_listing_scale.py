@@ -1,0 +1,102 @@
+"""Province scale (issue 19): the admin's page listings — the explorer and the page chooser — read
+their rows in a fixed number of queries, however many units the county has.
+
+Each listing is asked as each kind of user in the small county, then again after the county has
+grown to four times its units: the number of queries must not move, and what the rows say must
+still be right (the privacy icon of a members-only item, the 删除 of an officer's draft and not of
+a published item, wagtail-localize's 翻译此页 and 同步翻译页面 as its own hook gives them).
+"""
+
+import re
+
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.models import Page, PagePermissionTester
+from wagtail_localize.wagtail_hooks import page_listing_more_buttons
+
+from disclosure_pages.choices import Scope
+from disclosure_pages.models import PortalPage
+from script_variants.wagtail_hooks import translation_listing_buttons
+from tests.factories import make_item, reload
+
+from .test_county_scale import CountyScaleTestCase
+
+
+def explore(page):
+    return reverse("wagtailadmin_explore", args=[page.pk])
+
+
+def row_of(html, title):
+    """The listing's table row that names ``title``."""
+    for row in re.findall(r"<tr\b.*?</tr>", html, flags=re.S):
+        if title in row:
+            return row
+    raise AssertionError(f"no row for {title}")
+
+
+class ListingScaleTests(CountyScaleTestCase):
+    def setUp(self):
+        township = reload(self.t.township)
+        self.members_only = make_item(township, "城关镇仅党员可见的事项", scope=Scope.ALL_MEMBERS)
+        self.public = make_item(township, "城关镇向社会公开的事项")
+        self.draft = make_item(township, "城关镇尚未发布的草稿", publish=False)
+
+    def listings(self):
+        t = self.t
+        return {
+            ("officer", explore(t.township)),
+            ("approver", explore(t.township)),
+            ("admin", explore(t.county)),
+            ("admin", explore(t.township)),
+            ("reviewer", explore(t.county)),
+            ("reviewer", reverse("wagtailadmin_choose_page_child", args=[t.county.pk])),
+            ("officer", reverse("wagtailadmin_choose_page_child", args=[t.township.pk])),
+            ("officer", reverse("wagtailadmin_choose_page")),
+        }
+
+    def test_the_explorer_and_chooser_read_the_same_number_of_queries_for_four_times_the_units(self):
+        small = {key: self.queries(*key)[0] for key in self.listings()}
+        self.assertGreaterEqual(self.grow(), 6 * 4)  # (and the Traditional variants of the items' units)
+        large = {key: self.queries(*key)[0] for key in self.listings()}
+        self.assertEqual(large, small)
+
+    def test_the_rows_still_say_what_wagtail_would(self):
+        self.grow()
+        for name in ("officer", "admin"):
+            html = self.queries(name, explore(self.t.township))[1].content.decode()
+            self.assertIn("privacy-indicator", row_of(html, "城关镇仅党员可见的事项"), name)
+            self.assertNotIn("privacy-indicator", row_of(html, "城关镇向社会公开的事项"), name)
+        html = self.queries("officer", reverse("wagtailadmin_choose_page_child", args=[self.t.township.pk]))[1].json()["html"]
+        self.assertIn("privacy-indicator", row_of(html, "城关镇仅党员可见的事项"))
+        self.assertIn(f'data-parent-id="{self.t.township.pk}"', row_of(html, "城关镇向社会公开的事项"))
+
+        html = self.queries("officer", explore(self.t.township))[1].content.decode()
+        self.assertIn(reverse("wagtailadmin_pages:delete", args=[self.draft.pk]), row_of(html, "城关镇尚未发布的草稿"))
+        self.assertNotIn(reverse("wagtailadmin_pages:delete", args=[self.public.pk]), row_of(html, "城关镇向社会公开的事项"))
+
+    def test_a_page_may_be_deleted_or_moved_as_wagtail_s_own_tester_says(self):
+        pages = [self.members_only, self.public, self.draft, self.t.township, self.t.village1, self.t.county]
+        for name in ("officer", "approver", "reviewer", "county_officer", "officer2"):
+            user = self.p[name]
+            for page in pages:
+                page = reload(page)
+                ours = page.permissions_for_user(user)
+                wagtails = PagePermissionTester(user, page)
+                wagtails.permissions = ours.permissions  # the same grants, narrowed by the policy
+                for ignore_bulk in (False, True):
+                    self.assertEqual(ours.can_delete(ignore_bulk), wagtails.can_delete(ignore_bulk), (name, page.title, ignore_bulk))
+                self.assertEqual(ours.can_move(), wagtails.can_move(), (name, page.title))
+
+    def test_the_translation_buttons_are_wagtail_localize_s(self):
+        listing_hooks = hooks.get_hooks("register_page_listing_more_buttons")
+        self.assertIn(translation_listing_buttons, listing_hooks)
+        self.assertNotIn(page_listing_more_buttons, listing_hooks)
+        admin = self.p["admin"]
+        pages = list(Page.objects.child_of(self.t.township).specific()) + list(Page.objects.child_of(self.t.county).specific())
+        self.assertTrue(any(
+            list(page_listing_more_buttons(page, admin)) for page in pages
+        ))
+        for page in pages:
+            expected = [(button.label, button.url) for button in page_listing_more_buttons(page, admin, next_url="/admin/")]
+            given = [(button.label, button.url) for button in translation_listing_buttons(page, admin, next_url="/admin/")]
+            self.assertEqual(given, expected, page.title)

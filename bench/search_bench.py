@@ -35,7 +35,6 @@ import os
 import platform
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time

@@ -17,7 +17,7 @@ from treebeard.exceptions import PathOverflow
 from wagtail import hooks
 from wagtail.actions.base import BaseAction
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
-from wagtail.models import Page, Revision
+from wagtail.models import Revision
 from wagtail.permissions import policy_registry
 
 from .conf import app_settings

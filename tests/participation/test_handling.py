@@ -1,7 +1,6 @@
 """The ledger's steps: intake with a code, moderation, assignment, answers under four-eyes, rating."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
 from django.utils import timezone
 

@@ -11,7 +11,7 @@ from wagtail.models import PageLogEntry, TaskState
 from disclosure_pages.choices import Takedown
 from tests.factories import make_item, reload
 
-from .helpers import approve, current_state, edit_form, edit_url, messages_of, submit_new_item
+from .helpers import approve, current_state, edit_form, edit_url, messages_of
 from .test_models import ReviewTestCase
 
 

@@ -15,7 +15,6 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail_localize.wagtail_hooks import page_listing_more_buttons
 
 from disclosure_pages.choices import Scope
-from disclosure_pages.models import PortalPage
 from script_variants.wagtail_hooks import translation_listing_buttons
 from tests.factories import make_item, reload
 

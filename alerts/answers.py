@@ -30,8 +30,7 @@ from wagtail.models import Locale
 
 from disclosure_pages.models import DisclosureItemPage
 
-from .delivery import Sending, withhold
-from .fanout import BATCH, _default_unit, claim
+from .fanout import BATCH, _default_unit, send_one_each
 from .models import FREQUENCY_ORDER, Delivery, DeliveryKind, Frequency, PendingAnswer, Subscription
 
 logger = logging.getLogger(__name__)
@@ -174,17 +173,14 @@ def send_immediate():
     """Send the due immediate answers still public, one message each; returns how many were sent."""
     from . import messages
 
-    sent, last = 0, 0
-    queryset = Delivery.objects.filter(kind=DeliveryKind.ANSWERED, frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
-    while deliveries := claim(queryset.filter(pk__gt=last), BATCH):
-        last = deliveries[-1].pk
+    def messages_for(deliveries):
         readable = public_answers({delivery.reference for delivery in deliveries})
-        with Sending() as sending:
-            for delivery in deliveries:
-                public = readable.get(delivery.reference)
-                if public is None:
-                    withhold([delivery])
-                elif not sending.hold(delivery.subscriber, [delivery]):
-                    sending.deliver(delivery.subscriber, messages.answered(delivery.subscriber, public), [delivery])
-        sent += sending.count
-    return sent
+
+        def message_of(delivery):
+            public = readable.get(delivery.reference)
+            return None if public is None else messages.answered(delivery.subscriber, public)
+
+        return message_of
+
+    queryset = Delivery.objects.filter(kind=DeliveryKind.ANSWERED, frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
+    return send_one_each(queryset, messages_for)

@@ -336,24 +336,41 @@ def recover_stuck():
     return recovered
 
 
-def send_immediate():
-    """Send the due immediate alerts, one message each; returns how many were sent."""
+def send_one_each(queryset, messages_for):
+    """Send each due delivery of ``queryset`` a message of its own, a claimed batch at a time;
+    returns how many were sent. ``messages_for(deliveries)`` reads what the batch may carry and
+    returns a function giving a delivery its message, or None when it is no longer its
+    recipient's to read (withheld, never sent)."""
     sent, last = 0, 0
-    queryset = Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
     # Each batch after the last (a retry due at once must wait for the next run, not loop in this one).
     while deliveries := claim(queryset.filter(pk__gt=last), BATCH):
         last = deliveries[-1].pk
-        readable = Readable(deliveries)
+        message_of = messages_for(deliveries)
         with Sending() as sending:
             for delivery in deliveries:
-                variants, members_only = readable.of(delivery)
-                if variants is None:
+                message = message_of(delivery)
+                if message is None:
                     withhold([delivery])
                 elif not sending.hold(delivery.subscriber, [delivery]):
-                    message = messages.alert(delivery.subscriber, variants, members_only=members_only)
                     sending.deliver(delivery.subscriber, message, [delivery])
         sent += sending.count
     return sent
+
+
+def send_immediate():
+    """Send the due immediate alerts, one message each; returns how many were sent."""
+
+    def messages_for(deliveries):
+        readable = Readable(deliveries)
+
+        def message_of(delivery):
+            variants, members_only = readable.of(delivery)
+            return None if variants is None else messages.alert(delivery.subscriber, variants, members_only=members_only)
+
+        return message_of
+
+    queryset = Delivery.objects.filter(kind=DeliveryKind.PUBLISHED, frequency=Frequency.IMMEDIATE, subscriber__suspended=False)
+    return send_one_each(queryset, messages_for)
 
 
 def send_digests(frequency, now=None, retries_only=False):
@@ -408,31 +425,26 @@ def send_corrections():
 
     An item reinstated before its turn came tells no one (withheld), nor one its recipient may no
     longer read (narrowed since, or a member who left): what they were sent is not repeated to them."""
-    sent, last = 0, 0
-    queryset = Delivery.objects.filter(kind=DeliveryKind.TAKEN_DOWN, subscriber__suspended=False)
-    while deliveries := claim(queryset.filter(pk__gt=last), BATCH):
-        last = deliveries[-1].pk
+
+    def messages_for(deliveries):
         withdrawn = Readable(deliveries, taken_down=True)
         items = DisclosureItemPage.objects.in_bulk([delivery.item_id for delivery in deliveries])
         removed = removal_readers(
             [delivery for delivery in deliveries if delivery.item_id in items and items[delivery.item_id].takedown == Takedown.REMOVED],
             {pk: item for pk, item in items.items() if item.takedown == Takedown.REMOVED},
         )
-        with Sending() as sending:
-            for delivery in deliveries:
-                item = items.get(delivery.item_id)
-                if item is None or item.takedown == Takedown.NONE:
-                    withhold([delivery])
-                    continue
-                if item.takedown == Takedown.REMOVED:
-                    variants, members_only, readable = None, removed.get(delivery.pk, False), delivery.pk in removed
-                else:
-                    variants, members_only = withdrawn.of(delivery)
-                    readable = variants is not None
-                if not readable:  # no longer theirs to read (a member who left, an item narrowed): never told of it
-                    withhold([delivery])
-                elif not sending.hold(delivery.subscriber, [delivery]):
-                    message = messages.correction(delivery.subscriber, item, variants, members_only=members_only)
-                    sending.deliver(delivery.subscriber, message, [delivery])
-        sent += sending.count
-    return sent
+
+        def message_of(delivery):
+            item = items.get(delivery.item_id)
+            if item is None or item.takedown == Takedown.NONE:
+                return None
+            if item.takedown == Takedown.REMOVED:
+                if delivery.pk not in removed:
+                    return None  # no longer theirs to read (a member who left, an item narrowed): never told of it
+                return messages.correction(delivery.subscriber, item, None, members_only=removed[delivery.pk])
+            variants, members_only = withdrawn.of(delivery)
+            return None if variants is None else messages.correction(delivery.subscriber, item, variants, members_only=members_only)
+
+        return message_of
+
+    return send_one_each(Delivery.objects.filter(kind=DeliveryKind.TAKEN_DOWN, subscriber__suspended=False), messages_for)

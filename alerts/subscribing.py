@@ -138,7 +138,7 @@ def subscribe(kind, address, target, frequency, script, with_sub_units=True, mem
     items before its owner — the member — answers from it."""
     address = normalise_address(kind, address)
     tie = member_tie(member, kind, address)
-    if not isinstance(target, CatalogueEntry) and not user_can_view(target, ANONYMOUS):
+    if isinstance(target, (UnitPage, DisclosureItemPage)) and not user_can_view(target, ANONYMOUS):
         if tie is None or not user_can_view(target, tie):
             raise SubscribeError(_("仅党员可见的内容只能用您党员账号的电子邮箱订阅，请登录后填写账号中的电子邮箱。"), "address")
     if frequency not in Frequency.values:

@@ -98,11 +98,11 @@ def _with_sub_units(units, public, top=None):
 def _units(request, locale):
     """The units the subscribe page lists, never every unit of a province: the top units and
     their direct sub-units (a county's townships and departments); ``?under=<unit id>``, that
-    unit's sub-units (a township's villages) with the way back up; ``?q=<name>``, the units
-    whose name has it. Each with the number of its own sub-units (the link to list them).
+    unit's sub-units (a township's villages) with the way back up; ``?name=<name>``, the units
+    whose name has it (``name``: ``q`` is a saved search's query). Each with the number of its own sub-units (the link to list them).
     404 for an ``under`` that is not a public unit."""
     public = visible_pages(UnitPage.objects.filter(locale=locale), ANONYMOUS)
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:UNIT_SEARCH_MAX_LENGTH]  # no NUL: PostgreSQL refuses it
+    query = request.GET.get("name", "").replace("\x00", "").strip()[:UNIT_SEARCH_MAX_LENGTH]  # no NUL: PostgreSQL refuses it
     under_id = request.GET.get("under", "")
     context = {"unit_query": query, "parents": [], "under": None, "unit_search_limit": UNIT_SEARCH_LIMIT}
     if query:

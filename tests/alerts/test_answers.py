@@ -252,7 +252,7 @@ def test_an_overdue_answers_outbox_is_drained_by_the_workers_recovery_pass(
         handling.approve_answer(answer, steps.approver)
     PendingAnswer.objects.update(created_at=timezone.now() - timedelta(minutes=2))
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    assert client.get("/readyz").json()["checks"]["outbox:alerts-answers"]["oldest_pending_age_s"] == 120
+    assert client.get("/readyz").json()["checks"]["outbox:alerts-answers"]["oldest_pending_age_s"] in (120, 121)  # the second a busy machine takes
     assert schedule_overdue_drains() == ["alerts-answers"]
     assert DBTaskResult.objects.ready().filter(task_path="alerts.tasks.process_answers").exists()
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):

@@ -1,5 +1,5 @@
 """The subscribe page at a province's scale: it lists the county and its direct sub-units, a
-township's villages through the township (``?under=``), any unit by name (``?q=``) — never every
+township's villages through the township (``?under=``), any unit by name (``?name=``) — never every
 unit, so its size and its queries do not grow with the number of villages."""
 
 import pytest
@@ -77,23 +77,23 @@ def test_a_townships_villages_are_listed_under_it_with_the_way_back(county):
 def test_a_unit_is_found_by_its_name(county):
     add_villages(county, 3)
     client = new_client()
-    html = client.get(PAGE, {"q": "东关"}).content.decode()
+    html = client.get(PAGE, {"name": "东关"}).content.decode()
     assert "名称含“东关”的单位" in html
     # Found, with the unit it is under (villages of one name are in many townships).
     assert f'<a href="?page={county.village1.pk}">东关村党支部</a> <span class="alerts-area">中共城关镇委员会</span>' in html
     assert county.village2.title not in html and "按公开目录订阅" not in html
-    assert f'<a href="?page={county.department.pk}">县财政局党组</a>' in client.get(PAGE, {"q": "财政局"}).content.decode()
-    assert "没有找到名称相符的单位" in client.get(PAGE, {"q": "不存在的单位"}).content.decode()
+    assert f'<a href="?page={county.department.pk}">县财政局党组</a>' in client.get(PAGE, {"name": "财政局"}).content.decode()
+    assert "没有找到名称相符的单位" in client.get(PAGE, {"name": "不存在的单位"}).content.decode()
     # A long query is cut, never an error; markup in it is shown as text.
-    assert client.get(PAGE, {"q": "村" * 500}).status_code == 200
-    assert "东关村党支部" in client.get(PAGE, {"q": "东\x00关"}).content.decode()
-    assert "<script>" not in client.get(PAGE, {"q": "<script>"}).content.decode().split("</form>", 1)[1]
+    assert client.get(PAGE, {"name": "村" * 500}).status_code == 200
+    assert "东关村党支部" in client.get(PAGE, {"name": "东\x00关"}).content.decode()
+    assert "<script>" not in client.get(PAGE, {"name": "<script>"}).content.decode().split("</form>", 1)[1]
 
 
 def test_a_name_search_lists_a_bounded_number(county, monkeypatch):
     add_villages(county, 5)
     monkeypatch.setattr(views, "UNIT_SEARCH_LIMIT", 3)
-    html = new_client().get(PAGE, {"q": "号村"}).content.decode()
+    html = new_client().get(PAGE, {"name": "号村"}).content.decode()
     assert html.count("号村党支部</a>") == 3 and "只列出前 3 个单位" in html
 
 

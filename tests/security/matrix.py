@@ -499,7 +499,8 @@ def extra_requests(c):
         # The subscribe page's unit lists: below A, below the members-only item, A's name (never an item's).
         ("<lang>/alerts/subscribe/", "/zh-hans/alerts/subscribe/", {"under": c.a.pk}),
         ("<lang>/alerts/subscribe/", "/zh-hant/alerts/subscribe/", {"under": c.members.pk}),
-        ("<lang>/alerts/subscribe/", "/zh-hans/alerts/subscribe/", {"q": SEARCH_WORD}),
+        ("<lang>/alerts/subscribe/", "/zh-hans/alerts/subscribe/", {"name": SEARCH_WORD}),
+        ("<lang>/alerts/subscribe/", "/zh-hans/alerts/subscribe/", {"q": SEARCH_WORD, "unit": c.a.code}),
         (
             "admin/snippets/choose/disclosure_pages/catalogueentry/results/",
             "/admin/snippets/choose/disclosure_pages/catalogueentry/results/", {"q": WORDS["entry"]},

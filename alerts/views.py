@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
+from chinese.conversion import convert
 from disclosure_pages.accounts import portal_for
 from disclosure_pages.models import CatalogueEntry, UnitPage
 from disclosure_pages.templatetags.portal_tags import in_script
@@ -106,7 +107,11 @@ def _units(request, locale):
     under_id = request.GET.get("under", "")
     context = {"unit_query": query, "parents": [], "under": None, "unit_search_limit": UNIT_SEARCH_LIMIT}
     if query:
-        found = list(public.filter(Q(title__icontains=query) | Q(short_name__icontains=query)).order_by("path")[:UNIT_SEARCH_LIMIT + 1])
+        # A name typed in either script finds the unit (a reader of one script may paste the other's).
+        named = Q()
+        for text in {query, convert(query, "s2tw"), convert(query, "t2s")}:
+            named |= Q(title__icontains=text) | Q(short_name__icontains=text)
+        found = list(public.filter(named).order_by("path")[:UNIT_SEARCH_LIMIT + 1])
         found, more = found[:UNIT_SEARCH_LIMIT], len(found) > UNIT_SEARCH_LIMIT
         # Villages of one name are in many townships: each found unit names the unit it is under.
         above = {unit.path: unit for unit in public.filter(path__in=[unit.path[:-UnitPage.steplen] for unit in found])}

@@ -94,7 +94,10 @@ def test_members_only_pages_are_offered_to_their_readers_on_their_account_addres
     browser = signed_in(member)
     url = f"/zh-hans/alerts/subscribe/?page={members_item.pk}"
     assert f"subscribe/?page={members_item.pk}" in browser.get(members_item.url).content.decode()  # its panel
-    assert browser.get(url).status_code == 200
+    page = browser.get(url).content.decode()
+    # The member is told what their account address brings, and not that only public items are sent.
+    assert "还会收到您有权查看的仅党员可见信息" in page and "只发送向社会公开的信息" not in page
+    assert "只发送向社会公开的信息" in new_client().get(f"/zh-hans/alerts/subscribe/?page={county.township.pk}").content.decode()
     for stranger in (new_client(), signed_in(member_of(county.township2, "sqz-member2", "b@sqz.example.cn"))):
         assert stranger.get(url).status_code == 404
         assert subscribe(stranger, members_item, "reader@cgz.example.cn").status_code == 404

@@ -84,6 +84,8 @@ def test_a_unit_is_found_by_its_name(county):
     assert county.village2.title not in html and "按公开目录订阅" not in html
     assert f'<a href="?page={county.department.pk}">县财政局党组</a>' in client.get(PAGE, {"name": "财政局"}).content.decode()
     assert "没有找到名称相符的单位" in client.get(PAGE, {"name": "不存在的单位"}).content.decode()
+    # Typed in the other script.
+    assert f'<a href="?page={county.village1.pk}">东关村党支部</a>' in client.get(PAGE, {"name": "東關"}).content.decode()
     # A long query is cut, never an error; markup in it is shown as text.
     assert client.get(PAGE, {"name": "村" * 500}).status_code == 200
     assert "东关村党支部" in client.get(PAGE, {"name": "东\x00关"}).content.decode()

@@ -30,8 +30,8 @@ from wagtail.models import Locale
 
 from disclosure_pages.models import DisclosureItemPage
 
-from .fanout import BATCH, _default_unit, send_one_each
-from .models import FREQUENCY_ORDER, Delivery, DeliveryKind, Frequency, PendingAnswer, Subscription
+from .fanout import BATCH, _default_unit, send_one_each, soonest_frequencies
+from .models import Delivery, DeliveryKind, Frequency, PendingAnswer, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -148,11 +148,7 @@ def fan_out(opinion_ids):
 
     matched = 0
     for ref, public in _public(Opinion.objects.filter(pk__in=list(opinion_ids))).items():
-        soonest = {}
-        for subscriber_id, frequency in matching_subscriptions(public).values_list("subscriber_id", "frequency"):
-            known = soonest.get(subscriber_id)
-            if known is None or FREQUENCY_ORDER.index(frequency) < FREQUENCY_ORDER.index(known):
-                soonest[subscriber_id] = frequency
+        soonest = soonest_frequencies(matching_subscriptions(public).values_list("subscriber_id", "frequency"))
         key = public.item.translation_key if public.item is not None else public.unit.translation_key
         Delivery.objects.bulk_create(
             [

@@ -140,11 +140,7 @@ def fan_out(keys):
     public = public_variants(keys)
     for key, variants in public.items():
         item = default_of(variants)
-        soonest = {}
-        for subscriber_id, frequency in matching_subscriptions(item).values_list("subscriber_id", "frequency"):
-            known = soonest.get(subscriber_id)
-            if known is None or FREQUENCY_ORDER.index(frequency) < FREQUENCY_ORDER.index(known):
-                soonest[subscriber_id] = frequency
+        soonest = soonest_frequencies(matching_subscriptions(item).values_list("subscriber_id", "frequency"))
         Delivery.objects.bulk_create(
             [Delivery(subscriber_id=pk, item_key=key, item=item, frequency=frequency) for pk, frequency in soonest.items()],
             ignore_conflicts=True,  # a subscriber who already had it (its variant's publication, a republication)
@@ -193,9 +189,11 @@ def members_variants(keys, subscribers, taken_down=False):
     return found
 
 
-def _soonest(pairs):
-    """``{subscriber pk: frequency}``: the soonest frequency of each subscriber's ``(pk, frequency)`` pairs."""
-    soonest = {}
+def soonest_frequencies(pairs, soonest=None):
+    """``{subscriber pk: frequency}``: the soonest frequency of each subscriber's ``(pk, frequency)``
+    pairs (added to ``soonest`` when given): several matching subscriptions send an item once, at
+    the soonest frequency any of them wants."""
+    soonest = {} if soonest is None else soonest
     for subscriber_id, frequency in pairs:
         known = soonest.get(subscriber_id)
         if known is None or FREQUENCY_ORDER.index(frequency) < FREQUENCY_ORDER.index(known):
@@ -217,7 +215,7 @@ def fan_out_to_members(keys):
         matching = matching_subscriptions(item).filter(subscriber__user__isnull=False).select_related("subscriber")
         for subscription in matching:
             subscribers[subscription.subscriber_id] = subscription.subscriber
-        wanted[key] = _soonest((subscription.subscriber_id, subscription.frequency) for subscription in matching)
+        wanted[key] = soonest_frequencies((subscription.subscriber_id, subscription.frequency) for subscription in matching)
     readable = members_variants(set(items), subscribers.values())
     deliveries = [
         Delivery(subscriber_id=pk, item_key=key, item=items[key], frequency=frequency)

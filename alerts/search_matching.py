@@ -30,8 +30,8 @@ from search.models import PendingIndexUpdate
 from search.service import SearchUnavailable, found_among
 from search.updates import waiting
 
-from .fanout import BATCH, default_of, hasten, public_variants, send_immediate
-from .models import FREQUENCY_ORDER, Delivery, Subscription
+from .fanout import BATCH, default_of, hasten, public_variants, send_immediate, soonest_frequencies
+from .models import Delivery, Subscription
 from .searches import validated
 
 logger = logging.getLogger(__name__)
@@ -115,10 +115,7 @@ def _matches(keys_by_page):
             for page_id in found_among(params, language, sorted(page_ids)):
                 key = keys_by_page[page_id]
                 item, soonest = found.setdefault(key, (default_of(variants_by_key[key]), {}))
-                for subscriber_id, frequency in subscriptions:
-                    known = soonest.get(subscriber_id)
-                    if known is None or FREQUENCY_ORDER.index(frequency) < FREQUENCY_ORDER.index(known):
-                        soonest[subscriber_id] = frequency
+                soonest_frequencies(subscriptions, soonest)
     return found
 
 

@@ -20,6 +20,7 @@ from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.models import Revision
 from wagtail.permissions import policy_registry
 
+from .bulk import copy_rows, insert_fields
 from .conf import app_settings
 
 TESTED_VERSIONS = {"wagtail": "8.0.1", "django-treebeard": "5.3.1", "Django": "5.2.19"}
@@ -97,37 +98,11 @@ def insert_rows(table, objs, using):
     """INSERT the columns of ``table`` (one model of an inheritance chain) for ``objs``, in
     batches: ``QuerySet._batched_insert``, what ``bulk_create`` uses; returns the new keys of an
     auto key."""
-    fields = [field for field in table._meta.local_concrete_fields if not field.generated and field is not table._meta.auto_field]
+    fields = insert_fields(table)
     connection = connections[using]
     if connection.vendor == "postgresql" and len(objs) >= COPY_FROM_ROWS:
         return copy_rows(table, objs, fields, connection)
     return table._base_manager.using(using)._batched_insert(objs, fields, batch_size=None)
-
-
-def copy_rows(table, objs, fields, connection):
-    """``insert_rows`` on PostgreSQL by COPY, for many rows: Django's batched INSERT quotes every
-    value in Python (psycopg's client-side binding), most of the time of a bulk seed. The auto
-    key's values are drawn from its sequence first, as the INSERT would draw them; each value is
-    prepared as ``SQLInsertCompiler.prepare_value`` prepares it (``pre_save``, then
-    ``get_db_prep_save``)."""
-    quote = connection.ops.quote_name
-    auto = table._meta.auto_field
-    with connection.cursor() as cursor:
-        ids = []
-        if auto:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table._meta.db_table, auto.column, len(objs)],
-            )
-            ids = [row for row in cursor.fetchall()]
-            for obj, (pk,) in zip(objs, ids, strict=True):
-                setattr(obj, auto.attname, pk)
-        columns = ([auto] if auto else []) + fields
-        sql = f"COPY {quote(table._meta.db_table)} ({', '.join(quote(field.column) for field in columns)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for obj in objs:
-                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in columns])
-    return ids
 
 
 def take_related_ids(objs):

@@ -1,6 +1,5 @@
 """The search document of a disclosure item: the same fields for every engine."""
 
-from django.utils.html import strip_tags
 from wagtail.models import Locale, Page
 
 from chinese.analysis import analyse
@@ -28,8 +27,7 @@ def indexable_item(page):
 
 def plain_text(page):
     """Summary, document number and body of ``page`` as plain text, paragraph per line."""
-    parts = [page.summary, page.document_number]
-    parts += [strip_tags(str(value)) for value in page.body.stream_block.get_searchable_content(page.body)]
+    parts = [page.summary, page.document_number, page.body_text]
     return "\n".join(part.strip() for part in parts if part and part.strip())[:MAX_TEXT]
 
 

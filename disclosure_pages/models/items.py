@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
@@ -136,12 +137,27 @@ class DisclosureItemPage(
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
-        index.SearchField("body"),
+        index.SearchField("body_text"),
         index.SearchField("document_number"),
         index.FilterField("unit"),
         index.FilterField("scope"),
         index.FilterField("stage"),
     ]
+
+    @property
+    def body_text(self):
+        """The body as plain text, a line per block: what every search index holds of it.
+
+        Extracting rich text parses its HTML, and Wagtail's index asks for each search field
+        five times per item (title, body, autocomplete and the two plain texts), ours once
+        more: it is worked out once per body value, and again only when the body is replaced.
+        """
+        body = self.body
+        known = self.__dict__.get("_body_text")
+        if known is None or known[0] is not body:
+            texts = (strip_tags(str(text)).strip() for text in body.stream_block.get_searchable_content(body))
+            known = self.__dict__["_body_text"] = (body, "\n".join(text for text in texts if text))
+        return known[1]
 
     class Meta:
         verbose_name = _("公开事项")

@@ -53,12 +53,12 @@ class DatabaseItemStore:
             IndexGeneration.lock_writes()
             SearchDocument.objects.filter(page_id__in=ids).delete()
             change = IndexGeneration.next_change()
-            SearchDocument.objects.bulk_create([self._row(document, change) for document in documents])
-            self.written(documents)
+            self.insert([self._row(document, change) for document in documents], documents)
             IndexGeneration.bump(self._locales({document.locale for document in documents}), change)
 
-    def written(self, documents):
-        """Called after ``documents``' rows were inserted, in the same transaction: nothing more to write."""
+    def insert(self, rows, documents):
+        """Insert the new ``rows`` of ``documents`` (in the same order), in the write's transaction."""
+        SearchDocument.objects.bulk_create(rows)
 
     def clear(self):
         with transaction.atomic():

@@ -3,9 +3,12 @@
 import io
 from unittest import mock
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
+from wagtail.rich_text import RichText
 
 from search.models import PendingIndexUpdate, SearchDocument
 from search.updates import apply_due_updates
@@ -104,3 +107,46 @@ class RebuildTests(TestCase):
         self.assertIn("indexed", output.getvalue())
         self.assertEqual(found_titles("工作要点"), {"城关镇党务公开工作要点"})
         self.assertEqual(found_titles("工作要點", locale="zh-hant"), {"城關鎮黨務公開工作要點"})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="worker processes: the database backend on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_by_worker_processes_writes_what_one_process_writes():
+    """``update_index --workers 2`` (chunks of two, so both processes index) leaves the same
+    documents, vectors and Wagtail entries as the one-process rebuild."""
+    tree = build_tree()
+    titles = [f"城关镇第{number}次党员大会决议公示" for number in range(1, 8)]
+    for title in titles:
+        make_item(tree.township, title)
+    apply_due_updates()
+
+    def index_rows():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT page_id, title, text, unit_path, audience, terms_vector::text, chars_vector::text, "
+                f"title_terms_vector::text FROM {SearchDocument._meta.db_table} ORDER BY page_id"
+            )
+            documents = cursor.fetchall()
+            cursor.execute("SELECT content_type_id, object_id, title::text, body::text, body_text FROM wagtailsearch_indexentry ORDER BY 1, 2")
+            return documents, cursor.fetchall()
+
+    call_command("update_index", stdout=io.StringIO())
+    one_process = index_rows()
+    SearchDocument.objects.all().delete()
+    output = io.StringIO()
+    call_command("update_index", workers=2, chunk_size=2, stdout=output)
+    assert "(2 processes)" in output.getvalue()
+    assert index_rows() == one_process
+    assert len(one_process[0]) == 2 * len(titles)  # each item in both scripts
+    assert found_titles("党员大会") == set(titles)
+
+
+class BodyTextTests(TestCase):
+    def test_the_body_text_is_read_once_and_again_when_the_body_is_replaced(self):
+        tree = build_tree()
+        item = make_item(tree.township, "城关镇党费收缴情况公示", body=[("rich_text", RichText("<p>第一季度</p><p>党费收缴</p>"))])
+        self.assertEqual(item.body_text, "第一季度 党费收缴")
+        with mock.patch("wagtail.rich_text.get_text_for_indexing", side_effect=AssertionError("read again")):
+            self.assertEqual(item.body_text, "第一季度 党费收缴")
+        item.body = [("rich_text", RichText("<p>第二季度党费</p>"))]
+        self.assertEqual(item.body_text, "第二季度党费")

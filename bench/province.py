@@ -172,7 +172,9 @@ def build(options, database, env):
     split = re.search(r"单位 ([\d.]+) 秒，事项 ([\d.]+) 秒", seed)
     if split:
         timings["seed"]["units_seconds"], timings["seed"]["items_seconds"] = float(split.group(1)), float(split.group(2))
-    step("update_index", timings, lambda: manage(["update_index"], env, stdout=subprocess.DEVNULL))
+    # One process per core (update_index --workers): the rebuild is mostly Python work per item.
+    workers = str(os.cpu_count() or 1)
+    step("update_index", timings, lambda: manage(["update_index", "--workers", workers], env, stdout=subprocess.DEVNULL))
     return timings
 
 

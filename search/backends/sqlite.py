@@ -57,28 +57,14 @@ def _fts_expression(phrases, title_only):
 
 
 class SQLiteChineseIndex(ItemIndexMixin, SQLiteIndex):
-    defer_title_norms = False
-
-    def _refresh_title_norms(self, full=False):
-        if full or not self.defer_title_norms:
-            super()._refresh_title_norms(full=full)
-
-
-class DeferredTitleNormsMixin:
-    """Wagtail's SQLite index averages every title after each chunk (a full table scan, so
-    quadratic over a rebuild); its rebuilder computes them all once when it finishes."""
-
-    def start(self):
-        index = super().start()
-        index.defer_title_norms = True
-        return index
-
-
-class SQLiteChineseRebuilder(DeferredTitleNormsMixin, ItemRebuilderMixin, SQLiteSearchRebuilder):
     pass
 
 
-class SQLiteChineseAtomicRebuilder(DeferredTitleNormsMixin, ItemRebuilderMixin, SQLiteSearchAtomicRebuilder):
+class SQLiteChineseRebuilder(ItemRebuilderMixin, SQLiteSearchRebuilder):
+    pass
+
+
+class SQLiteChineseAtomicRebuilder(ItemRebuilderMixin, SQLiteSearchAtomicRebuilder):
     pass
 
 

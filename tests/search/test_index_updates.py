@@ -127,7 +127,7 @@ def test_a_rebuild_by_worker_processes_writes_what_one_process_writes():
                 f"title_terms_vector::text FROM {SearchDocument._meta.db_table} ORDER BY page_id"
             )
             documents = cursor.fetchall()
-            cursor.execute("SELECT content_type_id, object_id, title::text, body::text, body_text FROM wagtailsearch_indexentry ORDER BY 1, 2")
+            cursor.execute("SELECT content_type_id, object_id, title::text, body::text, body_text, title_norm FROM wagtailsearch_indexentry ORDER BY 1, 2")
             return documents, cursor.fetchall()
 
     call_command("update_index", stdout=io.StringIO())

@@ -42,10 +42,11 @@ import enum
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import router, transaction
 from django.dispatch import Signal
 
 from .choices import Takedown
+from .pages_compat import insert_rows
 from .visibility import audience_keys_for, group_key
 
 # Sent with ``changes`` (a tuple of ItemChange) and ``pages`` ({page id: DisclosureItemPage}).
@@ -263,9 +264,10 @@ class DurableSubscription:
         from .models import PendingItemChange
 
         wanted = [change for change in changes if self.kinds is None or change.kinds & self.kinds]
-        PendingItemChange.objects.bulk_create(
-            PendingItemChange(consumer=self.consumer, page_id=change.page_id, change=change.as_json()) for change in wanted
-        )
+        # bulk_create's rows, by COPY on PostgreSQL when there are many (a bulk writer's batch).
+        rows = [PendingItemChange(consumer=self.consumer, page_id=change.page_id, change=change.as_json()) for change in wanted]
+        if rows:
+            insert_rows(PendingItemChange, rows, router.db_for_write(PendingItemChange))
 
     def pending(self, limit=500):
         """The oldest ``limit`` changes not yet done, as ``(row id, ItemChange)`` pairs, in order."""

@@ -115,7 +115,8 @@ class BulkItemWriter:
         named organisations are written): the model gives named people a group of the item's
         own as the item is saved.
         """
-        key = (item.unit_id, item.scope)
+        # All members are one audience whatever the unit (the model's rule for the scope).
+        key = (item.scope,) if item.scope == Scope.ALL_MEMBERS else (item.unit_id, item.scope)
         if item.scope == Scope.NAMED:
             if assigned(item.named_groups) or assigned(item.named_people):
                 raise ValueError("Items written in bulk may name organisations only, not groups or people.")

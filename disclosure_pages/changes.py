@@ -42,11 +42,11 @@ import enum
 import uuid
 from dataclasses import dataclass
 
-from django.db import router, transaction
+from django.db import transaction
 from django.dispatch import Signal
 
 from .choices import Takedown
-from .pages_compat import insert_rows
+from .pages_compat import create_rows
 from .visibility import audience_keys_for, group_key
 
 # Sent with ``changes`` (a tuple of ItemChange) and ``pages`` ({page id: DisclosureItemPage}).
@@ -92,6 +92,11 @@ class ItemState:
     people: tuple[int, ...]
     takedown: str
     revision_id: int | None  # the live revision
+
+    def as_json(self):
+        # dataclasses.asdict without its deep copy of every value: the fields hold plain values
+        # and tuples of them (a bulk writer's batch says thousands of states).
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
     @classmethod
     def of(cls, page, audience, people):
@@ -150,8 +155,8 @@ class ItemChange:
             "page_id": self.page_id,
             "translation_key": str(self.translation_key),
             "locale_id": self.locale_id,
-            "before": None if self.before is None else dataclasses.asdict(self.before),
-            "after": None if self.after is None else dataclasses.asdict(self.after),
+            "before": None if self.before is None else self.before.as_json(),
+            "after": None if self.after is None else self.after.as_json(),
         }
 
     @classmethod
@@ -264,10 +269,8 @@ class DurableSubscription:
         from .models import PendingItemChange
 
         wanted = [change for change in changes if self.kinds is None or change.kinds & self.kinds]
-        # bulk_create's rows, by COPY on PostgreSQL when there are many (a bulk writer's batch).
-        rows = [PendingItemChange(consumer=self.consumer, page_id=change.page_id, change=change.as_json()) for change in wanted]
-        if rows:
-            insert_rows(PendingItemChange, rows, router.db_for_write(PendingItemChange))
+        # By COPY on PostgreSQL when there are many (a bulk writer's batch).
+        create_rows(PendingItemChange, (PendingItemChange(consumer=self.consumer, page_id=change.page_id, change=change.as_json()) for change in wanted))
 
     def pending(self, limit=500):
         """The oldest ``limit`` changes not yet done, as ``(row id, ItemChange)`` pairs, in order."""

@@ -39,6 +39,7 @@ of index updates, filled by a plain receiver the same way.)
 
 import dataclasses
 import enum
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -126,7 +127,7 @@ class ItemChange:
     before: ItemState | None
     after: ItemState | None
 
-    @property
+    @functools.cached_property  # asked by every consumer of a batch
     def kinds(self):
         before, after = self.before, self.after
         if after is None:

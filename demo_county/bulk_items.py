@@ -35,16 +35,16 @@ compares the two).
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
 from django.db.models.query import EmptyQuerySet
 from django.utils import timezone
 from wagtail.models import BaseViewRestriction, PageViewRestriction
 
-from disclosure_pages.changes import announce, change_of, states_of
+from disclosure_pages.changes import ItemState, announce, change_of
 from disclosure_pages.choices import Scope
 from disclosure_pages.models import DisclosureItemPage, IndexNumberSequence, ItemChangeNote
 from disclosure_pages.pages_compat import fast_paths
 from disclosure_pages.tree import add_children
+from disclosure_pages.visibility import child_audience_keys
 
 NamedUnit = DisclosureItemPage._meta.get_field("named_units").remote_field.through
 RestrictionGroup = PageViewRestriction.groups.through
@@ -87,7 +87,14 @@ class BulkItemWriter:
                 for group_id in groups
             )
             # Said as each item's save says it, in one batch (search, the API and others follow it).
-            states = states_of(items)
+            # The new items' states are what ``states_of`` would read back: their audience from the
+            # restrictions just written (the unit's own and its ancestors' read once), no named people.
+            keys_of = child_audience_keys(unit)
+            groups_of = {item.pk: groups for item, groups in audiences}
+            states = {
+                item.pk: ItemState.of(item, keys_of([(BaseViewRestriction.GROUPS, groups_of[item.pk])] if item.pk in groups_of else []), ())
+                for item in items
+            }
             announce((change_of(item, None, states[item.pk]) for item in items), items)
 
     def _number(self, unit, items):
@@ -95,8 +102,9 @@ class BulkItemWriter:
         by_year = defaultdict(list)
         for item in items:
             by_year[(item.document_date or timezone.localdate()).year].append(item)
+        numbers = reserve_index_numbers(unit.code, {year: len(items_of_year) for year, items_of_year in by_year.items()})
         for year, items_of_year in by_year.items():
-            for item, number in zip(items_of_year, reserve_index_numbers(unit.code, year, len(items_of_year)), strict=True):
+            for item, number in zip(items_of_year, numbers[year], strict=True):
                 item.index_number = number
                 item.slug = item.index_slug  # as a new item's save gives it (DisclosureItemPage.save)
 
@@ -107,7 +115,8 @@ class BulkItemWriter:
         named organisations are written): the model gives named people a group of the item's
         own as the item is saved.
         """
-        key = (item.unit_id, item.scope)
+        # All members are one audience whatever the unit (the model's rule for the scope).
+        key = (item.scope,) if item.scope == Scope.ALL_MEMBERS else (item.unit_id, item.scope)
         if item.scope == Scope.NAMED:
             if assigned(item.named_groups) or assigned(item.named_people):
                 raise ValueError("Items written in bulk may name organisations only, not groups or people.")
@@ -128,16 +137,23 @@ def assigned(relation):
     return [] if isinstance(objects, EmptyQuerySet) else list(objects)
 
 
-def reserve_index_numbers(unit_code, year, count):
-    """Take the next ``count`` index numbers of ``unit_code`` and ``year`` at once, in order.
+def reserve_index_numbers(unit_code, counts):
+    """Take the next index numbers of ``unit_code`` at once: ``{year: count}`` in, ``{year: numbers in order}`` out.
 
-    One UPDATE advances the counter by ``count`` under the row lock that
-    ``IndexNumberSequence.allocate`` takes for one, so whoever allocates next continues after them.
+    The sequences' rows are locked as ``IndexNumberSequence.allocate``'s UPDATE locks one (those
+    missing are created), so whoever allocates next continues after them; one query reads the
+    years' rows and one writes each of updated and new ones, whatever the number of years.
     """
-    sequence = IndexNumberSequence.objects.filter(unit_code=unit_code, year=year)
-    with transaction.atomic():
-        if not sequence.update(last_value=F("last_value") + count):
-            IndexNumberSequence.objects.create(unit_code=unit_code, year=year, last_value=count)
-        last = sequence.values_list("last_value", flat=True).get()
+    with transaction.atomic(savepoint=False):
+        sequences = IndexNumberSequence.objects.select_for_update().filter(unit_code=unit_code, year__in=list(counts))
+        existing = {sequence.year: sequence for sequence in sequences}
+        new = [IndexNumberSequence(unit_code=unit_code, year=year, last_value=0) for year in counts if year not in existing]
+        for sequence in [*existing.values(), *new]:
+            sequence.last_value += counts[sequence.year]
+        IndexNumberSequence.objects.bulk_update(list(existing.values()), ["last_value"])
+        IndexNumberSequence.objects.bulk_create(new)
     # The format of IndexNumberSequence.allocate.
-    return [f"{unit_code}/{year}-{value:05d}" for value in range(last - count + 1, last + 1)]
+    return {
+        sequence.year: [f"{unit_code}/{sequence.year}-{value:05d}" for value in range(sequence.last_value - counts[sequence.year] + 1, sequence.last_value + 1)]
+        for sequence in [*existing.values(), *new]
+    }

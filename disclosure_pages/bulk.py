@@ -66,39 +66,3 @@ def rebuild_indexes():
     call_command("update_index", stdout=StringIO(), stderr=StringIO())
     call_command("rebuild_references_index", stdout=StringIO(), stderr=StringIO())
 
-
-def insert_fields(model):
-    """The fields an INSERT of ``model`` (one model of an inheritance chain) writes: its own
-    concrete fields, not generated ones nor an auto key."""
-    return [field for field in model._meta.local_concrete_fields if not field.generated and field is not model._meta.auto_field]
-
-
-def copy_rows(model, objs, fields, connection, extra_columns=(), extra_values=()):
-    """INSERT ``objs`` into ``model``'s table on PostgreSQL by COPY, for many rows: Django's
-    batched INSERT quotes every value in Python (psycopg's client-side binding), most of the
-    time of a bulk write. The auto key's values are drawn from its sequence first, as the
-    INSERT would draw them, and set on ``objs``; each value is prepared as
-    ``SQLInsertCompiler.prepare_value`` prepares it (``pre_save``, then ``get_db_prep_save``).
-    ``extra_columns`` are columns the model does not declare (e.g. a tsvector written beside
-    its text), with ``extra_values`` a sequence of values per object, in the same order."""
-    quote = connection.ops.quote_name
-    auto = model._meta.auto_field
-    extra_values = list(extra_values) or [()] * len(objs)
-    if len(extra_values) != len(objs):
-        raise ValueError("copy_rows needs the extra values of every object.")
-    with connection.cursor() as cursor:
-        ids = []
-        if auto:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [model._meta.db_table, auto.column, len(objs)],
-            )
-            ids = [row for row in cursor.fetchall()]
-            for obj, (pk,) in zip(objs, ids, strict=True):
-                setattr(obj, auto.attname, pk)
-        columns = ([auto] if auto else []) + fields
-        names = [quote(field.column) for field in columns] + [quote(name) for name in extra_columns]
-        with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({', '.join(names)}) FROM STDIN") as copy:
-            for obj, extra in zip(objs, extra_values, strict=True):
-                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in columns] + list(extra))
-    return ids

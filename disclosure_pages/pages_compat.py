@@ -12,7 +12,7 @@ listings' tests (tests/workflows/test_listing_scale.py).
 from importlib.metadata import PackageNotFoundError, version
 
 from django.core import checks
-from django.db import connections
+from django.db import connections, models, router
 from treebeard.exceptions import PathOverflow
 from wagtail import hooks
 from wagtail.actions.base import BaseAction
@@ -20,7 +20,6 @@ from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.models import Revision
 from wagtail.permissions import policy_registry
 
-from .bulk import copy_rows, insert_fields
 from .conf import app_settings
 
 TESTED_VERSIONS = {"wagtail": "8.0.1", "django-treebeard": "5.3.1", "Django": "5.2.19"}
@@ -94,6 +93,12 @@ def mark_not_site_root(page):
 COPY_FROM_ROWS = 50
 
 
+def insert_fields(table):
+    """The fields an INSERT of ``table`` (one model of an inheritance chain) writes: its own
+    concrete fields, not generated ones nor an auto key."""
+    return [field for field in table._meta.local_concrete_fields if not field.generated and field is not table._meta.auto_field]
+
+
 def insert_rows(table, objs, using):
     """INSERT the columns of ``table`` (one model of an inheritance chain) for ``objs``, in
     batches: ``QuerySet._batched_insert``, what ``bulk_create`` uses; returns the new keys of an
@@ -103,6 +108,69 @@ def insert_rows(table, objs, using):
     if connection.vendor == "postgresql" and len(objs) >= COPY_FROM_ROWS:
         return copy_rows(table, objs, fields, connection)
     return table._base_manager.using(using)._batched_insert(objs, fields, batch_size=None)
+
+
+def create_rows(model, objs):
+    """``model.objects.bulk_create(objs)`` for a model of one table, by ``insert_rows`` (COPY on
+    PostgreSQL from ``COPY_FROM_ROWS`` rows) when the fast paths are on: for the outboxes and
+    tables a bulk writer fills thousands of rows at a time."""
+    objs = list(objs)
+    using = router.db_for_write(model)
+    if not fast_paths() or model._meta.parents or not connections[using].features.can_return_rows_from_bulk_insert:
+        return model.objects.bulk_create(objs)
+    for obj, (pk,) in zip(objs, insert_rows(model, objs, using) if objs else [], strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, using
+    return objs
+
+
+def copy_rows(table, objs, fields, connection, extra_columns=(), extra_values=()):
+    """``insert_rows`` on PostgreSQL by COPY, for many rows: Django's batched INSERT quotes every
+    value in Python (psycopg's client-side binding), most of the time of a bulk seed. The auto
+    key's values are drawn from its sequence first, as the INSERT would draw them; each value is
+    prepared as ``SQLInsertCompiler.prepare_value`` prepares it (``pre_save``, then
+    ``get_db_prep_save``). ``extra_columns`` are columns the model does not declare (e.g. a
+    tsvector written beside its text), ``extra_values`` their values for each object in turn."""
+    quote = connection.ops.quote_name
+    auto = table._meta.auto_field
+    extra_values = list(extra_values) or [()] * len(objs)
+    with connection.cursor() as cursor:
+        ids = []
+        if auto:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table._meta.db_table, auto.column, len(objs)],
+            )
+            ids = [row for row in cursor.fetchall()]
+            for obj, (pk,) in zip(objs, ids, strict=True):
+                setattr(obj, auto.attname, pk)
+        columns = ([auto] if auto else []) + fields
+        names = [quote(field.column) for field in columns] + [quote(name) for name in extra_columns]
+        sql = f"COPY {quote(table._meta.db_table)} ({', '.join(names)}) FROM STDIN"
+        # (column, field, the value type it writes as it is, or None): see VERBATIM_FIELDS.
+        plans = [(field.attname, field, VERBATIM_FIELDS.get(type(field))) for field in columns]
+        with cursor.cursor.copy(sql) as copy:
+            for obj, extra in zip(objs, extra_values, strict=True):
+                row = []
+                for attname, field, verbatim in plans:
+                    value = getattr(obj, attname) if verbatim else None
+                    if verbatim is None or not (value is None or type(value) is verbatim):
+                        value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+                    row.append(value)
+                copy.write_row(row + list(extra))
+    return ids
+
+
+# Field classes (exactly these, not subclasses) whose ``pre_save`` reads the attribute and whose
+# ``get_db_prep_save`` returns a value of the given type, or None, as it is (their
+# ``get_prep_value`` is ``to_python``, which passes it through): ``copy_rows`` writes such values
+# without the calls, which are most of its time for the page tables' many text and flag columns.
+VERBATIM_FIELDS = {
+    models.CharField: str,
+    models.SlugField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+}
 
 
 def take_related_ids(objs):

@@ -17,7 +17,7 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchRebuilder,
 )
 
-from disclosure_pages.bulk import copy_rows, insert_fields
+from disclosure_pages.pages_compat import copy_rows, insert_fields
 
 from ..models import SearchDocument
 from .database import DOC_TABLE, ChineseSearchBackendMixin, DatabaseItemStore, ItemIndexMixin, ItemRebuilderMixin

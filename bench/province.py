@@ -27,7 +27,8 @@ average before and after each row:
 
 Targets: every admin screen p95 ≤ 500 ms, every public or API request p95 ≤ 100 ms. Prints a
 table, writes bench/results/province.json (``province-<units>-<items>.json`` for other sizes) and
-exits with status 1 when a target is missed. ``--quick`` builds a tiny county (SQLite when no
+exits with status 1 when a target is missed; ``--only TEXT`` measures only the rows whose name
+contains it (``--only search``) and writes nothing. ``--quick`` builds a tiny county (SQLite when no
 PostgreSQL is given, in a temporary directory) so that tests/bench can run the whole script.
 """
 
@@ -360,13 +361,15 @@ def serve_and_measure(options, env, redis):
 
     counts = {"units": UnitPage.objects.count(), "items": DisclosureItemPage.objects.count()}
     rows, cookies, names = plan(options.samples)
+    if options.only:
+        rows = {name: row for name, row in rows.items() if any(text in name for text in options.only)}
     from django.db import connections
 
     connections.close_all()
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(PYTHON).with_name("gunicorn")), "cms.wsgi:application", "-w", "2", "-k", "gthread", "--threads", "8",
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "300"],
+        [str(Path(PYTHON).with_name("gunicorn")), "cms.wsgi:application", "--config", "deploy/gunicorn.conf.py",
+         "-w", "2", "-k", "gthread", "--threads", "8", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "300"],
         cwd=ROOT, env=env,
     )
     try:
@@ -392,6 +395,8 @@ def main():
     parser.add_argument("--build-only", action="store_true", help="build and index, measure nothing")
     parser.add_argument("--rounds", type=int, default=5, help="times each URL is asked (the first included)")
     parser.add_argument("--samples", type=int, default=10, help="URLs per row where a row has several (townships, items, queries)")
+    parser.add_argument("--only", action="append", metavar="TEXT",
+                        help="measure only the rows whose name contains TEXT (repeatable); the results are not written")
     parser.add_argument("--quick", action="store_true", help="a tiny county (SQLite unless --database): for the test that runs the script")
     options = parser.parse_args()
     options.database = options.database or os.environ.get("PROVINCE_DATABASE_URL")
@@ -430,11 +435,12 @@ def main():
     })
     full = (options.units, options.items) == (10_000, 1_000_000)
     name = "province" if full else f"province-quick{'' if postgres else '-sqlite'}" if options.quick else f"province-{options.units}-{options.items}"
-    results_file = RESULTS / f"{name}.json"
-    results_file.parent.mkdir(parents=True, exist_ok=True)
-    results_file.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     report(results)
-    print(f"\nWritten to {results_file.relative_to(ROOT)}")
+    if not options.only:  # a partial run would replace the full one's figures
+        results_file = RESULTS / f"{name}.json"
+        results_file.parent.mkdir(parents=True, exist_ok=True)
+        results_file.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+        print(f"\nWritten to {results_file.relative_to(ROOT)}")
     pages = results.get("pages", {})
     return 0 if options.build_only or (pages and all(row["met"] for row in pages.values())) else 1
 

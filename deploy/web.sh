@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-cms.settings.production}
 # Threads: a request mostly waits on PostgreSQL, Redis or the search engine. The timeout is
 # below nginx's proxy_read_timeout, so a stuck request is cut by gunicorn (and logged) first.
 # Workers restart after a few thousand requests, so a slow leak never grows.
-exec "$venv/bin/gunicorn" cms.wsgi:application \
+exec "$venv/bin/gunicorn" cms.wsgi:application --config deploy/gunicorn.conf.py \
   --bind "${WEB_BIND:-127.0.0.1:8000}" \
   --workers "${WEB_WORKERS:-3}" \
   --worker-class gthread --threads "${WEB_THREADS:-4}" \

@@ -139,6 +139,22 @@ def _engine_search(query):
         raise SearchUnavailable from error
 
 
+def warm_up():
+    """Read what a process's first search would otherwise wait for: the answering engine's
+    in-memory state of every locale with documents (the database engine's facet columns) and
+    the unit facet's top unit. A web server process calls it as it starts, before it takes
+    requests (deploy/gunicorn.conf.py); a failure is logged and left to the first search.
+    """
+    try:
+        engine = backend(configured_backends()[0])
+        for locale in IndexGeneration.objects.values_list("locale", flat=True):
+            if hasattr(engine, "warm_up"):
+                engine.warm_up(locale)
+            _top_unit_path(locale)
+    except Exception:  # a database not reachable yet must not keep the server from starting
+        logger.exception("Warming up the search failed; the first search will do it")
+
+
 def resolve_unit(code, locale):
     """The unit with ``code`` in the tree of ``locale``."""
     unit = UnitPage.objects.filter(code=code, locale__language_code=locale).only("path", "code", "title").first()

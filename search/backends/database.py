@@ -248,6 +248,10 @@ class ChineseSearchBackendMixin:
     def search_items(self, query):
         return self.item_store.search(query)
 
+    def warm_up(self, locale):
+        """Read ``locale``'s facet columns now rather than in the first search (seconds at 1,000,000 items)."""
+        columns_for(schema.SCHEMA, locale)
+
 
 def SearchBackend(params):
     """The database backend for the default database's vendor, as Wagtail's own factory chooses.

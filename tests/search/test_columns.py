@@ -3,11 +3,13 @@
 from unittest import mock
 
 import numpy as np
+from django.db import DatabaseError
 from django.test import TestCase
 
 from disclosure_pages.choices import Scope, Stage
 from search.backends import columns
 from search.schema import SCHEMA
+from search.service import warm_up
 from search.updates import apply_due_updates
 from tests.factories import edit_and_publish, make_item
 from tests.search.support import ANONYMOUS, build_indexed_county, facet_counts, found_titles, search
@@ -64,3 +66,27 @@ class CatchingUpTests(TestCase):
         with mock.patch.object(columns.FacetColumns, "updated") as updated:
             self.assertEqual(search("公开").count, 4)
         updated.assert_not_called()
+
+
+class WarmUpTests(TestCase):
+    """A web server process reads the columns as it starts (deploy/gunicorn.conf.py), not in its first search."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree, cls.items = build_indexed_county()
+
+    def setUp(self):
+        columns._cache.clear()
+
+    def test_the_first_search_after_warming_up_reads_no_columns(self):
+        with mock.patch("search.backends.columns._outside_transactions", return_value=True):
+            warm_up()
+            with mock.patch.object(columns, "_rows", side_effect=columns._rows) as rows:
+                self.assertEqual(search("公开").count, 3)
+        rows.assert_not_called()
+
+    def test_a_failed_warm_up_leaves_the_columns_to_the_first_search(self):
+        with mock.patch.object(columns, "_rows", side_effect=DatabaseError("the database is not up yet")):
+            with self.assertLogs("search.service", "ERROR"):
+                warm_up()
+        self.assertEqual(search("公开").count, 3)

@@ -31,6 +31,16 @@ class ChineseMatchingTests(TestCase):
         # 公 and 开 are both in 党费收缴情况公示's text, but never as 公开.
         self.assertNotIn("石桥镇党费收缴情况公示", found_titles("公开"))
 
+    def test_a_phrase_is_found_in_the_title_or_the_body_but_not_in_pieces(self):
+        # PostgreSQL takes the terms from the index, then looks at the title first and the body
+        # only where the title lacks the phrase: each way must find it, and pieces must not.
+        make_item(self.tree.township2, "民主评议党员工作安排")
+        make_item(self.tree.township2, "石桥镇支部工作安排", body=rich_text("<p>年底开展民主评议党员。</p>"))
+        make_item(self.tree.township2, "民主生活会与主评人名单", body=rich_text("<p>评议结果另行公布。</p>"))
+        apply_due_updates()
+        self.assertEqual(found_titles("民主评议"), {"民主评议党员工作安排", "石桥镇支部工作安排"})
+        self.assertEqual(found_titles("民主评议 安排"), {"民主评议党员工作安排", "石桥镇支部工作安排"})
+
     def test_traditional_queries_find_simplified_items(self):
         self.assertEqual(found_titles("黨務公開"), found_titles("党务公开"))
         self.assertEqual(found_titles("黨費"), {"石桥镇党费收缴情况公示"})

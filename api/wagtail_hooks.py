@@ -4,6 +4,7 @@ from wagtail.admin.widgets import Button
 
 from disclosure_pages.models import DisclosureItemPage
 
+from .models import ContentVersion
 from .preview import issue_preview_token
 
 
@@ -17,3 +18,9 @@ def headless_preview_button(page, user, view_name, next_url=None):
     """Front-end developers of an item's editors get a preview token (JSON) from here."""
     if isinstance(page.specific_deferred, DisclosureItemPage) and page.permissions_for_user(user).can_edit():
         yield Button("无头预览令牌", reverse("api_preview_token", args=[page.pk]), icon_name="link-external", priority=80)
+
+
+@hooks.register("portal_content_version")
+def content_version():
+    """The portal caches fragments of its pages by this number (disclosure_pages.fragments)."""
+    return ContentVersion.current().number

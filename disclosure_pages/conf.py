@@ -33,4 +33,8 @@ app_settings = AppSettings(
     # The importer, the bulk seed and the variant sync take private parts of wagtail-localize,
     # treebeard and Wagtail to go fast (the compat modules); False takes their public API.
     SUNSHINE_FRAMEWORK_FAST_PATHS=True,
+    # How long a rendered fragment of a portal page (a unit's catalogue listing, its sub-units)
+    # stays in the cache; its key carries the content version and the reader, so it is never
+    # served stale or to another audience (``fragments.py``). 0: not cached.
+    SUNSHINE_PORTAL_FRAGMENT_CACHE_SECONDS=600,
 )

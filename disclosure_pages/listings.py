@@ -13,7 +13,8 @@ from functools import reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Window
+from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -124,18 +125,38 @@ def latest_items(portal, user, limit):
 
 
 def items_by_area(unit, user, per_entry=5):
-    """The unit's catalogue, area by area, with the unit's latest items under each entry."""
-    items = visible_pages(DisclosureItemPage.objects.child_of(unit), user).select_related("catalogue_entry").defer_streamfields()
-    by_entry = OrderedDict()
-    for item in items.order_by("-publish_date", "-pk"):
-        by_entry.setdefault(item.catalogue_entry_id, []).append(item)
+    """The unit's catalogue, area by area, with the unit's latest items under each entry.
+
+    Each entry's newest items and its number of items come from one query, ranked and counted
+    by the database: a unit may hold thousands of items, and this page shows five an entry.
+    Items under entries of no catalogue of the unit's are 其他公开事项, the newest ``4 ×
+    per_entry`` of them.
+    """
+    entries = list(unit.catalogue_entries().order_by("area__sort_order", "sort_order", "pk"))
+    others_limit = per_entry * 4
+    # The entry an item is listed under; NULL: among the others.
+    listed_under = Case(When(catalogue_entry_id__in=[entry.pk for entry in entries], then="catalogue_entry_id"))
+    newest = [F("publish_date").desc(), F("pk").desc()]
+    items = (
+        visible_pages(DisclosureItemPage.objects.child_of(unit), user, parent=unit)
+        .defer_streamfields()
+        .annotate(
+            listed_under=listed_under,
+            rank=Window(RowNumber(), partition_by=[listed_under], order_by=newest),
+            listed_count=Window(Count("pk"), partition_by=[listed_under]),
+        )
+        .filter(rank__lte=Case(When(listed_under__isnull=True, then=Value(others_limit)), default=Value(per_entry)))
+        .order_by(*NEWEST_FIRST)
+    )
+    by_entry, counts = {}, {}
+    for item in items:
+        by_entry.setdefault(item.listed_under, []).append(item)
+        counts[item.listed_under] = item.listed_count
     areas = OrderedDict()
-    for entry in unit.catalogue_entries().order_by("area__sort_order", "sort_order", "pk"):
-        entry_items = by_entry.pop(entry.pk, [])
+    for entry in entries:
         area = areas.setdefault(entry.area_id, {"area": entry.area, "entries": []})
-        area["entries"].append({"entry": entry, "items": entry_items[:per_entry], "count": len(entry_items)})
-    others = [item for entry_items in by_entry.values() for item in entry_items]
-    return {"areas": list(areas.values()), "others": others[:per_entry * 4], "others_count": len(others)}
+        area["entries"].append({"entry": entry, "items": by_entry.get(entry.pk, []), "count": counts.get(entry.pk, 0)})
+    return {"areas": list(areas.values()), "others": by_entry.get(None, []), "others_count": counts.get(None, 0)}
 
 
 def unit_tree(portal, max_depth=None):

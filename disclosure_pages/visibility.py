@@ -32,8 +32,13 @@ def blocking_restrictions(user):
     return restrictions.exclude(passed)
 
 
-def visible_pages(queryset, user):
-    """Live, not removed pages of ``queryset`` that ``user`` may view, given restrictions on them and above."""
+def visible_pages(queryset, user, parent=None):
+    """Live, not removed pages of ``queryset`` that ``user`` may view, given restrictions on them and above.
+
+    ``parent``: a page that every page of ``queryset`` is, or is a child of (a unit's items, a
+    page asked about alone). Only restrictions on it and its ancestors can then hide them as a
+    section: a few rows read by path, instead of the restrictions on every page with children.
+    """
     queryset = without_removed_items(queryset.live())
     if user is not None and user.is_authenticated and user.is_superuser:
         return queryset
@@ -41,10 +46,18 @@ def visible_pages(queryset, user):
     queryset = queryset.exclude(Exists(blocking.filter(page_id=OuterRef("pk"))))
     # Restrictions on pages with children (a unit made private) hide their whole section.
     # Driven from the few pages with children (a partial index), not from every item's restriction.
-    with_children = Page.objects.filter(numchild__gt=0).values("pk")
-    for path in blocking.filter(page__in=with_children).values_list("page__path", flat=True):
+    if parent is None:
+        sections = blocking.filter(page__in=Page.objects.filter(numchild__gt=0).values("pk"))
+    else:
+        sections = blocking.filter(page__path__in=ancestor_paths(parent))
+    for path in sections.values_list("page__path", flat=True):
         queryset = queryset.exclude(path__startswith=path)
     return queryset
+
+
+def ancestor_paths(page):
+    """The paths of ``page`` and of its ancestors (materialised path prefixes)."""
+    return [page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
 
 
 def restriction_paths_over(pages, also=()):
@@ -70,7 +83,7 @@ def without_removed_items(queryset):
 
 
 def user_can_view(page, user):
-    return visible_pages(type(page).objects.filter(pk=page.pk), user).exists()
+    return visible_pages(type(page).objects.filter(pk=page.pk), user, parent=page).exists()
 
 
 # -- the same rule as audience keys, for search engines ----------------------------------------
@@ -93,8 +106,8 @@ def audience_keys(page):
 
 def audience_keys_for(pages):
     """``audience_keys`` of many pages, with one query for all their restrictions."""
-    by_path = _restrictions_by_path({path for page in pages for path in _ancestor_paths(page)})
-    return {page.pk: _keys_of([restriction for path in _ancestor_paths(page) for restriction in by_path.get(path, ())]) for page in pages}
+    by_path = _restrictions_by_path({path for page in pages for path in ancestor_paths(page)})
+    return {page.pk: _keys_of([restriction for path in ancestor_paths(page) for restriction in by_path.get(path, ())]) for page in pages}
 
 
 def child_audience_keys(parent):
@@ -102,14 +115,9 @@ def child_audience_keys(parent):
     restrictions, held in memory as ``(restriction type, group ids)`` pairs: ``audience_keys_for``'s
     rule, with the restrictions of ``parent`` and its ancestors read once for all its new children
     (the bulk writers')."""
-    by_path = _restrictions_by_path(_ancestor_paths(parent))
-    inherited = [restriction for path in _ancestor_paths(parent) for restriction in by_path.get(path, ())]
+    by_path = _restrictions_by_path(ancestor_paths(parent))
+    inherited = [restriction for path in ancestor_paths(parent) for restriction in by_path.get(path, ())]
     return lambda own: _keys_of([*inherited, *own])
-
-
-def _ancestor_paths(page):
-    """The tree paths of ``page`` and its ancestors."""
-    return [page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
 
 
 def _restrictions_by_path(paths):

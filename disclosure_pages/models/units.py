@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -176,13 +177,18 @@ class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
     # -- public views -------------------------------------------------------------------
 
     def get_context(self, request, *args, **kwargs):
+        from ..conf import app_settings
+        from ..fragments import fragment_key
         from ..listings import items_by_area
         from .power import PowerListPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["areas"] = items_by_area(self, request.user)
+        # Read only when the template's cached fragments are not at hand.
+        context["areas"] = SimpleLazyObject(lambda: items_by_area(self, request.user))
         context["sub_units"] = self.sub_units()
         context["power_lists"] = self.get_children().live().type(PowerListPage).specific()
+        context["fragment_key"] = key = fragment_key(request)
+        context["fragment_seconds"] = app_settings.SUNSHINE_PORTAL_FRAGMENT_CACHE_SECONDS if key else 0
         return context
 
     @path("feed/rss/", name="rss")

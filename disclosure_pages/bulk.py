@@ -65,4 +65,3 @@ def rebuild_indexes():
     """Rebuild the search index and Wagtail's reference index after bulk work."""
     call_command("update_index", stdout=StringIO(), stderr=StringIO())
     call_command("rebuild_references_index", stdout=StringIO(), stderr=StringIO())
-

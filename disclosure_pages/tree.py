@@ -14,6 +14,11 @@ from wagtail.models import Page
 from .pages_compat import child_paths, fast_paths, insert_rows, mark_not_site_root, remember_parent, take_related_ids
 
 
+def paths_above(path):
+    """``path`` and the paths of the pages above it, shortest first (materialised path prefixes)."""
+    return [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]
+
+
 # The fields a page gets from its place in the tree (the slug is made free among its siblings).
 PLACE_FIELDS = ("path", "depth", "url_path", "slug")
 

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 
 from .choices import Takedown
+from .tree import paths_above
 
 ANONYMOUS = AnonymousUser()
 
@@ -49,15 +50,10 @@ def visible_pages(queryset, user, parent=None):
     if parent is None:
         sections = blocking.filter(page__in=Page.objects.filter(numchild__gt=0).values("pk"))
     else:
-        sections = blocking.filter(page__path__in=ancestor_paths(parent))
+        sections = blocking.filter(page__path__in=paths_above(parent.path))
     for path in sections.values_list("page__path", flat=True):
         queryset = queryset.exclude(path__startswith=path)
     return queryset
-
-
-def ancestor_paths(page):
-    """The paths of ``page`` and of its ancestors (materialised path prefixes)."""
-    return [page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
 
 
 def restriction_paths_over(pages, also=()):
@@ -106,8 +102,8 @@ def audience_keys(page):
 
 def audience_keys_for(pages):
     """``audience_keys`` of many pages, with one query for all their restrictions."""
-    by_path = _restrictions_by_path({path for page in pages for path in ancestor_paths(page)})
-    return {page.pk: _keys_of([restriction for path in ancestor_paths(page) for restriction in by_path.get(path, ())]) for page in pages}
+    by_path = _restrictions_by_path({path for page in pages for path in paths_above(page.path)})
+    return {page.pk: _keys_of([restriction for path in paths_above(page.path) for restriction in by_path.get(path, ())]) for page in pages}
 
 
 def child_audience_keys(parent):
@@ -115,8 +111,8 @@ def child_audience_keys(parent):
     restrictions, held in memory as ``(restriction type, group ids)`` pairs: ``audience_keys_for``'s
     rule, with the restrictions of ``parent`` and its ancestors read once for all its new children
     (the bulk writers')."""
-    by_path = _restrictions_by_path(ancestor_paths(parent))
-    inherited = [restriction for path in ancestor_paths(parent) for restriction in by_path.get(path, ())]
+    by_path = _restrictions_by_path(paths_above(parent.path))
+    inherited = [restriction for path in paths_above(parent.path) for restriction in by_path.get(path, ())]
     return lambda own: _keys_of([*inherited, *own])
 
 

@@ -5,6 +5,7 @@ from wagtail.models import Locale, Page
 from chinese.analysis import analyse
 from disclosure_pages.choices import Takedown
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
+from disclosure_pages.tree import paths_above
 from disclosure_pages.visibility import PUBLIC, audience_keys_for
 
 from . import schema
@@ -60,7 +61,7 @@ def _document(page, unit, entry, locale, audience):
         "unit_code": unit.code,
         "unit_name": unit.display_name,
         "unit_path": unit.path,
-        "unit_paths": schema.paths_above(unit.path),
+        "unit_paths": paths_above(unit.path),
         "area_key": str(entry.area.translation_key) if entry else None,
         "entry_key": str(entry.translation_key) if entry else None,
         "publish_date": date,

@@ -231,8 +231,3 @@ def unit_facet_key(unit_path, root_path):
     if len(unit_path) > len(root_path) and unit_path.startswith(root_path):
         return unit_path[: len(root_path) + Page.steplen]
     return root_path if unit_path == root_path else None
-
-
-def paths_above(path):
-    """``path`` and the paths of the pages above it, shortest first."""
-    return [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]

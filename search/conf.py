@@ -7,4 +7,8 @@ app_settings = AppSettings(
     SUNSHINE_SEARCH_BACKEND="default",
     # …and the one that answers while it is unreachable (a database backend), or None.
     SUNSHINE_SEARCH_FALLBACK_BACKEND=None,
+    # The database engine keeps in memory (per process) the matches of at least this many
+    # documents, at most this many ids in all (4 bytes each): search.backends.matches.
+    SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2000,
+    SUNSHINE_SEARCH_MATCHES_CACHED_IDS=5_000_000,
 )

@@ -20,6 +20,7 @@ from ..models import IndexGeneration, SearchDocument
 from ..query import SORT_DATE, EngineResults, filter_values, hit_fields, make_hit
 from ..schema import SUBTREE, unit_facet_key
 from .base import documents_and_deletions, is_item_model
+from . import matches
 from .columns import columns_for
 
 DOC_TABLE = SearchDocument._meta.db_table
@@ -90,7 +91,7 @@ class DatabaseItemStore:
     def find(self, cursor, query, search_schema):
         """(total, facet counts, the page ids of the requested page in order) for ``query``."""
         columns = columns_for(search_schema, query.locale)
-        found = self.matching_ids(cursor, query.phrases, query.title_only, query.locale, query.audience)
+        found = matches.matching_ids(self, cursor, query.phrases, query.title_only, query.locale, columns)
         matched = columns.positions(found)
         matched = matched[columns.allowed(query.audience)[matched]]
         if query.page_ids is not None:
@@ -111,10 +112,12 @@ class DatabaseItemStore:
         tiers = (True, None), (query.title_only, len(found))
         return count, facets, self._ranked(cursor, query, columns, wanted, needed, tiers)[query.offset : needed]
 
-    def matching_ids(self, cursor, phrases, title_only, locale=None, audience=None):
+    def matching_ids(self, cursor, phrases, title_only, locale=None, among=None):
         """The ids of the documents containing every phrase, in their titles only if
-        ``title_only``, as a NumPy array; an engine may leave out those of other locales or
-        not for ``audience`` (the columns filter them anyway)."""
+        ``title_only``, as a NumPy array; only of those ``among`` when given (ids). An engine
+        may leave out those of other locales (the columns filter them anyway).
+
+        Large sets are kept in memory between searches (matches.py)."""
         raise NotImplementedError
 
     def ranked_ids(self, cursor, phrases, title_only, ids):
@@ -133,7 +136,7 @@ class DatabaseItemStore:
         for title_only, size in tiers:
             members = wanted & ~taken
             if size is None:
-                tier_ids = self.matching_ids(cursor, query.phrases, title_only, query.locale, query.audience)
+                tier_ids = matches.matching_ids(self, cursor, query.phrases, title_only, query.locale, columns)
                 size = len(tier_ids)
                 in_tier = np.zeros(len(columns.ids), dtype=bool)
                 in_tier[columns.positions(tier_ids)] = True

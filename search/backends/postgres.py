@@ -49,7 +49,7 @@ class PostgresItemStore(DatabaseItemStore):
             ],
         )
 
-    def matching_ids(self, cursor, phrases, title_only, locale=None, audience=None):
+    def matching_ids(self, cursor, phrases, title_only, locale=None, among=None):
         clauses, params = [], []
         # Every term, from the GIN indexes: without positions nothing is rechecked…
         for column, query in _vector_queries(phrases, title_only, consecutive=False):
@@ -69,15 +69,14 @@ class PostgresItemStore(DatabaseItemStore):
                 title_column = column.replace("d.", "d.title_")
                 clauses.append(f"CASE WHEN {title_column} @@ %s::tsquery THEN true ELSE {column} @@ %s::tsquery END")
                 params += [query, query]
-        # The locale and access too: PostgreSQL tests those cheap conditions first, so a
-        # phrase's positions are not rechecked in documents the reader would not get anyway.
+        # The locale too: PostgreSQL tests such cheap conditions first, so a phrase's
+        # positions are not rechecked in documents of the other script.
         if locale is not None:
             clauses.append("d.locale = %s")
             params.append(locale)
-        if audience is not None:
-            audience_sql, audience_params = _audience(audience)
-            clauses.append(audience_sql)
-            params += audience_params
+        if among is not None:
+            clauses.append("d.page_id = ANY(%s)")
+            params.append([int(pk) for pk in among])
         # One string rather than a row each: far cheaper to fetch tens of thousands.
         sql = f"SELECT string_agg(page_id::text, ',') FROM {DOC_TABLE} d WHERE {' AND '.join(clauses)}"
         # From the GIN indexes even when the terms are in most items: a sequential scan
@@ -119,12 +118,6 @@ def tsvector(title_terms, body_terms):
         for term in terms[MAX_POSITION + 1 - offset :]:  # past the last position, all at it
             positions[term].append(labels[MAX_POSITION])
     return " ".join([f"'{term}':{','.join(places[:256])}" for term, places in positions.items()])
-
-
-def _audience(keys):
-    others = [key for key in keys if key != "public"]
-    clauses = ["d.public"] + ["d.audience LIKE %s"] * len(others)
-    return "(" + " OR ".join(clauses) + ")", [f"% {key} %" for key in others]
 
 
 def _vector_queries(phrases, title_only=False, consecutive=True):

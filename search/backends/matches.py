@@ -1,0 +1,105 @@
+"""The documents matching common words, held in memory by each process and kept current.
+
+A word in half the items (党员, 公开) matches tens of thousands of documents at 100,000 items
+and hundreds of thousands at 1,000,000. The full-text index finds them quickly, but PostgreSQL
+then visits every matching row of the documents table (to check that the row is visible),
+about 175 ms at 100,000 items and growing with them. Such a set changes only when documents
+are written, so each process keeps the large ones (``SUNSHINE_SEARCH_MATCHES_CACHED_FROM``
+ids or more, at most ``SUNSHINE_SEARCH_MATCHES_CACHED_IDS`` ids in all, the least recently
+used dropped first) and after a write tests again only the documents written since (each
+row carries the number of the change that wrote it), as the facet columns do (columns.py).
+
+What is kept is the match of the words alone, for every reader: access, locale and filters
+are applied on the facet columns, as for any match.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from ..conf import app_settings
+from ..models import IndexGeneration, SearchDocument
+from . import columns as columns_module
+
+
+@dataclass(frozen=True)
+class _Kept:
+    token: str
+    change: int
+    ids: np.ndarray  # sorted; uint32 (page ids stay below 2**32, as the columns assume)
+    committed: bool  # read outside any transaction: nothing in it can be rolled back
+
+
+_kept = OrderedDict()
+_size = 0
+_lock = threading.Lock()
+
+
+def matching_ids(store, cursor, phrases, title_only, locale, columns):
+    """``store.matching_ids`` for the phrases in ``locale``, from memory when kept.
+
+    ``columns``: the locale's current facet columns (their ids tell which documents are left).
+    """
+    key = (connection.settings_dict["NAME"], locale, title_only, tuple((phrase.stream, tuple(phrase.terms)) for phrase in phrases))
+    token, change = IndexGeneration.state(locale)
+    with _lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+    if kept is not None and kept.token == token:
+        return kept.ids.astype(np.int64)
+    # Inside a transaction the rows read may yet be rolled back and a later write take their
+    # number: what was read there is read again in full rather than caught up.
+    written = _written_since(cursor, locale, kept.change) if kept is not None and kept.committed and kept.change < change else None
+    # Past a tenth of the documents (an import), reading the whole match again costs no more.
+    if written is not None and len(written) <= max(len(columns.ids) // 10, 1000):
+        ids = np.union1d(
+            np.setdiff1d(np.intersect1d(kept.ids.astype(np.int64), columns.ids, assume_unique=True), written, assume_unique=True),
+            store.matching_ids(cursor, phrases, title_only, locale, among=written) if len(written) else written,
+        )
+    else:
+        # Only the locale's (SQLite's match has every locale's).
+        ids = np.intersect1d(store.matching_ids(cursor, phrases, title_only, locale), columns.ids)
+    if len(ids) >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM:
+        _keep(key, _Kept(token, change, ids.astype(np.uint32), committed=columns_module._outside_transactions()))
+    else:
+        _forget(key)
+    return ids
+
+
+def clear():
+    global _size
+    with _lock:
+        _kept.clear()
+        _size = 0
+
+
+def _keep(key, kept):
+    global _size
+    limit = app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_IDS
+    if len(kept.ids) > limit:
+        return
+    with _lock:
+        old = _kept.pop(key, None)
+        _size += len(kept.ids) - (len(old.ids) if old is not None else 0)
+        _kept[key] = kept
+        while _size > limit:
+            _size -= len(_kept.popitem(last=False)[1].ids)
+
+
+def _forget(key):
+    global _size
+    with _lock:
+        old = _kept.pop(key, None)
+        if old is not None:
+            _size -= len(old.ids)
+
+
+def _written_since(cursor, locale, change):
+    """Ids of ``locale``'s documents written after ``change`` (by the change index)."""
+    locale_column = "+locale" if connection.vendor == "sqlite" else "locale"  # SQLite: keep to the change index
+    cursor.execute(f"SELECT page_id FROM {SearchDocument._meta.db_table} WHERE change > %s AND {locale_column} = %s", [change, locale])
+    return np.unique(np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64))

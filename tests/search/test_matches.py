@@ -1,0 +1,106 @@
+"""The database engine keeps large match sets in memory and catches them up after writes
+(search.backends.matches): a search answers what one reading every match again answers."""
+
+from unittest import mock
+
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.utils.module_loading import import_string
+
+from disclosure_pages.choices import Scope
+from search.backends import columns, matches
+from search.backends.database import VENDOR_BACKENDS
+from search.updates import apply_due_updates
+from tests.factories import edit_and_publish, make_item, make_member
+from tests.search.support import ANONYMOUS, build_indexed_county, rich_text, search
+
+
+def full_matches():
+    """Calls of the database's own full-text match (``matching_ids``), watched."""
+    store_class = import_string(VENDOR_BACKENDS[connection.vendor]).item_store_class
+    return mock.patch.object(store_class, "matching_ids", autospec=True, side_effect=store_class.matching_ids)
+
+
+def answer(text, user=ANONYMOUS, **params):
+    results = search(text, user, **params)
+    return results.count, [hit.title for hit in results.results]
+
+
+def outside_transactions():
+    # As a web process reads; the test case itself runs in a transaction.
+    return mock.patch("search.backends.columns._outside_transactions", return_value=True)
+
+
+@override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2)
+class KeptMatchesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree, cls.items = build_indexed_county()
+
+    def setUp(self):
+        columns._cache.clear()
+        matches.clear()
+        self.addCleanup(matches.clear)
+
+    def test_a_large_match_is_read_once_and_answered_from_memory_until_a_write(self):
+        first = answer("公开")
+        with full_matches() as matched:
+            self.assertEqual(answer("公开"), first)
+        matched.assert_not_called()
+        self.assertEqual(first[0], 3)
+
+    def test_a_small_match_is_not_kept(self):
+        self.assertEqual(answer("党费")[0], 1)
+        with full_matches() as matched:
+            self.assertEqual(answer("党费")[0], 1)
+        self.assertTrue(matched.called)
+
+    def test_after_writes_only_the_documents_written_since_are_matched_again(self):
+        member = make_member(self.tree.village2, "xiguan_member")
+        with outside_transactions():
+            before = answer("党员")  # kept: the dues notice (public) and a village's roster (members only)
+            dues, budget = self.items["dues"], self.items["budget"]
+            edit_and_publish(dues, body=rich_text("<p>本季度按时交纳党费。</p>"))  # no longer has the word
+            budget.unpublish()  # gone
+            added = make_item(self.tree.township2, "石桥镇党员公开承诺书")
+            members_only = make_item(self.tree.village2, "西关村党员名册（内部公开）", scope=Scope.UNIT_MEMBERS)
+            apply_due_updates()
+            with full_matches() as matched:
+                caught_up = answer("党员")
+                for_the_member = answer("党员", member)
+        # The kept match tested the written documents only, not the whole table (the titles'
+        # match, of one document, was not kept: it is read again).
+        written = {dues.pk, added.pk, members_only.pk}
+        caught_up_calls = [call for call in matched.call_args_list if call.kwargs.get("among") is not None]
+        self.assertTrue(caught_up_calls)
+        for call in caught_up_calls:
+            self.assertLessEqual(set(call.kwargs["among"].tolist()), written)
+        self.assertEqual({call.args[3] for call in matched.call_args_list if call not in caught_up_calls}, {True})
+        self.assertEqual(before, (1, ["石桥镇党费收缴情况公示"]))
+        self.assertEqual(caught_up, (1, ["石桥镇党员公开承诺书"]))
+        # Members-only documents are kept with the rest, and still shown to their members only.
+        self.assertEqual(set(for_the_member[1]), {"西关村党员名册（内部公开）", "石桥镇党员公开承诺书"})
+        matches.clear()
+        self.assertEqual(answer("党员"), caught_up)
+        self.assertEqual(answer("党员", member), for_the_member)
+
+    def test_what_was_read_inside_a_transaction_is_read_again_in_full(self):
+        # A transaction's rows may yet be rolled back, and a later write take their change number.
+        answer("公开")
+        make_item(self.tree.township2, "石桥镇党员公开承诺书")
+        apply_due_updates()
+        with full_matches() as matched:
+            self.assertEqual(answer("公开")[0], 4)
+        self.assertIsNone(matched.call_args.kwargs.get("among"))
+
+    @override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_IDS=4)
+    def test_past_the_limit_the_least_recently_searched_is_dropped(self):
+        # Newest first: one match each, no tier of title matches.
+        answer("公开", sort="date")  # 4 documents of every reader (3 public, 1 members-only)
+        answer("党员", sort="date")  # 2: the first one goes
+        with full_matches() as matched:
+            answer("党员", sort="date")
+        matched.assert_not_called()
+        with full_matches() as matched:
+            answer("公开", sort="date")
+        self.assertTrue(matched.called)

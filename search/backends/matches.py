@@ -10,9 +10,15 @@ used dropped first) and after a write tests again only the documents written sin
 row carries the number of the change that wrote it), as the facet columns do (columns.py).
 
 What is kept is the match of the words alone, for every reader: access, locale and filters
-are applied on the facet columns, as for any match.
+are applied on the facet columns, as for any match. A match read in full is also written to
+the database (``KeptMatch``, within the same limit of ids, the least recently read dropped
+first), where the other processes find it as they start (``load``, from the search's
+warm-up) and catch it up the same way: a word searched once is not matched in full again by
+every server process after a restart.
 """
 
+import hashlib
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,7 +27,7 @@ import numpy as np
 from django.db import connection
 
 from ..conf import app_settings
-from ..models import IndexGeneration, SearchDocument
+from ..models import IndexGeneration, KeptMatch, SearchDocument
 from . import columns as columns_module
 
 
@@ -43,7 +49,7 @@ def matching_ids(store, cursor, phrases, title_only, locale, columns):
 
     ``columns``: the locale's current facet columns (their ids tell which documents are left).
     """
-    key = (connection.settings_dict["NAME"], locale, title_only, tuple((phrase.stream, tuple(phrase.terms)) for phrase in phrases))
+    key = _key(locale, title_only, tuple((phrase.stream, tuple(phrase.terms)) for phrase in phrases))
     token, change = IndexGeneration.state(locale)
     with _lock:
         kept = _kept.get(key)
@@ -60,14 +66,33 @@ def matching_ids(store, cursor, phrases, title_only, locale, columns):
             np.setdiff1d(np.intersect1d(kept.ids.astype(np.int64), columns.ids, assume_unique=True), written, assume_unique=True),
             store.matching_ids(cursor, phrases, title_only, locale, among=written) if len(written) else written,
         )
+        read_in_full = False
     else:
         # Only the locale's (SQLite's match has every locale's).
         ids = np.intersect1d(store.matching_ids(cursor, phrases, title_only, locale), columns.ids)
+        read_in_full = True
     if len(ids) >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM:
-        _keep(key, _Kept(token, change, ids.astype(np.uint32), committed=columns_module._outside_transactions()))
+        kept = _Kept(token, change, ids.astype(np.uint32), committed=columns_module._outside_transactions())
+        _keep(key, kept)
+        if read_in_full and kept.committed:
+            _store(key, kept)
     else:
         _forget(key)
     return ids
+
+
+def load(locale):
+    """Hold the matches of ``locale`` that another process kept (the most recently read first, within the limit)."""
+    room = app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_IDS - _size
+    for stored in KeptMatch.objects.filter(locale=locale).order_by("-read_at").iterator():
+        if stored.size > room:
+            break
+        room -= stored.size
+        _, title_only, phrases = json.loads(stored.query)
+        ids = np.frombuffer(bytes(stored.ids), dtype="<u4").astype(np.uint32)
+        # Read outside any transaction by the process that wrote it: safe to catch up.
+        _keep(_key(locale, title_only, tuple((stream, tuple(terms)) for stream, terms in phrases)),
+              _Kept(stored.token, stored.change, ids, committed=True))
 
 
 def clear():
@@ -88,6 +113,28 @@ def _keep(key, kept):
         _kept[key] = kept
         while _size > limit:
             _size -= len(_kept.popitem(last=False)[1].ids)
+
+
+def _key(locale, title_only, phrases):
+    return (connection.settings_dict["NAME"], locale, title_only, phrases)
+
+
+def _store(key, kept):
+    """Write ``kept`` for the other processes, and drop the least recently read past the limit."""
+    locale, title_only, phrases = key[1:]
+    query = json.dumps([locale, title_only, phrases], ensure_ascii=False)
+    KeptMatch.objects.update_or_create(
+        key=hashlib.sha1(query.encode()).hexdigest(),
+        defaults={"query": query, "locale": locale, "token": kept.token, "change": kept.change,
+                  "size": len(kept.ids), "ids": kept.ids.astype("<u4").tobytes()},
+    )
+    room, dropped = app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_IDS, []
+    for stored_key, size in KeptMatch.objects.filter(locale=locale).order_by("-read_at").values_list("key", "size"):
+        room -= size
+        if room < 0:
+            dropped.append(stored_key)
+    if dropped:
+        KeptMatch.objects.filter(key__in=dropped).delete()
 
 
 def _forget(key):

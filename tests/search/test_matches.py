@@ -10,6 +10,8 @@ from django.utils.module_loading import import_string
 from disclosure_pages.choices import Scope
 from search.backends import columns, matches
 from search.backends.database import VENDOR_BACKENDS
+from search.models import KeptMatch
+from search.service import warm_up
 from search.updates import apply_due_updates
 from tests.factories import edit_and_publish, make_item, make_member
 from tests.search.support import ANONYMOUS, build_indexed_county, rich_text, search
@@ -104,3 +106,52 @@ class KeptMatchesTests(TestCase):
         with full_matches() as matched:
             answer("公开", sort="date")
         self.assertTrue(matched.called)
+
+
+@override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2)
+class SharedMatchesTests(TestCase):
+    """A match read in full is written for the other processes, which read it as they start."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tree, cls.items = build_indexed_county()
+
+    def setUp(self):
+        columns._cache.clear()
+        matches.clear()
+        self.addCleanup(matches.clear)
+
+    def restart(self):
+        """What another server process holds once warmed up (deploy/gunicorn.conf.py)."""
+        columns._cache.clear()
+        matches.clear()
+        warm_up()
+
+    def test_another_process_answers_from_the_kept_match_and_catches_it_up(self):
+        with outside_transactions():
+            first = answer("党员")
+            self.assertEqual(set(KeptMatch.objects.values_list("size", flat=True)), {2})
+            self.restart()
+            with full_matches() as matched:
+                self.assertEqual(answer("党员"), first)
+            self.assertEqual([call for call in matched.call_args_list if not call.args[3]], [])  # titles' match: 1, not kept
+            added = make_item(self.tree.township2, "石桥镇党员公开承诺书")
+            apply_due_updates()
+            self.restart()
+            with full_matches() as matched:
+                caught_up = answer("党员")
+        self.assertEqual({call.kwargs.get("among") is not None for call in matched.call_args_list if not call.args[3]}, {True})
+        self.assertIn(added.title, caught_up[1])
+        matches.clear()
+        self.assertEqual(answer("党员"), caught_up)
+
+    def test_nothing_read_inside_a_transaction_is_written(self):
+        answer("党员")
+        self.assertFalse(KeptMatch.objects.exists())
+
+    @override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_IDS=5)
+    def test_past_the_limit_the_least_recently_read_are_dropped_from_the_database_too(self):
+        with outside_transactions():
+            answer("公开", sort="date")  # 4
+            answer("党员", sort="date")  # 2
+        self.assertEqual(list(KeptMatch.objects.values_list("size", flat=True)), [2])

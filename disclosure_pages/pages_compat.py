@@ -1,12 +1,13 @@
-"""The private parts of treebeard, Wagtail and Django's bulk insert that the fast paths and the
-admin listings rely on, and only here; and the check that the installed versions are the ones
-they were read from.
+"""The private parts of treebeard, Wagtail (and its modelsearch) and Django's bulk insert that
+the fast paths and the admin listings rely on, and only here; and the check that the installed
+versions are the ones they were read from.
 
 Each function names the code it stands in for. After upgrading past ``TESTED_VERSIONS`` (the
 system check ``sunshine.W001`` says so), compare each one with that code, then run the parity
 tests with ``SUNSHINE_FRAMEWORK_FAST_PATHS`` on and off (tests/disclosure_pages/test_tree.py,
-tests/demo_county/test_bulk_seed.py, tests/script_variants/test_fast_paths.py), and the
-listings' tests (tests/workflows/test_listing_scale.py).
+tests/demo_county/test_bulk_seed.py, tests/script_variants/test_fast_paths.py,
+tests/search/test_index_entries.py on PostgreSQL), and the listings' tests
+(tests/workflows/test_listing_scale.py).
 """
 
 import json

@@ -1,14 +1,16 @@
-"""The private parts of treebeard, Wagtail and Django's bulk insert that the fast paths and the
-admin listings rely on, and only here; and the check that the installed versions are the ones
-they were read from.
+"""The private parts of treebeard, Wagtail (and its modelsearch) and Django's bulk insert that
+the fast paths and the admin listings rely on, and only here; and the check that the installed
+versions are the ones they were read from.
 
 Each function names the code it stands in for. After upgrading past ``TESTED_VERSIONS`` (the
 system check ``sunshine.W001`` says so), compare each one with that code, then run the parity
 tests with ``SUNSHINE_FRAMEWORK_FAST_PATHS`` on and off (tests/disclosure_pages/test_tree.py,
-tests/demo_county/test_bulk_seed.py, tests/script_variants/test_fast_paths.py), and the
-listings' tests (tests/workflows/test_listing_scale.py).
+tests/demo_county/test_bulk_seed.py, tests/script_variants/test_fast_paths.py,
+tests/search/test_index_entries.py on PostgreSQL), and the listings' tests
+(tests/workflows/test_listing_scale.py).
 """
 
+import json
 from importlib.metadata import PackageNotFoundError, version
 
 from django.core import checks
@@ -22,7 +24,7 @@ from wagtail.permissions import policy_registry
 
 from .conf import app_settings
 
-TESTED_VERSIONS = {"wagtail": "8.0.1", "django-treebeard": "5.3.1", "Django": "5.2.19"}
+TESTED_VERSIONS = {"wagtail": "8.0.1", "modelsearch": "1.3.2", "django-treebeard": "5.3.1", "Django": "5.2.19"}
 
 
 def fast_paths():
@@ -178,6 +180,92 @@ def take_related_ids(objs):
     ``save()`` does (``Model._prepare_related_fields_for_save``); refuses unsaved ones."""
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="add_children")
+
+
+# -- Wagtail's search index ---------------------------------------------------------------------
+
+
+def add_index_entries(index, model, objs):
+    """Write the ``IndexEntry`` rows of ``objs`` as modelsearch's ``PostgresIndex.add_items``
+    writes them (an INSERT … ON CONFLICT of the same columns), without its title norms (the
+    caller refreshes them, as ``add_items`` does after).
+
+    ``add_items`` has Django compile three ``SearchVector`` expressions for every object into
+    one INSERT of all the chunk's values (a fifth of a rebuild's time, and psycopg then parses
+    the megabytes of SQL), and its ``ObjectIndexer`` reads every search field's value five
+    times (once for each of title, body, autocomplete and the two plain texts). Here each
+    value is read once, through the indexer's own ``prepare_field``, and the texts are sent as
+    one JSON parameter: PostgreSQL computes the same ``setweight(to_tsvector(config, text),
+    weight)`` terms, joined with ``||`` in the same order, in one INSERT … SELECT for each set
+    of weights the objects have (one for a model without related fields).
+    tests/search/test_index_entries.py compares the rows with those of ``add_items``.
+    """
+    # Imported here: modelsearch's PostgreSQL module reads its IndexEntry model as it loads.
+    from modelsearch.backends.database.postgres.postgres import IndexEntry, ObjectIndexer
+    from modelsearch.index import AutocompleteField, SearchField
+    from modelsearch.utils import get_content_type_pk
+
+    search_fields = model.get_search_fields()
+    if not search_fields or not objs:
+        return
+    backend = index.backend
+    groups = {}  # (title weights, autocomplete weights, body weights) -> rows
+    for obj in objs:
+        indexer = ObjectIndexer(obj, backend)
+        title, autocomplete, body = [], [], []
+        for field in search_fields:
+            for current, weight, value in indexer.prepare_field(obj, field):
+                if isinstance(current, SearchField):
+                    (title if current.field_name == "title" else body).append((value.strip(), weight))
+                elif isinstance(current, AutocompleteField):
+                    autocomplete.append((value.strip(), weight))
+        # ObjectIndexer.as_vector leaves out the empty texts; title_text and body_text join the others.
+        title, autocomplete, body = ([(text, weight) for text, weight in texts if text] for texts in (title, autocomplete, body))
+        key = tuple(tuple(weight for _, weight in texts) for texts in (title, autocomplete, body))
+        groups.setdefault(key, []).append([
+            indexer.id, [text for text, _ in title], [text for text, _ in autocomplete], [text for text, _ in body],
+            " ".join(text for text, _ in title), " ".join(text for text, _ in body),
+        ])
+    content_type_pk = get_content_type_pk(model)
+    connection = index.write_connection
+    with connection.cursor() as cursor:
+        for (title, autocomplete, body), rows in groups.items():
+            params = []
+            vectors = [
+                _vector_sql(column, weights, config, params)
+                for column, weights, config in ((1, title, backend.config), (2, autocomplete, backend.autocomplete_config), (3, body, backend.config))
+            ]
+            cursor.execute(
+                f"""
+                INSERT INTO {IndexEntry._meta.db_table} (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
+                SELECT %s, r->>0, {vectors[0]}, {vectors[1]}, {vectors[2]}, 1.0, r->>4, r->>5
+                FROM jsonb_array_elements(%s::jsonb) AS r
+                ON CONFLICT (content_type_id, object_id)
+                DO UPDATE SET title = EXCLUDED.title,
+                              title_norm = 1.0,
+                              autocomplete = EXCLUDED.autocomplete,
+                              body = EXCLUDED.body,
+                              title_text = EXCLUDED.title_text,
+                              body_text = EXCLUDED.body_text
+                """,
+                [content_type_pk, *params, json.dumps(rows, ensure_ascii=False)],
+            )
+
+
+def _vector_sql(column, weights, config, params):
+    """The SQL of ``ObjectIndexer.as_vector`` for texts of ``weights`` in the JSON row's ``column``
+    (``EMPTY_VECTOR`` for none); appends its parameters (before the rows') to ``params``."""
+    if not weights:
+        return "to_tsvector(COALESCE('', ''))"
+    terms = []
+    for position, weight in enumerate(weights):
+        if config:
+            terms.append(f"setweight(to_tsvector(%s::regconfig, COALESCE(r->{column}->>{position}, '')), %s)")
+            params += [config, weight]
+        else:
+            terms.append(f"setweight(to_tsvector(COALESCE(r->{column}->>{position}, '')), %s)")
+            params.append(weight)
+    return " || ".join(terms)
 
 
 # -- revisions -------------------------------------------------------------------------------

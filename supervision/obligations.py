@@ -35,6 +35,7 @@ from wagtail.models import Locale, PageLogEntry
 
 from disclosure_pages.choices import Stage, Takedown, TimingKind, UnitType
 from disclosure_pages.models import CatalogueEntry, DisclosureItemPage, UnitPage
+from disclosure_pages.pages_compat import create_rows
 
 from .choices import NotApplicableReason, ObligationStatus
 from .models import EntrySince, Exemption, Obligation, SupervisionRules
@@ -354,7 +355,8 @@ def _write(to_create, to_update, gone):
     if to_update:
         Obligation.objects.bulk_update(to_update, [*(f"{name}_id" if name in ("section", "exemption", "met_by") else name for name in RECKONED_FIELDS), "updated_at"], batch_size=500)
     if to_create:
-        Obligation.objects.bulk_create(to_create, batch_size=500)
+        # By COPY on PostgreSQL (create_rows): a county's rebuild creates hundreds of thousands.
+        create_rows(Obligation, to_create)
     if gone or to_update or to_create:
         from .signals import obligations_changed
 

@@ -17,7 +17,7 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchRebuilder,
 )
 
-from disclosure_pages.pages_compat import copy_rows, insert_fields
+from disclosure_pages.pages_compat import add_index_entries, copy_rows, fast_paths, insert_fields
 
 from ..models import SearchDocument
 from .database import DOC_TABLE, ChineseSearchBackendMixin, DatabaseItemStore, ItemIndexMixin, ItemRebuilderMixin
@@ -135,7 +135,18 @@ def tsquery(phrases, consecutive=True):
     return " & ".join("(" + joint.join(f"'{term}'" for term in phrase.terms) + ")" for phrase in phrases)
 
 
-class PostgresChineseIndex(ItemIndexMixin, PostgresIndex):
+class PostgresEntriesIndex(PostgresIndex):
+    """Wagtail's index, its entries written by ``pages_compat.add_index_entries`` with the fast
+    paths on: the same rows in a fraction of the time (half a rebuild went to writing them)."""
+
+    def add_items(self, model, items):
+        if not fast_paths():
+            return super().add_items(model, items)
+        add_index_entries(self, model, items)
+        self._refresh_title_norms()
+
+
+class PostgresChineseIndex(ItemIndexMixin, PostgresEntriesIndex):
     pass
 
 

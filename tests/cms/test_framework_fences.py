@@ -126,6 +126,7 @@ class VersionCheckTests(SimpleTestCase):
         self.assertEqual(reviewed, {
             ("script_variants.localize_compat", "wagtail-localize"),
             ("disclosure_pages.pages_compat", "wagtail"),
+            ("disclosure_pages.pages_compat", "modelsearch"),
             ("disclosure_pages.pages_compat", "django-treebeard"),
             ("disclosure_pages.pages_compat", "Django"),
         })

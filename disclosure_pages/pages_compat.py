@@ -228,13 +228,19 @@ class PublishRevisionFromPage(PublishPageRevisionAction):
 # -- admin listings ----------------------------------------------------------------------------
 
 
-def set_admin_restriction_paths(request, paths):
-    """Give Wagtail's ``test_page_is_public`` tag (``wagtailadmin_tags``: the privacy icon of every
-    row of the explorer and the page chooser) the restriction paths it caches on the request as
-    ``all_page_view_restriction_paths``. Wagtail reads every restriction's path, and tests each
-    row against all of them: tens of thousands in a county whose members-only items each carry
-    one. ``paths`` must hold every restriction over the pages the request lists."""
-    request.all_page_view_restriction_paths = list(paths)
+def replace_page_is_public_test(test):
+    """Make ``test(request, page, rows)`` the answer of Wagtail's ``test_page_is_public`` template
+    tag (``wagtailadmin_tags``: the privacy icon and status of a page, in every listing and on every
+    page's own screens); ``rows``: the pages of the table whose row is being rendered (the tag is
+    included in a cell, whose context names its table), or none. Called before any template is
+    compiled: a template takes a tag's function as it is parsed."""
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    def test_page_is_public(context, page):
+        table = context.get("table")
+        return test(context["request"], page, getattr(table, "data", None) or ())
+
+    wagtailadmin_tags.register.simple_tag(test_page_is_public, takes_context=True, name="test_page_is_public")
 
 
 def replace_hook(hook_name, old, new):

@@ -243,6 +243,34 @@ def replace_page_is_public_test(test):
     wagtailadmin_tags.register.simple_tag(test_page_is_public, takes_context=True, name="test_page_is_public")
 
 
+def replace_new_page_privacy_test(test):
+    """Make ``test(request, parent)`` say whether a new page's parent is public in the status panel
+    of Wagtail's create view (``PageStatusSidePanel``, as ``wagtail.admin.views.pages.create``
+    imports it), which asks ``PageQuerySet.public()``: every view restriction of the county read
+    with its page and a condition OR-ed for each, tens of thousands in a province. The rest of the
+    panel's context is Wagtail's (``PageStatusSidePanel.get_context_data``, Wagtail 8.0)."""
+    from wagtail.admin.ui import side_panels
+    from wagtail.admin.views.pages import create
+    from wagtail.models import BaseViewRestriction
+
+    class PageStatusSidePanel(side_panels.PageStatusSidePanel):
+        def get_context_data(self, parent_context):
+            if self.object.id:
+                return super().get_context_data(parent_context)
+            context = side_panels.StatusSidePanel.get_context_data(self, parent_context)
+            private_by_default = self.object.get_default_privacy_setting(self.request)["type"] != BaseViewRestriction.NONE
+            context["is_public"] = not private_by_default and test(self.request, self.parent_page)
+            context.update({
+                "model_name": self.model.get_verbose_name(),
+                "base_model_name": self.base_page_model._meta.verbose_name,
+                "model_description": self.model.get_page_description(),
+                "status_templates": self.get_status_templates(context),
+            })
+            return context
+
+    create.PageStatusSidePanel = PageStatusSidePanel
+
+
 def replace_hook(hook_name, old, new):
     """Put ``new`` where ``old`` is among the functions registered for ``hook_name`` (at the same
     order; nothing when ``old`` is not registered): Wagtail's hook registry (``wagtail.hooks._hooks``)

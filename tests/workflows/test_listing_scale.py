@@ -13,10 +13,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.templatetags.wagtailadmin_tags import test_page_is_public
+from wagtail.admin.ui import side_panels
+from wagtail.admin.views.pages import create
 from wagtail.models import Page, PagePermissionTester, PageViewRestriction
 from wagtail_localize.wagtail_hooks import page_listing_more_buttons
 
 from disclosure_pages.choices import Scope
+from disclosure_pages.models import DisclosureItemPage
 from disclosure_pages.visibility import page_is_public_in_admin
 from script_variants.wagtail_hooks import translation_listing_buttons
 from tests.factories import make_item, reload
@@ -90,6 +93,22 @@ class ListingScaleTests(CountyScaleTestCase):
         request = RequestFactory().get("/")
         with self.assertNumQueries(1):  # a table's rows at once (a listing)
             self.assertEqual({page.pk: page_is_public_in_admin(request, page, pages) for page in pages}, wagtails)
+
+    def test_a_new_page_s_privacy_is_what_wagtail_s_status_panel_says(self):
+        PageViewRestriction.objects.create(page=reload(self.t.village1), restriction_type=PageViewRestriction.LOGIN)
+        request = RequestFactory().get("/")
+        request.user = self.p["admin"]
+        self.assertIsNot(create.PageStatusSidePanel, side_panels.PageStatusSidePanel)
+        for parent, public in ((reload(self.t.village1), False), (reload(self.t.township), True)):
+            options = {"show_schedule_publishing_toggle": False, "locale": parent.locale, "translations": [], "parent_page": parent}
+            contexts = [
+                panel(DisclosureItemPage(title="新事项"), request, **options).get_context_data({"request": request})
+                for panel in (create.PageStatusSidePanel, side_panels.PageStatusSidePanel)
+            ]
+            self.assertEqual(contexts[0]["is_public"], public)
+            self.assertEqual(set(contexts[0]), set(contexts[1]))
+            for name in ("is_public", "model_name", "base_model_name", "model_description", "status_templates"):
+                self.assertEqual(contexts[0][name], contexts[1][name], name)
 
     def test_a_page_may_be_deleted_or_moved_as_wagtail_s_own_tester_says(self):
         pages = [self.members_only, self.public, self.draft, self.t.township, self.t.village1, self.t.county]

@@ -12,7 +12,7 @@ import re
 from django.test import RequestFactory
 from django.urls import reverse
 from wagtail import hooks
-from wagtail.admin.templatetags.wagtailadmin_tags import test_page_is_public
+from wagtail.admin.templatetags import wagtailadmin_tags
 from wagtail.admin.ui import side_panels
 from wagtail.admin.views.pages import create
 from wagtail.models import Page, PagePermissionTester, PageViewRestriction
@@ -85,7 +85,7 @@ class ListingScaleTests(CountyScaleTestCase):
         in_private_unit = make_item(reload(self.t.village1), "东关村的公开事项")
         pages = [self.members_only, self.public, self.draft, in_private_unit, self.t.village1, self.t.township, self.t.county]
         pages = [reload(page) for page in pages]
-        wagtails = {page.pk: test_page_is_public({"request": RequestFactory().get("/")}, page) for page in pages}
+        wagtails = {page.pk: wagtailadmin_tags.test_page_is_public({"request": RequestFactory().get("/")}, page) for page in pages}
         self.assertEqual(sorted(pk for pk, public in wagtails.items() if not public),
                          sorted([self.members_only.pk, in_private_unit.pk, self.t.village1.pk]))
         request = RequestFactory().get("/")  # each page alone (its own screens)

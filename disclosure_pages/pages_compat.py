@@ -316,13 +316,47 @@ class PublishRevisionFromPage(PublishPageRevisionAction):
 # -- admin listings ----------------------------------------------------------------------------
 
 
-def set_admin_restriction_paths(request, paths):
-    """Give Wagtail's ``test_page_is_public`` tag (``wagtailadmin_tags``: the privacy icon of every
-    row of the explorer and the page chooser) the restriction paths it caches on the request as
-    ``all_page_view_restriction_paths``. Wagtail reads every restriction's path, and tests each
-    row against all of them: tens of thousands in a county whose members-only items each carry
-    one. ``paths`` must hold every restriction over the pages the request lists."""
-    request.all_page_view_restriction_paths = list(paths)
+def replace_page_is_public_test(test):
+    """Make ``test(request, page, rows)`` the answer of Wagtail's ``test_page_is_public`` template
+    tag (``wagtailadmin_tags``: the privacy icon and status of a page, in every listing and on every
+    page's own screens); ``rows``: the pages of the table whose row is being rendered (the tag is
+    included in a cell, whose context names its table), or none. Called before any template is
+    compiled: a template takes a tag's function as it is parsed."""
+    from wagtail.admin.templatetags import wagtailadmin_tags
+
+    def test_page_is_public(context, page):
+        table = context.get("table")
+        return test(context["request"], page, getattr(table, "data", None) or ())
+
+    wagtailadmin_tags.register.simple_tag(test_page_is_public, takes_context=True, name="test_page_is_public")
+
+
+def replace_new_page_privacy_test(test):
+    """Make ``test(request, parent)`` say whether a new page's parent is public in the status panel
+    of Wagtail's create view (``PageStatusSidePanel``, as ``wagtail.admin.views.pages.create``
+    imports it), which asks ``PageQuerySet.public()``: every view restriction of the county read
+    with its page and a condition OR-ed for each, tens of thousands in a province. The rest of the
+    panel's context is Wagtail's (``PageStatusSidePanel.get_context_data``, Wagtail 8.0)."""
+    from wagtail.admin.ui import side_panels
+    from wagtail.admin.views.pages import create
+    from wagtail.models import BaseViewRestriction
+
+    class PageStatusSidePanel(side_panels.PageStatusSidePanel):
+        def get_context_data(self, parent_context):
+            if self.object.id:
+                return super().get_context_data(parent_context)
+            context = side_panels.StatusSidePanel.get_context_data(self, parent_context)
+            private_by_default = self.object.get_default_privacy_setting(self.request)["type"] != BaseViewRestriction.NONE
+            context["is_public"] = not private_by_default and test(self.request, self.parent_page)
+            context.update({
+                "model_name": self.model.get_verbose_name(),
+                "base_model_name": self.base_page_model._meta.verbose_name,
+                "model_description": self.model.get_page_description(),
+                "status_templates": self.get_status_templates(context),
+            })
+            return context
+
+    create.PageStatusSidePanel = PageStatusSidePanel
 
 
 def replace_hook(hook_name, old, new):

@@ -56,14 +56,19 @@ def visible_pages(queryset, user, parent=None):
     return queryset
 
 
-def restriction_paths_over(pages, also=()):
-    """Paths of the view restrictions that can cover a page of ``pages`` (or of ``also``, a few
-    pages): those on the pages themselves and those on pages with children (a restricted section
-    above them). Two indexed queries, where all restrictions of a county are tens of thousands
-    (each members-only item has its own)."""
-    own = PageViewRestriction.objects.filter(Q(page__in=pages.values("pk")) | Q(page__in=[page.pk for page in also]))
-    with_children = PageViewRestriction.objects.filter(page__in=Page.objects.filter(numchild__gt=0).values("pk"))
-    return {*own.values_list("page__path", flat=True), *with_children.values_list("page__path", flat=True)}
+def page_is_public_in_admin(request, page, rows=()):
+    """Whether no view restriction covers ``page``: the admin's privacy icon and status (Wagtail's
+    ``test_page_is_public``, which reads every restriction of the county into each request, one
+    per members-only item, and tests each page against all of them). Only restrictions on the
+    page's path and above can cover it; they are read by path, a few rows by index, for the page
+    and ``rows`` (the other pages of the table it is listed in) at once, then kept on the request."""
+    asked, restricted = request.__dict__.setdefault("_sunshine_restriction_paths", (set(), set()))
+    if page.path not in asked:  # (a path asked for was asked with every path above it)
+        pages = [page, *(row for row in rows if getattr(row, "path", None))]
+        paths = {path for each in pages for path in paths_above(each.path)} - asked
+        restricted.update(PageViewRestriction.objects.filter(page__path__in=paths).values_list("page__path", flat=True))
+        asked.update(paths)
+    return not any(path in restricted for path in paths_above(page.path))
 
 
 def without_removed_items(queryset):

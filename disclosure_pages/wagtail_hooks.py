@@ -5,15 +5,12 @@ from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.models import Page
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from .attachments import check_document_scope
-from .pages_compat import set_admin_restriction_paths
-from .visibility import restriction_paths_over
 from .models import Catalogue, CatalogueEntry, DisclosureItemPage
 from .permissions import CatalogueEntryPermissionPolicy
 from workflows.boundary import CatalogueEntryChooserViewSet, CatalogueEntryHistoryView, CatalogueEntryUsageView
@@ -47,25 +44,6 @@ def files_of_the_users_units_in_the_admin_api(router):
 
 
 register_permission_policy(CatalogueEntry, CatalogueEntryPermissionPolicy(CatalogueEntry))
-
-
-@hooks.register("construct_explorer_page_queryset")
-def restrictions_of_the_explored_pages(parent_page, pages, request):
-    """The privacy icons of the explorer's rows (and of its page) test only the restrictions that can cover them."""
-    set_admin_restriction_paths(request, restriction_paths_over(pages, also=[parent_page]))
-    return pages
-
-
-@hooks.register("construct_page_chooser_queryset")
-def restrictions_of_the_chosen_pages(pages, request):
-    """The page chooser's privacy icons likewise, when it browses a page's children (the parent is a row too)."""
-    match = request.resolver_match
-    if match is None or match.url_name not in ("wagtailadmin_choose_page", "wagtailadmin_choose_page_child"):
-        return pages  # its search lists the whole tree: Wagtail's own list is as short
-    parent_id = match.kwargs.get("parent_page_id")
-    parent = Page.objects.filter(pk=parent_id).only("pk") if str(parent_id or "").isdigit() else []
-    set_admin_restriction_paths(request, restriction_paths_over(pages, also=list(parent)))
-    return pages
 
 
 @hooks.register("before_move_page")

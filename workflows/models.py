@@ -161,8 +161,14 @@ class DisclosureReviewTask(Task):
         raise NotImplementedError
 
     def approvers_group(self, obj):
-        unit = self.approvers_unit(obj)
-        return unit.leading_group if unit is not None else None
+        # Wagtail's editor asks it of the same page a dozen times (the lock, the actions, the
+        # cancel button, the workflow panel…): found once per page object.
+        found = obj.__dict__.setdefault("_sunshine_approvers_groups", {})
+        key = (self.pk, obj.path)
+        if key not in found:
+            unit = self.approvers_unit(obj)
+            found[key] = unit.leading_group if unit is not None else None
+        return found[key]
 
     def is_approver(self, obj, user):
         if not (user.is_authenticated and user.is_active):

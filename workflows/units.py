@@ -124,9 +124,9 @@ class UnitReach:
         if self._hidden is None:
             self._hidden = []
             if not self.sees_everything and self.managed:
-                for sub_unit in children_of(self.managed.values()).only("pk", "path").order_by("path"):
-                    if sub_unit.pk not in self.managed:
-                        self._hidden.append(sub_unit.path)
+                for pk, path in children_of(self.managed.values()).order_by("path").values_list("pk", "path"):
+                    if pk not in self.managed:
+                        self._hidden.append(path)
         return self._hidden
 
 

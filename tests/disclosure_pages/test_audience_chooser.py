@@ -62,11 +62,15 @@ class EditorSizeTests(AudienceChooserTestCase):
     """GET edit and create, as officer, approver and superuser: the same bytes and queries with N and 4N units."""
 
     def add_units_and_people(self, count):
-        county = reload(self.t.county)
+        """``count`` units, each with a member and a members-only item (a view restriction of its
+        own), a third of them villages of the officer's township (sub-unit sections hidden from him)."""
+        county, township = reload(self.t.county), reload(self.township)
         start = UnitPage.objects.count()
         for number in range(start, start + count):
-            unit = make_unit(county, f"青溪县第{number}党支部", f"QX-B{number}", UnitType.VILLAGE)
+            parent = township if number % 3 == 0 else county
+            unit = make_unit(parent, f"青溪县第{number}党支部", f"QX-B{number}", UnitType.VILLAGE)
             make_member(unit, f"member{number}")
+            make_item(unit, f"青溪县第{number}党支部党员大会通知", scope=Scope.ALL_MEMBERS)
 
     def measure(self):
         measured = {}
@@ -77,14 +81,17 @@ class EditorSizeTests(AudienceChooserTestCase):
                 with CaptureQueriesContext(connection) as queries:
                     response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
+                # The privacy status reads the restrictions over the item by path, not every one of the county.
+                restrictions = [query["sql"] for query in queries if "wagtailcore_pageviewrestriction" in query["sql"]]
+                self.assertTrue(all('"wagtailcore_page"."path" IN' in sql for sql in restrictions), restrictions)
                 html = without_time_ago(response.content.decode())
                 measured[(user.username, view)] = (len(html.encode()), len(queries), html)
         return measured
 
     def test_the_editor_does_not_grow_with_the_units_groups_and_people(self):
-        self.add_units_and_people(4)  # N = 10 units (40 groups), 7 people
+        self.add_units_and_people(4)  # N = 10 units (40 groups), 7 people, 5 items
         small = self.measure()
-        self.add_units_and_people(30)  # 4N = 40 units (160 groups), 37 people
+        self.add_units_and_people(30)  # 4N = 40 units (160 groups), 37 people, 35 items
         large = self.measure()
         for key, (size, queries, html) in small.items():
             with self.subTest(key=key):

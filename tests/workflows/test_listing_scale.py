@@ -9,12 +9,18 @@ a published item, wagtail-localize's 翻译此页 and 同步翻译页面 as its 
 
 import re
 
+from django.test import RequestFactory
 from django.urls import reverse
 from wagtail import hooks
-from wagtail.models import Page, PagePermissionTester
+from wagtail.admin.templatetags import wagtailadmin_tags
+from wagtail.admin.ui import side_panels
+from wagtail.admin.views.pages import create
+from wagtail.models import Page, PagePermissionTester, PageViewRestriction
 from wagtail_localize.wagtail_hooks import page_listing_more_buttons
 
 from disclosure_pages.choices import Scope
+from disclosure_pages.models import DisclosureItemPage
+from disclosure_pages.visibility import page_is_public_in_admin
 from script_variants.wagtail_hooks import translation_listing_buttons
 from tests.factories import make_item, reload
 
@@ -72,6 +78,37 @@ class ListingScaleTests(CountyScaleTestCase):
         html = self.queries("officer", explore(self.t.township))[1].content.decode()
         self.assertIn(reverse("wagtailadmin_pages:delete", args=[self.draft.pk]), row_of(html, "城关镇尚未发布的草稿"))
         self.assertNotIn(reverse("wagtailadmin_pages:delete", args=[self.public.pk]), row_of(html, "城关镇向社会公开的事项"))
+
+    def test_the_privacy_icons_say_what_wagtail_s_own_test_says(self):
+        # A unit made private hides its section: its items are private without a restriction of their own.
+        PageViewRestriction.objects.create(page=reload(self.t.village1), restriction_type=PageViewRestriction.LOGIN)
+        in_private_unit = make_item(reload(self.t.village1), "东关村的公开事项")
+        pages = [self.members_only, self.public, self.draft, in_private_unit, self.t.village1, self.t.township, self.t.county]
+        pages = [reload(page) for page in pages]
+        wagtails = {page.pk: wagtailadmin_tags.test_page_is_public({"request": RequestFactory().get("/")}, page) for page in pages}
+        self.assertEqual(sorted(pk for pk, public in wagtails.items() if not public),
+                         sorted([self.members_only.pk, in_private_unit.pk, self.t.village1.pk]))
+        request = RequestFactory().get("/")  # each page alone (its own screens)
+        self.assertEqual({page.pk: page_is_public_in_admin(request, page) for page in pages}, wagtails)
+        request = RequestFactory().get("/")
+        with self.assertNumQueries(1):  # a table's rows at once (a listing)
+            self.assertEqual({page.pk: page_is_public_in_admin(request, page, pages) for page in pages}, wagtails)
+
+    def test_a_new_page_s_privacy_is_what_wagtail_s_status_panel_says(self):
+        PageViewRestriction.objects.create(page=reload(self.t.village1), restriction_type=PageViewRestriction.LOGIN)
+        request = RequestFactory().get("/")
+        request.user = self.p["admin"]
+        self.assertIsNot(create.PageStatusSidePanel, side_panels.PageStatusSidePanel)
+        for parent, public in ((reload(self.t.village1), False), (reload(self.t.township), True)):
+            options = {"show_schedule_publishing_toggle": False, "locale": parent.locale, "translations": [], "parent_page": parent}
+            contexts = [
+                panel(DisclosureItemPage(title="新事项"), request, **options).get_context_data({"request": request})
+                for panel in (create.PageStatusSidePanel, side_panels.PageStatusSidePanel)
+            ]
+            self.assertEqual(contexts[0]["is_public"], public)
+            self.assertEqual(set(contexts[0]), set(contexts[1]))
+            for name in ("is_public", "model_name", "base_model_name", "model_description", "status_templates"):
+                self.assertEqual(contexts[0][name], contexts[1][name], name)
 
     def test_a_page_may_be_deleted_or_moved_as_wagtail_s_own_tester_says(self):
         pages = [self.members_only, self.public, self.draft, self.t.township, self.t.village1, self.t.county]

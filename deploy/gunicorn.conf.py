@@ -8,7 +8,7 @@ def post_worker_init(worker):
     - The URLconf, which imports every admin view and hook (0.5 s at a load of 5): Django reads
       it at a process's first request.
     - The search's in-memory state (``search.service.warm_up``: the database engine's facet
-      columns, seconds at 1,000,000 items).
+      columns, seconds at 1,000,000 items, and the matches other processes kept).
     - Then what the process holds is frozen out of the garbage collector's view
       (``gc.freeze``): a full collection otherwise walks every object the application loaded,
       0.3 s in the middle of some request (the county's explorer at a load of 5; 30 ms frozen).

@@ -136,34 +136,39 @@ class MySubmissionsPanel(HiddenWhenEmpty):
 
 
 class CountyOverviewPanel(Component):
-    """县级督办: per township, overdue approvals and empty leading groups."""
+    """县级督办: the sections with the most overdue approvals and empty leading groups, the longest
+    waiting approvals, and a link to every section (``overdue.CountyOverviewView``)."""
 
     name = "sunshine_county_overview"
     template_name = "workflows/panels/county_overview.html"
     order = 100
+    shown = 10  # sections and approvals: a province's county has over a hundred townships
+    named = 5  # units named in a section's row
 
     def render_html(self, parent_context=None):
-        from .overview import county_of_user, county_overview
+        from .overview import CountyOverview, county_of_user
 
-        county = county_of_user(parent_context["request"].user)
+        user = parent_context["request"].user
+        county = county_of_user(user)
         if county is None:
             return ""
-        sections = county_overview(county)
-        overdue = [approval for section in sections for approval in section.overdue_approvals]
-        user = parent_context["request"].user
-        return render_to_string(
-            self.template_name,
-            {
-                "county": county,
-                "sections": sections,
-                "overdue": overdue[:10],
-                "overdue_count": len(overdue),
-                # Who can put members into a leading group: the user himself (a link to the
-                # group), or the administrators to ask, by name and address.
-                "can_edit_groups": user.has_perm("auth.change_group"),
-                "administrators": group_administrators() if not user.has_perm("auth.change_group") else [],
-            },
-        )
+        overview = CountyOverview(county)
+        ranked = overview.ranked()
+        return render_to_string(self.template_name, {
+            "county": county,
+            "sections": overview.summaries(ranked[: self.shown], named=self.named),
+            "section_count": len(ranked),
+            "overdue": overview.overdue[: self.shown],
+            "overdue_count": len(overview.overdue),
+            **group_help(user),
+        })
+
+
+def group_help(user):
+    """Who can put members into a leading group: the user himself (a link to the group), or the
+    administrators to ask, by name and address."""
+    can_edit = user.has_perm("auth.change_group")
+    return {"can_edit_groups": can_edit, "administrators": [] if can_edit else group_administrators()}
 
 
 def group_administrators():

@@ -50,7 +50,8 @@ class CountyOverviewView(CountyOfficeView):
         paging = self.paginate(overview.ranked())
         sections = overview.summaries(list(paging["page"].object_list), named=CountyOverviewPanel.named)
         return super().get_context_data(
-            county=self.county, sections=sections, **paging, **group_help(self.request.user), **kwargs
+            county=self.county, sections=sections, empty_leading_groups=sum(overview.empty.values()),
+            **paging, **group_help(self.request.user), **kwargs
         )
 
 

@@ -96,11 +96,12 @@ class CountyOverview:
             for path in paths
             if path in units
         }
-        if named and sections:
+        empty = [path for path, section in sections.items() if section.empty_leading_groups]
+        if named and empty:
             section = Substr("path", 1, self.length)
             first = (
                 self.without_approvers()
-                .filter(reduce(or_, (Q(path=path) if path == self.county.path else Q(path__startswith=path) for path in sections)))
+                .filter(reduce(or_, (Q(path=path) if path == self.county.path else Q(path__startswith=path) for path in empty)))
                 .annotate(section=section, rank=Window(RowNumber(), partition_by=[section], order_by="path"))
                 .filter(rank__lte=named)
                 .only("pk", "path", "title", "short_name", "leading_group")

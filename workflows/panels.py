@@ -30,18 +30,22 @@ def age_label(since):
     return _("今天") if days == 0 else _("%(days)s 天") % {"days": days}
 
 
-def awaiting_review(user):
-    """What 待我审核 lists for ``user``: the items waiting at a tier they approve, oldest first
-    (also the approvals of officers' reminders, ``register_officer_reminders``)."""
+def waiting_reviews(user):
+    """The review task states waiting at a tier ``user`` approves, oldest first."""
     states = (
         TaskState.objects.reviewable_by(user)
         .filter(workflow_state__base_content_type=ContentType.objects.get_for_model(Page))
         .select_related("task", "revision", "workflow_state__requested_by")
+        .defer("revision__content")  # the title is the revision's object_str
         .order_by("started_at")
     )
     # The task's model from its content type (cached): no query per row for ``task.specific``.
-    states = [state for state in states if issubclass(state.task.specific_class, DisclosureReviewTask)]
-    # Each row's page, unit, county review reason and takedown, read for all the rows at once.
+    return [state for state in states if issubclass(state.task.specific_class, DisclosureReviewTask)]
+
+
+def review_rows(states):
+    """The rows of 待我审核 for ``states``: each row's page, unit, county review reason and
+    takedown, read for all the rows at once."""
     page_ids = {int(state.workflow_state.object_id) for state in states}
     pages = Page.objects.in_bulk(page_ids)
     units = owning_units(pages.values())
@@ -67,15 +71,25 @@ def awaiting_review(user):
     return rows
 
 
+def awaiting_review(user):
+    """What 待我审核 lists for ``user``: the items waiting at a tier they approve, oldest first
+    (also the approvals of officers' reminders, ``register_officer_reminders``)."""
+    return review_rows(waiting_reviews(user))
+
+
 class AwaitingMyReviewPanel(HiddenWhenEmpty):
-    """待我审核: items waiting at a tier this user approves, oldest first, with how long they have waited."""
+    """待我审核: the items waiting longest at a tier this user approves, with how long they have
+    waited, and a link to all of them (``views.AwaitingReviewView``): the county tier of a
+    province's county may have hundreds."""
 
     name = "sunshine_awaiting_my_review"
     template_name = "workflows/panels/awaiting_my_review.html"
     order = 90
+    shown = 20
 
     def get_context_data(self, parent_context):
-        return {"rows": awaiting_review(parent_context["request"].user)}
+        states = waiting_reviews(parent_context["request"].user)
+        return {"rows": review_rows(states[: self.shown]), "count": len(states)}
 
 
 STATUS_LABELS = {

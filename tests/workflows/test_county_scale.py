@@ -24,7 +24,8 @@ from disclosure_pages.models import UnitPage
 from tests.factories import build_tree, make_unit, reload
 from workflows import overdue
 from workflows.models import CountyReviewTask
-from workflows.panels import CountyOverviewPanel
+from workflows.panels import AwaitingMyReviewPanel, CountyOverviewPanel
+from workflows.views import AwaitingReviewView
 
 from .helpers import approve, current_state, people, submit_new_item
 
@@ -167,6 +168,38 @@ class CountyPanelSizeTests(CountyScaleTestCase):
         self.client.force_login(self.p["admin"])
         self.assertIn(reverse("wagtailusers_groups:edit", args=[reload(self.t.village1).leading_group_id]),
                       self.client.get(units).content.decode())  # or the group itself, for who may change it
+
+
+class AwaitingReviewSizeTests(CountyScaleTestCase):
+    """待我审核 shows the items waiting longest, the rest a click away: the county tier of a province's
+    county may have hundreds waiting. (One row here, where the panel shows twenty.)"""
+
+    def rows(self, html):
+        return re.findall(r'<td class="title">\s*<a href="[^"]*">(.*?)</a>', html)
+
+    @patch.object(AwaitingReviewView, "paginate_by", 2)
+    @patch.object(AwaitingMyReviewPanel, "shown", 1)
+    def test_the_panel_shows_the_oldest_and_links_to_every_item_in_pages(self):
+        titles = [f"城关镇待县级审核的重要事项{number}" for number in range(3)]
+        for title in titles:
+            self.client.force_login(self.p["officer"])
+            item = submit_new_item(self.client, self.t.township, title=title, importance="important")
+            self.client.force_login(self.p["approver"])
+            approve(self.client, item)
+        self.client.force_login(self.p["reviewer"])
+        html = self.client.get(reverse("wagtailadmin_home")).content.decode()
+        panel = html[html.find('id="sunshine-awaiting-my-review-section"'):]
+        panel = panel[: panel.find("</section>")]
+        self.assertEqual(self.rows(panel), titles[:1])  # the one waiting longest
+        self.assertIn("共 3 条，以上为等待最久的 1 条。", panel)
+        full = reverse("workflows_awaiting_review")
+        self.assertIn(full, panel)
+        pages = [self.client.get(full, {"p": page}).content.decode() for page in (1, 2)]
+        self.assertEqual([self.rows(page) for page in pages], [titles[:2], titles[2:]])
+        self.assertIn("共 3 条", pages[0])
+        # Nobody sees another's queue: the unit's approver has nothing waiting at the county tier.
+        self.client.force_login(self.p["approver"])
+        self.assertContains(self.client.get(full), "没有等待您审核的事项。")
 
 
 class ReviewAuditScaleTests(CountyScaleTestCase):

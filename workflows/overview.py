@@ -10,10 +10,13 @@ What each unit owes under its catalogue (periodic disclosures late or missing) i
 
 import datetime
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, Q, Window
+from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
 from wagtail.models import Locale, Page, TaskState
 
@@ -38,38 +41,86 @@ class OverdueApproval:
 
 @dataclass
 class SectionSummary:
-    """One township or department with the units under it."""
+    """One township or department with the units under it (or the county unit alone)."""
 
     unit: UnitPage
     overdue_approvals: list = field(default_factory=list)
-    empty_leading_groups: list = field(default_factory=list)
+    empty_leading_groups: int = 0  # how many of its units have nobody in their leading group
+    named: list = field(default_factory=list)  # the first of those units in the tree's order
 
 
-def county_overview(county, today=None):
-    """The county's sections with what is late or stuck in each, read in a fixed number of queries
-    whatever the number of units."""
-    today = today or timezone.localdate()
-    limit = app_settings.SUNSHINE_REVIEW_OVERDUE_DAYS
-    units = list(
-        UnitPage.objects.descendant_of(county, inclusive=True)
-        .filter(locale=Locale.get_default())
-        .annotate(has_approvers=has_active_members("leading_group"))
-        .order_by("path")
-    )
-    sections = {county.pk: SectionSummary(county)}
-    sections.update((unit.pk, SectionSummary(unit)) for unit in units if unit.depth == county.depth + 1)
-    # A unit's section is the unit directly under the county whose path starts its own.
-    by_path = {section.unit.path: section for section in sections.values() if section.unit.pk != county.pk}
-    section_of = {unit.pk: by_path.get(unit.path[: len(county.path) + county.steplen], sections[county.pk]) for unit in units}
+class CountyOverview:
+    """What is late or stuck in ``county``, per section: the county unit alone, and each unit
+    directly under it with the units below. The units are counted by the database and only the
+    sections asked for are read, so the work does not grow with the units (a province's county
+    has 10,000: reading them all took a second of the dashboard)."""
 
-    for unit in units:
-        if not unit.has_approvers:
-            section_of[unit.pk].empty_leading_groups.append(unit)
+    def __init__(self, county, today=None):
+        self.county = county
+        # A unit's section is the unit under the county whose path starts its own (the county's
+        # path is shorter: its own section).
+        self.length = len(county.path) + county.steplen
+        today = today or timezone.localdate()
+        self.overdue = overdue_approvals(county, today, app_settings.SUNSHINE_REVIEW_OVERDUE_DAYS)
+        self.overdue_by_section = {}
+        for approval in self.overdue:
+            self.overdue_by_section.setdefault(approval.unit.path[: self.length], []).append(approval)
+        self.empty = dict(
+            self.without_approvers()
+            .annotate(section=Substr("path", 1, self.length))
+            .order_by()
+            .values("section")
+            .annotate(count=Count("pk"))
+            .values_list("section", "count")
+        )
 
-    by_id = {unit.pk: unit for unit in units}
-    for approval in overdue_approvals(by_id, today, limit):
-        section_of[approval.unit.pk].overdue_approvals.append(approval)
-    return list(sections.values())
+    def without_approvers(self, section=None):
+        """The units of the county (of ``section``'s when given) whose leading group has nobody."""
+        units = county_units(self.county if section is None else section)
+        if section is not None and section.pk == self.county.pk:
+            units = units.filter(pk=section.pk)
+        return units.filter(~has_active_members("leading_group")).order_by("path")
+
+    def ranked(self):
+        """The paths of the sections with anything to do: most overdue approvals first, then most
+        units without approvers, then in the tree's order."""
+        paths = set(self.overdue_by_section) | set(self.empty)
+        return sorted(paths, key=lambda path: (-len(self.overdue_by_section.get(path, ())), -self.empty.get(path, 0), path))
+
+    def summaries(self, paths, named=0):
+        """The sections of ``paths`` in their order, each with the first ``named`` of its units
+        without approvers: two queries, whatever the units under them."""
+        units = {unit.path: unit for unit in UnitPage.objects.filter(path__in=paths)}
+        sections = {
+            path: SectionSummary(units[path], self.overdue_by_section.get(path, []), self.empty.get(path, 0))
+            for path in paths
+            if path in units
+        }
+        empty = [path for path, section in sections.items() if section.empty_leading_groups]
+        if named and empty:
+            section = Substr("path", 1, self.length)
+            first = (
+                self.without_approvers()
+                .filter(reduce(or_, (Q(path=path) if path == self.county.path else Q(path__startswith=path) for path in empty)))
+                .annotate(section=section, rank=Window(RowNumber(), partition_by=[section], order_by="path"))
+                .filter(rank__lte=named)
+                .only("pk", "path", "title", "short_name", "leading_group")
+            )
+            for unit in first:
+                sections[unit.section].named.append(unit)
+        return list(sections.values())
+
+    def section(self, unit_id):
+        """The section whose unit is ``unit_id``, or None if it is not one of the county's."""
+        unit = county_units(self.county).filter(pk=unit_id, depth__lte=self.county.depth + 1).first()
+        if unit is None:
+            return None
+        return self.summaries([unit.path])[0]
+
+
+def county_units(unit):
+    """``unit`` and the units under it, in the default locale."""
+    return UnitPage.objects.descendant_of(unit, inclusive=True).filter(locale=Locale.get_default())
 
 
 def review_task_types():
@@ -78,10 +129,10 @@ def review_task_types():
     return list(ContentType.objects.get_for_models(*models).values())
 
 
-def overdue_approvals(units_by_id, today, limit):
-    """The items of ``units_by_id`` waiting at a review tier too long, or past their deadline,
-    longest waiting first: one query for the waiting reviews, one each for their items, the
-    items' latest versions and their catalogue entries."""
+def overdue_approvals(county, today, limit):
+    """The items of ``county`` waiting at a review tier too long, or past their deadline, longest
+    waiting first: one query for the waiting reviews, one each for their items, the items' latest
+    versions, their catalogue entries and their units."""
     now = timezone.now()
     states = list(
         TaskState.objects.filter(
@@ -90,15 +141,17 @@ def overdue_approvals(units_by_id, today, limit):
             workflow_state__base_content_type=ContentType.objects.get_for_model(Page),
         ).select_related("task", "workflow_state")
     )
-    # The county's units are checked here, not in SQL: a province's county has thousands.
-    items = DisclosureItemPage.objects.filter(pk__in={int(state.workflow_state.object_id) for state in states})
-    items = {item.pk: item for item in items.defer_streamfields() if item.unit_id in units_by_id}
+    items = DisclosureItemPage.objects.filter(
+        pk__in={int(state.workflow_state.object_id) for state in states}, path__startswith=county.path
+    )
+    items = {item.pk: item for item in items.defer_streamfields()}
     latest = latest_values(items.values(), ["title", "document_date", "catalogue_entry"])
     entries = CatalogueEntry.objects.in_bulk({values["catalogue_entry"] for values in latest.values()} - {None})
+    units = UnitPage.objects.in_bulk({item.unit_id for item in items.values()})
     waiting = []
     for state in states:
         item = items.get(int(state.workflow_state.object_id))
-        if item is None:
+        if item is None or item.unit_id not in units:
             continue
         version = latest[item.pk]
         days = (now - state.started_at).days
@@ -109,7 +162,7 @@ def overdue_approvals(units_by_id, today, limit):
             if due < today:
                 reason = f"应于 {due:%Y-%m-%d} 前公开" + (f"，{reason}" if reason else "")
         if reason:
-            waiting.append(OverdueApproval(item, version["title"], units_by_id[item.unit_id], state.task.name, days, reason))
+            waiting.append(OverdueApproval(item, version["title"], units[item.unit_id], state.task.name, days, reason))
     return sorted(waiting, key=lambda approval: -approval.days)
 
 

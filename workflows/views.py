@@ -2,12 +2,13 @@
 down (申请撤回/撤除); creating the next stage of a pre-disclosure or decision item."""
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django.views import View
-from django.views.generic import FormView
-from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext as _, gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.pages.create import CreateView
@@ -20,6 +21,7 @@ from . import guards
 from . import models as outcomes
 from .boundary import NOT_YOURS, may_read
 from .forms import TakedownRequestForm
+from .panels import review_rows, waiting_reviews
 from .takedowns import VERBS, request_takedown
 from .units import may_see
 
@@ -184,3 +186,22 @@ class NextStageCreateView(CreateView):
             f"并关联为上一阶段；请补充{self.page.get_stage_display()}的内容后提交审核。",
         )
         return super().get(request)
+
+
+class AwaitingReviewView(WagtailAdminTemplateMixin, TemplateView):
+    """待我审核 in full: every item waiting at a tier the user approves, oldest first, paginated."""
+
+    template_name = "workflows/awaiting_review.html"
+    page_title = gettext_lazy("待我审核")
+    header_icon = "tasks"
+    paginate_by = 50
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(waiting_reviews(self.request.user), self.paginate_by).get_page(self.request.GET.get("p"))
+        return super().get_context_data(
+            page=page, rows=review_rows(page.object_list),
+            elided_page_range=page.paginator.get_elided_page_range(page.number), **kwargs
+        )

@@ -8,6 +8,8 @@ the right ones (the units with an empty leading group, the overdue approval).
 """
 
 import datetime
+import re
+from unittest.mock import patch
 
 from django.core.cache import cache
 from django.db import connection
@@ -20,7 +22,10 @@ from wagtail.models import TaskState
 from disclosure_pages.choices import UnitType
 from disclosure_pages.models import UnitPage
 from tests.factories import build_tree, make_unit, reload
+from workflows import overdue
 from workflows.models import CountyReviewTask
+from workflows.panels import AwaitingMyReviewPanel, CountyOverviewPanel
+from workflows.views import AwaitingReviewView
 
 from .helpers import approve, current_state, people, submit_new_item
 
@@ -103,6 +108,98 @@ class DashboardScaleTests(CountyScaleTestCase):
         large = {name: self.queries(name, listing)[0] for name in ("reviewer", "admin")}
         self.assertEqual(large, small)
         self.assertContains(self.queries("reviewer", listing)[1], "城关镇迟迟未审的事项")
+
+
+class CountyPanelSizeTests(CountyScaleTestCase):
+    """县级督办 shows the sections with most to do, each naming a few of its units: at 10,000 units
+    a row per township and reading every unit took a second; the rest are a click away, paginated.
+    (Two rows of one name each here, where the panel shows ten of five: the small county has few.)"""
+
+    def panel(self, name):
+        html = self.queries(name, reverse("wagtailadmin_home"))[1].content.decode()
+        start = html.find('id="sunshine-county-overview-section"')
+        return html[start : html.find("</section>", start)]
+
+    def late_item(self):
+        self.client.force_login(self.p["officer"])
+        late = submit_new_item(self.client, self.t.township, title="城关镇迟迟未审的事项")
+        TaskState.objects.filter(pk=current_state(late).pk).update(started_at=timezone.now() - datetime.timedelta(days=5))
+
+    @patch.object(CountyOverviewPanel, "named", 1)
+    @patch.object(CountyOverviewPanel, "shown", 1)
+    def test_the_panel_shows_as_many_rows_and_names_for_four_times_the_units(self):
+        self.late_item()
+        small = {name: self.panel(name) for name in ("reviewer", "admin")}
+        self.grow()
+        large = {name: self.panel(name) for name in ("reviewer", "admin")}
+        for name in small:
+            self.assertEqual(small[name].count("<tr>"), 1 + 1, name)  # the heading and one section
+            self.assertEqual(large[name].count("<tr>"), 1 + 1, name)
+            self.assertEqual(large[name].count("w-text-critical-200"), small[name].count("w-text-critical-200"), name)
+            self.assertLess(abs(len(large[name]) - len(small[name])), 10, name)  # the figures differ, nothing else
+            # Most to do first: the township with the overdue approval, its units without approvers counted.
+            self.assertEqual(re.findall(r'<td class="title">(.*?)</td>', large[name]), ["城关镇党委"])
+            self.assertIn("等 5 个单位", large[name])  # its two villages and three new ones
+            self.assertIn("共 5 个单位（含下级）有待处理事项", large[name])
+            self.assertIn(reverse("workflows_county_overview"), large[name])
+
+    @patch.object(overdue, "PAGE_SIZE", 2)
+    def test_every_section_and_unit_is_a_click_away_in_pages_of_the_same_queries(self):
+        self.late_item()
+        everything = reverse("workflows_county_overview")
+        units = reverse("workflows_county_overdue", args=["leading-groups", self.t.township.pk])
+        small = {url: self.queries("reviewer", url)[0] for url in (everything, units)}
+        self.grow()
+        large = {url: self.queries("reviewer", url)[0] for url in (everything, units)}
+        self.assertEqual(large, small)
+
+        sections = [self.client.get(everything, {"p": page}).content.decode() for page in (1, 2, 3)]
+        listed = [re.findall(r'<td class="title">(.*?)</td>', html) for html in sections]
+        self.assertEqual(listed, [["城关镇党委", "新区0镇党委"], ["新区1镇党委", "新区2镇党委"], ["县财政局"]])
+        self.assertIn("共 5 个单位（含下级）有待处理事项", sections[0])
+
+        pages = [self.client.get(units, {"p": page}).content.decode() for page in (1, 2, 3)]
+        listed = [re.findall(r'<td class="title">(.*?)</td>', html) for html in pages]
+        self.assertEqual(
+            listed, [["东关村党支部", "西关村党支部"], ["城关镇新村0党支部", "城关镇新村1党支部"], ["城关镇新村2党支部"]]
+        )
+        self.assertIn("领导小组无审核人的单位：城关镇党委（含下级单位）", pages[0])
+        self.assertIn("请联系", pages[0])  # whom to ask for approvers
+        self.client.force_login(self.p["admin"])
+        self.assertIn(reverse("wagtailusers_groups:edit", args=[reload(self.t.village1).leading_group_id]),
+                      self.client.get(units).content.decode())  # or the group itself, for who may change it
+
+
+class AwaitingReviewSizeTests(CountyScaleTestCase):
+    """待我审核 shows the items waiting longest, the rest a click away: the county tier of a province's
+    county may have hundreds waiting. (One row here, where the panel shows twenty.)"""
+
+    def rows(self, html):
+        return re.findall(r'<td class="title">\s*<a href="[^"]*">(.*?)</a>', html)
+
+    @patch.object(AwaitingReviewView, "paginate_by", 2)
+    @patch.object(AwaitingMyReviewPanel, "shown", 1)
+    def test_the_panel_shows_the_oldest_and_links_to_every_item_in_pages(self):
+        titles = [f"城关镇待县级审核的重要事项{number}" for number in range(3)]
+        for title in titles:
+            self.client.force_login(self.p["officer"])
+            item = submit_new_item(self.client, self.t.township, title=title, importance="important")
+            self.client.force_login(self.p["approver"])
+            approve(self.client, item)
+        self.client.force_login(self.p["reviewer"])
+        html = self.client.get(reverse("wagtailadmin_home")).content.decode()
+        panel = html[html.find('id="sunshine-awaiting-my-review-section"'):]
+        panel = panel[: panel.find("</section>")]
+        self.assertEqual(self.rows(panel), titles[:1])  # the one waiting longest
+        self.assertIn("共 3 条，以上为等待最久的 1 条。", panel)
+        full = reverse("workflows_awaiting_review")
+        self.assertIn(full, panel)
+        pages = [self.client.get(full, {"p": page}).content.decode() for page in (1, 2)]
+        self.assertEqual([self.rows(page) for page in pages], [titles[:2], titles[2:]])
+        self.assertIn("共 3 条", pages[0])
+        # Nobody sees another's queue: the unit's approver has nothing waiting at the county tier.
+        self.client.force_login(self.p["approver"])
+        self.assertContains(self.client.get(full), "没有等待您审核的事项。")
 
 
 class ReviewAuditScaleTests(CountyScaleTestCase):

@@ -9,22 +9,22 @@ from wagtail.models import TaskState
 
 from disclosure_pages.choices import UnitType
 from tests.factories import make_unit, reload
-from workflows.overview import county_overview
+from workflows.overview import CountyOverview
 
 from .helpers import current_state
 from .test_models import ReviewTestCase
 
 
 class CountyOverviewTests(ReviewTestCase):
-    def section(self, sections, unit):
-        return next(section for section in sections if section.unit.pk == unit.pk)
+    def section(self, overview, unit):
+        return overview.section(unit.pk)
 
     def test_overdue_approvals_are_counted_per_township(self):
         item = self.submit(title="城关镇迟迟未审的事项")
         TaskState.objects.filter(pk=current_state(item).pk).update(started_at=timezone.now() - datetime.timedelta(days=5))
 
-        sections = county_overview(self.t.county)
-        township, township2 = self.section(sections, self.t.township), self.section(sections, self.t.township2)
+        overview = CountyOverview(self.t.county)
+        township, township2 = self.section(overview, self.t.township), self.section(overview, self.t.township2)
         self.assertEqual([a.title for a in township.overdue_approvals], ["城关镇迟迟未审的事项"])
         self.assertEqual(township.overdue_approvals[0].reason, "已等待 5 天")
         self.assertEqual(township2.overdue_approvals, [])

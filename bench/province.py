@@ -433,7 +433,9 @@ def main():
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     })
-    full = (options.units, options.items) == (10_000, 1_000_000)
+    if options.reuse and "units" in results:  # named by what was measured, not by the defaults
+        options.units, options.items = results["units"], results["items"]
+    full = options.units >= 10_000 and options.items >= 1_000_000
     name = "province" if full else f"province-quick{'' if postgres else '-sqlite'}" if options.quick else f"province-{options.units}-{options.items}"
     report(results)
     if not options.only:  # a partial run would replace the full one's figures

@@ -34,7 +34,9 @@ def outside_transactions():
 
 
 @override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2)
-class KeptMatchesTests(TestCase):
+class MatchesTestCase(TestCase):
+    """The search's county, every process's memory empty at the start (kept from two matches)."""
+
     @classmethod
     def setUpTestData(cls):
         cls.tree, cls.items = build_indexed_county()
@@ -43,6 +45,9 @@ class KeptMatchesTests(TestCase):
         columns._cache.clear()
         matches.clear()
         self.addCleanup(matches.clear)
+
+
+class KeptMatchesTests(MatchesTestCase):
 
     def test_a_large_match_is_read_once_and_answered_from_memory_until_a_write(self):
         first = answer("公开")
@@ -108,18 +113,8 @@ class KeptMatchesTests(TestCase):
         self.assertTrue(matched.called)
 
 
-@override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2)
-class SharedMatchesTests(TestCase):
+class SharedMatchesTests(MatchesTestCase):
     """A match read in full is written for the other processes, which read it as they start."""
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.tree, cls.items = build_indexed_county()
-
-    def setUp(self):
-        columns._cache.clear()
-        matches.clear()
-        self.addCleanup(matches.clear)
 
     def restart(self):
         """What another server process holds once warmed up (deploy/gunicorn.conf.py)."""

@@ -196,6 +196,8 @@ def columns_for(search_schema, locale):
         columns = cached.columns.updated(search_schema, _rows(search_schema, locale, since=cached.change), _ids(locale))
     else:
         columns = FacetColumns(search_schema, _rows(search_schema, locale))
+    # The generation read: what the matches kept beside these columns are reckoned against (matches.py).
+    columns.token, columns.change = token, change
     with _lock:
         _cache[key] = _Cached(token, change, columns, committed=_outside_transactions())
     return columns

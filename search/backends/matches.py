@@ -27,7 +27,7 @@ import numpy as np
 from django.db import connection
 
 from ..conf import app_settings
-from ..models import IndexGeneration, KeptMatch, SearchDocument
+from ..models import KeptMatch, SearchDocument
 from . import columns as columns_module
 
 
@@ -47,10 +47,11 @@ _lock = threading.Lock()
 def matching_ids(store, cursor, phrases, title_only, locale, columns):
     """``store.matching_ids`` for the phrases in ``locale``, from memory when kept.
 
-    ``columns``: the locale's current facet columns (their ids tell which documents are left).
+    ``columns``: the locale's current facet columns (their ids tell which documents are left,
+    their generation which documents were written since a kept match was read).
     """
     key = _key(locale, title_only, tuple((phrase.stream, tuple(phrase.terms)) for phrase in phrases))
-    token, change = IndexGeneration.state(locale)
+    token, change = columns.token, columns.change
     with _lock:
         kept = _kept.get(key)
         if kept is not None:

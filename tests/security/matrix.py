@@ -493,6 +493,8 @@ def extra_requests(c):
         ("<lang>/opinions/", "/zh-hant/opinions/", {"unit": c.a_hant.pk if c.a_hant else c.a.pk, "period": "all", "state": "received"}),
         ("<lang>/opinions/export.<str:fmt>", "/zh-hans/opinions/export.csv", {"unit": c.a.pk, "period": "all"}),
         ("<lang>/opinions/export.<str:fmt>", "/zh-hans/opinions/export.xlsx", {"unit": c.a.pk, "period": "all"}),
+        # 县级督办's other kind: the units of A's section whose leading group has no approver.
+        ("admin/reports/county-overdue/<str:kind>/<int:section_id>/", reverse("workflows_county_overdue", args=["leading-groups", c.a.pk]), {}),
         ("api/v2/opinions/", "/api/v2/opinions/", {"unit": c.a.pk, "limit": 100}),
         ("api/v2/opinions/figures/", "/api/v2/opinions/figures/", {"unit": c.a.pk}),
         ("admin/opinions/", "/admin/opinions/", {"unit": c.a.pk, "q": WORDS["members"]}),

@@ -84,6 +84,25 @@ class CountyOverviewPanelTests(ReviewTestCase):
         self.login("reviewer")
         self.assertIn(self.client.get(reverse("workflows_county_overdue", args=["approvals", item.pk])).status_code, (302, 404))
 
+    def test_the_units_without_approvers_are_for_the_county_office_alone(self):
+        units = reverse("workflows_county_overdue", args=["leading-groups", self.t.township.pk])
+        self.login("reviewer")
+        self.assertContains(self.client.get(units), "领导小组无审核人的单位：城关镇党委（含下级单位）")
+        # A township's officer and approver, of that township or another, are refused.
+        for who in ("officer", "approver", "approver_b"):
+            self.login(who)
+            refused = self.client.get(units)
+            self.assertEqual(refused.status_code, 302, who)
+            self.assertNotContains(self.client.get(refused.url), "领导小组无审核人", msg_prefix=who)
+        self.client.logout()
+        self.assertRedirects(self.client.get(units), f"{reverse('wagtailadmin_login')}?next={units}")
+        # Another kind or a unit that is not a section names nothing.
+        self.login("reviewer")
+        for kind, section in (("groups", self.t.township), ("leading-groups", self.t.village1)):
+            answer = self.client.get(reverse("workflows_county_overdue", args=[kind, section.pk]), follow=True)
+            self.assertIn(answer.status_code, (200, 404), kind)
+            self.assertNotIn("领导小组无审核人的单位：", answer.content.decode(), kind)
+
     def test_the_reviewer_is_told_whom_to_ask_for_approvers_not_a_menu_he_cannot_open(self):
         self.login("reviewer")
         panel = self.panel(self.client.get(reverse("wagtailadmin_home")))

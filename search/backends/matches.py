@@ -26,6 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
+from chinese.analysis import Phrase
+
+from .. import schema
 from ..conf import app_settings
 from ..models import KeptMatch, SearchDocument
 from . import columns as columns_module
@@ -44,11 +47,13 @@ _size = 0
 _lock = threading.Lock()
 
 
-def matching_ids(store, cursor, phrases, title_only, locale, columns):
+def matching_ids(store, cursor, phrases, title_only, locale, columns, store_caught_up=False):
     """``store.matching_ids`` for the phrases in ``locale``, from memory when kept.
 
     ``columns``: the locale's current facet columns (their ids tell which documents are left,
-    their generation which documents were written since a kept match was read).
+    their generation which documents were written since a kept match was read). A match read
+    in full is stored for the other processes; one caught up only if ``store_caught_up`` (a
+    search does not write a row each time it catches up after a write).
     """
     key = _key(locale, title_only, tuple((phrase.stream, tuple(phrase.terms)) for phrase in phrases))
     token, change = columns.token, columns.change
@@ -56,13 +61,16 @@ def matching_ids(store, cursor, phrases, title_only, locale, columns):
         kept = _kept.get(key)
         if kept is not None:
             _kept.move_to_end(key)
+    if kept is None:  # another process may have read it in full since this one started
+        kept = _stored(key)
     if kept is not None and kept.token == token:
         return kept.ids.astype(np.int64)
     # Inside a transaction the rows read may yet be rolled back and a later write take their
-    # number: what was read there is read again in full rather than caught up.
-    written = _written_since(cursor, locale, kept.change) if kept is not None and kept.committed and kept.change < change else None
-    # Past a tenth of the documents (an import), reading the whole match again costs no more.
-    if written is not None and len(written) <= max(len(columns.ids) // 10, 1000):
+    # number: what was read there is read again in full rather than caught up. Past a tenth
+    # of the documents written (an import, a rebuild), reading the whole match again costs no more.
+    most = max(len(columns.ids) // 10, 1000)
+    written = _written_since(cursor, locale, kept.change, most) if kept is not None and kept.committed and kept.change < change else None
+    if written is not None and len(written) <= most:
         ids = np.union1d(
             np.setdiff1d(np.intersect1d(kept.ids.astype(np.int64), columns.ids, assume_unique=True), written, assume_unique=True),
             store.matching_ids(cursor, phrases, title_only, locale, among=written) if len(written) else written,
@@ -75,11 +83,30 @@ def matching_ids(store, cursor, phrases, title_only, locale, columns):
     if len(ids) >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM:
         kept = _Kept(token, change, ids.astype(np.uint32), committed=columns_module._outside_transactions())
         _keep(key, kept)
-        if read_in_full and kept.committed:
+        if (read_in_full or store_caught_up) and kept.committed:
             _store(key, kept)
     else:
         _forget(key)
     return ids
+
+
+def refresh(store):
+    """Match again now the stored matches that writes left behind (an index rebuild leaves them
+    all): the words searched before are then read in full by ``update_index``, not by the
+    first reader to search each of them. How many were matched."""
+    refreshed = 0
+    for locale in sorted(set(KeptMatch.objects.values_list("locale", flat=True))):
+        columns = columns_module.columns_for(schema.SCHEMA, locale)
+        stale = KeptMatch.objects.filter(locale=locale).exclude(token=columns.token).order_by("-read_at")
+        with connection.cursor() as cursor:
+            for stored_key, query in list(stale.values_list("key", "query")):
+                _, title_only, phrases = json.loads(query)
+                phrases = [Phrase(stream, tuple(terms)) for stream, terms in phrases]
+                found = matching_ids(store, cursor, phrases, title_only, locale, columns, store_caught_up=True)
+                if len(found) < app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM:  # not large any more
+                    KeptMatch.objects.filter(key=stored_key).delete()
+                refreshed += 1
+    return refreshed
 
 
 def load(locale):
@@ -120,12 +147,29 @@ def _key(locale, title_only, phrases):
     return (connection.settings_dict["NAME"], locale, title_only, phrases)
 
 
+def _stored_key(key):
+    """(primary key, query) of ``key``'s row in ``KeptMatch``."""
+    query = json.dumps(list(key[1:]), ensure_ascii=False)
+    return hashlib.sha1(query.encode()).hexdigest(), query
+
+
+def _stored(key):
+    """``key``'s match as another process stored it, now also held by this one; None if none did."""
+    stored = KeptMatch.objects.filter(pk=_stored_key(key)[0]).only("token", "change", "ids").first()
+    if stored is None:
+        return None
+    # Read outside any transaction by the process that wrote it: safe to catch up.
+    kept = _Kept(stored.token, stored.change, np.frombuffer(bytes(stored.ids), dtype="<u4").astype(np.uint32), committed=True)
+    _keep(key, kept)
+    return kept
+
+
 def _store(key, kept):
     """Write ``kept`` for the other processes, and drop the least recently read past the limit."""
-    locale, title_only, phrases = key[1:]
-    query = json.dumps([locale, title_only, phrases], ensure_ascii=False)
+    stored_key, query = _stored_key(key)
+    locale = key[1]
     KeptMatch.objects.update_or_create(
-        key=hashlib.sha1(query.encode()).hexdigest(),
+        key=stored_key,
         defaults={"query": query, "locale": locale, "token": kept.token, "change": kept.change,
                   "size": len(kept.ids), "ids": kept.ids.astype("<u4").tobytes()},
     )
@@ -146,8 +190,12 @@ def _forget(key):
             _size -= len(old.ids)
 
 
-def _written_since(cursor, locale, change):
-    """Ids of ``locale``'s documents written after ``change`` (by the change index)."""
+def _written_since(cursor, locale, change, most):
+    """Ids of ``locale``'s documents written after ``change`` (by the change index); more than
+    ``most`` of them only says that there are more (a rebuild wrote them all)."""
     locale_column = "+locale" if connection.vendor == "sqlite" else "locale"  # SQLite: keep to the change index
-    cursor.execute(f"SELECT page_id FROM {SearchDocument._meta.db_table} WHERE change > %s AND {locale_column} = %s", [change, locale])
+    cursor.execute(
+        f"SELECT page_id FROM {SearchDocument._meta.db_table} WHERE change > %s AND {locale_column} = %s LIMIT %s",
+        [change, locale, most + 1],
+    )
     return np.unique(np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64))

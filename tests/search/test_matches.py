@@ -1,13 +1,16 @@
 """The database engine keeps large match sets in memory and catches them up after writes
 (search.backends.matches): a search answers what one reading every match again answers."""
 
+import io
 from unittest import mock
 
+from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.utils.module_loading import import_string
 
 from disclosure_pages.choices import Scope
+from search import schema
 from search.backends import columns, matches
 from search.backends.database import VENDOR_BACKENDS
 from search.models import KeptMatch
@@ -150,3 +153,33 @@ class SharedMatchesTests(MatchesTestCase):
             answer("公开", sort="date")  # 4
             answer("党员", sort="date")  # 2
         self.assertEqual(list(KeptMatch.objects.values_list("size", flat=True)), [2])
+
+    def test_a_process_started_before_the_match_was_read_takes_it_from_the_database(self):
+        with outside_transactions():
+            first = answer("党员")
+            matches.clear()  # a process that warmed up before the match was stored
+            with full_matches() as matched:
+                self.assertEqual(answer("党员"), first)
+        self.assertEqual([call for call in matched.call_args_list if not call.args[3]], [])  # titles' match: 1, not kept
+
+
+class RebuildTests(MatchesTestCase):
+    """``update_index`` matches again the words searched before: a rebuild leaves every kept match behind."""
+
+    def test_a_rebuild_matches_again_the_words_searched_before_and_drops_what_is_small_now(self):
+        with outside_transactions():
+            answer("公开", sort="date")  # 4 documents of every reader
+            answer("党员", sort="date")  # 2: the dues notice and a village's members-only roster
+            edit_and_publish(self.items["dues"], body=rich_text("<p>本季度按时交纳党费。</p>"))  # 党员: one left
+            out = io.StringIO()
+            call_command("update_index", stdout=out)
+            self.assertIn("Matched again the 2 large matches", out.getvalue())
+            current = columns.columns_for(schema.SCHEMA, "zh-hans").token
+            self.assertEqual(list(KeptMatch.objects.values_list("token", "size")), [(current, 4)])  # 公开's alone
+            # A process started after the rebuild answers 公开 without matching it again.
+            matches.clear()
+            columns._cache.clear()
+            with full_matches() as matched:
+                self.assertEqual(answer("公开", sort="date")[0], 3)
+            matched.assert_not_called()
+        self.assertEqual(answer("党员"), (0, []))

@@ -24,6 +24,7 @@ from wagtail.search.models import IndexEntry
 
 from disclosure_pages.bulk import refresh_planner_statistics
 
+from ...backends import matches
 from ...backends.database import ChineseSearchBackendMixin
 from ...models import SearchDocument
 
@@ -44,6 +45,10 @@ class Command(rebuild_modelsearch_index.Command):
         self.workers = max(1, options["workers"])
         super().handle(**options)
         refresh_planner_statistics(SearchDocument, IndexEntry)  # the tables a rebuild rewrote
+        if isinstance(backend := get_search_backend(), ChineseSearchBackendMixin) and not options.get("schema_only"):
+            refreshed = matches.refresh(backend.item_store)
+            if refreshed:
+                self.write(f"Matched again the {refreshed} large matches kept from before (words searched before)")
 
     def update_backend(self, backend_name, schema_only=False, chunk_size=rebuild_modelsearch_index.DEFAULT_CHUNK_SIZE):
         backend = get_search_backend(backend_name)

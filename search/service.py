@@ -9,7 +9,7 @@ answer: highlighted titles and snippets, facet labels in the page's script, pagi
 import json
 import logging
 import math
-import uuid
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,11 +22,13 @@ from modelsearch.backends import get_search_backend
 
 from wagtail.models import Page
 
+from disclosure_pages.fragments import content_version
 from disclosure_pages.models import PortalPage, UnitPage
 from disclosure_pages.visibility import user_audience_keys
 
 from . import schema
 from .conf import app_settings
+from .backends.columns import outside_transactions
 from .highlight import highlight, snippet
 from .models import IndexGeneration
 from .query import SORT_DATE, SORT_RELEVANCE, ItemQuery, filter_values
@@ -331,19 +333,40 @@ def _named_options(facet, counts, query, locale):
     """One option per name: the county catalogues and units' own entries may share a name
     (主题党日活动安排 is in the five-area catalogue and in 7+X; villages add the same local
     entries). Selecting it selects every entry of that name (``_same_named``)."""
-    names = dict(
-        facet.named_by.objects.filter(translation_key__in=list(counts), locale__language_code=locale).values_list("translation_key", "name")
-    )
+    names = _names_by_key(facet.named_by, locale)
     chosen = query.filters.get(facet.name)
     selected = set(filter_values(chosen)) if chosen else set()
-    grouped = {}
+    keys_of, totals = defaultdict(list), Counter()
     for key, count in counts.items():
-        label = names.get(_uuid(key))
+        label = names.get(str(key))
         if label:
-            keys, total = grouped.get(label, ((), 0))
-            grouped[label] = (keys + (str(key),), total + count)
-    options = [FacetOption(min(keys), label, total, bool(selected.intersection(keys))) for label, (keys, total) in grouped.items()]
+            keys_of[label].append(str(key))
+            totals[label] += count
+    options = [FacetOption(min(keys), label, totals[label], bool(selected.intersection(keys))) for label, keys in keys_of.items()]
     return sorted(options, key=lambda option: (-option.count, option.label))
+
+
+_names = {}
+
+
+def _names_by_key(model, locale):
+    """Every name of ``model``'s rows in ``locale`` by translation key (text).
+
+    A common word's facets name thousands of catalogue entries at a province's county: asking
+    for them by key each search cost 60–130 ms. They are kept per content version
+    (``disclosure_pages.fragments``: catalogues' saves move it) when read outside a transaction,
+    whose rows may yet be rolled back and the version number taken again by another write.
+    """
+    version = content_version()
+    key = (connection.settings_dict["NAME"], model._meta.label, locale)
+    cached = _names.get(key)
+    if version is not None and cached is not None and cached[0] == version:
+        return cached[1]
+    rows = model.objects.filter(locale__language_code=locale).order_by().values_list("translation_key", "name")
+    names = {str(translation_key): name for translation_key, name in rows}
+    if version is not None and outside_transactions():
+        _names[key] = (version, names)
+    return names
 
 
 def _same_named(model, key, locale):
@@ -360,9 +383,3 @@ def _same_named(model, key, locale):
     )
     return tuple(keys) if len(keys) > 1 else key
 
-
-def _uuid(key):
-    try:
-        return uuid.UUID(str(key))
-    except ValueError:
-        return None

@@ -199,9 +199,10 @@ def columns_for(search_schema, locale):
     # The generation read: what the matches kept beside these columns are reckoned against (matches.py).
     columns.token, columns.change = token, change
     with _lock:
-        _cache[key] = _Cached(token, change, columns, committed=_outside_transactions())
+        _cache[key] = _Cached(token, change, columns, committed=outside_transactions())
     return columns
 
 
-def _outside_transactions():
+def outside_transactions():
+    """Whether what is read now is committed: what a transaction read may yet be rolled back."""
     return not connection.in_atomic_block

@@ -81,7 +81,7 @@ def matching_ids(store, cursor, phrases, title_only, locale, columns, store_caug
         ids = np.intersect1d(store.matching_ids(cursor, phrases, title_only, locale), columns.ids)
         read_in_full = True
     if len(ids) >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM:
-        kept = _Kept(token, change, ids.astype(np.uint32), committed=columns_module._outside_transactions())
+        kept = _Kept(token, change, ids.astype(np.uint32), committed=columns_module.outside_transactions())
         _keep(key, kept)
         if (read_in_full or store_caught_up) and kept.committed:
             _store(key, kept)

@@ -39,7 +39,7 @@ class CatchingUpTests(TestCase):
 
     def test_writes_since_the_last_read_are_merged_in(self):
         # Read outside any transaction (as a web process does); the test case itself runs in one.
-        with mock.patch("search.backends.columns._outside_transactions", return_value=True):
+        with mock.patch("search.backends.columns.outside_transactions", return_value=True):
             self.assertEqual(search("公开").count, 3)
             edit_and_publish(self.items["notice"], stage=Stage.RESULT)  # a changed facet value
             self.items["budget"].unpublish()  # gone
@@ -79,7 +79,7 @@ class WarmUpTests(TestCase):
         columns._cache.clear()
 
     def test_the_first_search_after_warming_up_reads_no_columns(self):
-        with mock.patch("search.backends.columns._outside_transactions", return_value=True):
+        with mock.patch("search.backends.columns.outside_transactions", return_value=True):
             warm_up()
             with mock.patch.object(columns, "_rows", side_effect=columns._rows) as rows:
                 self.assertEqual(search("公开").count, 3)

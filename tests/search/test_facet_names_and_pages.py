@@ -4,10 +4,14 @@ facets with the right count, though the county catalogues and units' own entries
 条" over "没有找到"."""
 
 import re
+from unittest import mock
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from disclosure_pages.models import Catalogue, CatalogueArea, CatalogueEntry
+from search import service
 from search.updates import apply_due_updates
 from tests.factories import build_tree, make_item
 
@@ -64,6 +68,33 @@ class SameNamedEntriesTests(TestCase):
         options = re.findall(r'<a href="[^"]*"[^>]*>([^<]+)</a> <span class="facet-count">(\d+)</span>', section)
         self.assertEqual(options[0], ("主題黨日活動安排", "4"))
         self.assertEqual(len(options), len({label for label, _count in options}))
+
+
+class KeptNamesTests(SameNamedEntriesTests):
+    """Each process keeps the catalogue's names between searches (thousands at a province's
+    county) until the content version moves: a renamed entry is shown by its new name at once."""
+
+    def setUp(self):
+        service._names.clear()
+        self.addCleanup(service._names.clear)
+        # As a web process reads, outside any transaction (the test case runs in one).
+        patcher = mock.patch.object(service, "outside_transactions", return_value=True)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_the_names_are_read_once_and_again_after_a_rename(self):
+        self.client.get("/")  # the site's settings are created by a first request: a change
+        self.client.get("/zh-hans/search/", {"q": "主题党日"})
+        with CaptureQueriesContext(connection) as queries:
+            html = self.client.get("/zh-hans/search/", {"q": "主题党日"}).content.decode()
+        self.assertEqual(entry_options(html), [(THEME_DAY, "4"), ("理论学习计划", "1")])
+        self.assertFalse([q for q in queries.captured_queries if "disclosure_pages_catalogueentry" in q["sql"] ])
+
+        renamed = self.t.entries["理论学习计划"]
+        renamed.name = "理论学习中心组学习计划"
+        renamed.save()
+        html = self.client.get("/zh-hans/search/", {"q": "主题党日"}).content.decode()
+        self.assertEqual(entry_options(html), [(THEME_DAY, "4"), ("理论学习中心组学习计划", "1")])
 
 
 class PastTheLastPageTests(TestCase):

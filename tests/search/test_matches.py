@@ -33,7 +33,7 @@ def answer(text, user=ANONYMOUS, **params):
 
 def outside_transactions():
     # As a web process reads; the test case itself runs in a transaction.
-    return mock.patch("search.backends.columns._outside_transactions", return_value=True)
+    return mock.patch("search.backends.columns.outside_transactions", return_value=True)
 
 
 @override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2)

@@ -19,7 +19,6 @@ from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backend
-
 from wagtail.models import Page
 
 from disclosure_pages.fragments import content_version
@@ -27,8 +26,8 @@ from disclosure_pages.models import PortalPage, UnitPage
 from disclosure_pages.visibility import user_audience_keys
 
 from . import schema
-from .conf import app_settings
 from .backends.columns import outside_transactions
+from .conf import app_settings
 from .highlight import highlight, snippet
 from .models import IndexGeneration
 from .query import SORT_DATE, SORT_RELEVANCE, ItemQuery, filter_values

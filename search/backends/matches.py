@@ -5,9 +5,12 @@ and hundreds of thousands at 1,000,000. The full-text index finds them quickly, 
 then visits every matching row of the documents table (to check that the row is visible),
 about 175 ms at 100,000 items and growing with them. Such a set changes only when documents
 are written, so each process keeps the large ones (``SUNSHINE_SEARCH_MATCHES_CACHED_FROM``
-ids or more, at most ``SUNSHINE_SEARCH_MATCHES_CACHED_IDS`` ids in all, the least recently
-used dropped first) and after a write tests again only the documents written since (each
-row carries the number of the change that wrote it), as the facet columns do (columns.py).
+ids or more) and those slow to read (``SUNSHINE_SEARCH_MATCHES_CACHED_SLOWER_THAN_MS``: a
+phrase of common words such as 村务公开 has its positions checked in thousands of documents
+for a few matches, seconds at 1,000,000 items), at most ``SUNSHINE_SEARCH_MATCHES_CACHED_IDS``
+ids in all (the least recently used dropped first), and after a write tests again only the
+documents written since (each row carries the number of the change that wrote it), as the
+facet columns do (columns.py); a match kept stays kept however small it becomes.
 
 What is kept is the match of the words alone, for every reader: access, locale and filters
 are applied on the facet columns, as for any match. A match read in full is also written to
@@ -20,6 +23,7 @@ every server process after a restart.
 import hashlib
 import json
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -71,16 +75,20 @@ def matching_ids(store, cursor, phrases, title_only, locale, columns, store_caug
     most = max(len(columns.ids) // 10, 1000)
     written = _written_since(cursor, locale, kept.change, most) if kept is not None and kept.committed and kept.change < change else None
     if written is not None and len(written) <= most:
-        ids = np.union1d(
-            np.setdiff1d(np.intersect1d(kept.ids.astype(np.int64), columns.ids, assume_unique=True), written, assume_unique=True),
-            store.matching_ids(cursor, phrases, title_only, locale, among=written) if len(written) else written,
-        )
-        read_in_full = False
+        left = _present(kept.ids.astype(np.int64), columns)
+        left = left[~np.isin(left, written, assume_unique=True)]
+        added = _present(store.matching_ids(cursor, phrases, title_only, locale, among=written), columns) if len(written) else written
+        ids = np.insert(left, np.searchsorted(left, added), added)  # both sorted, none in both
+        read_in_full, worth_keeping = False, True  # it was: large or slow to read
     else:
-        # Only the locale's (SQLite's match has every locale's).
-        ids = np.intersect1d(store.matching_ids(cursor, phrases, title_only, locale), columns.ids)
+        started = time.perf_counter()
+        ids = _present(store.matching_ids(cursor, phrases, title_only, locale), columns)
         read_in_full = True
-    if len(ids) >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM:
+        worth_keeping = (
+            len(ids) >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM
+            or (time.perf_counter() - started) * 1000 >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_SLOWER_THAN_MS
+        )
+    if worth_keeping:
         kept = _Kept(token, change, ids.astype(np.uint32), committed=columns_module.outside_transactions())
         _keep(key, kept)
         if (read_in_full or store_caught_up) and kept.committed:
@@ -102,9 +110,9 @@ def refresh(store):
             for stored_key, query in list(stale.values_list("key", "query")):
                 _, title_only, phrases = json.loads(query)
                 phrases = [Phrase(stream, tuple(terms)) for stream, terms in phrases]
-                found = matching_ids(store, cursor, phrases, title_only, locale, columns, store_caught_up=True)
-                if len(found) < app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM:  # not large any more
-                    KeptMatch.objects.filter(key=stored_key).delete()
+                matching_ids(store, cursor, phrases, title_only, locale, columns, store_caught_up=True)
+                if _key(locale, title_only, tuple((p.stream, p.terms) for p in phrases)) not in _kept:
+                    KeptMatch.objects.filter(key=stored_key).delete()  # neither large nor slow any more
                 refreshed += 1
     return refreshed
 
@@ -113,9 +121,9 @@ def load(locale):
     """Hold the matches of ``locale`` that another process kept (the most recently read first, within the limit)."""
     room = app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_IDS - _size
     for stored in KeptMatch.objects.filter(locale=locale).order_by("-read_at").iterator():
-        if stored.size > room:
+        if _weight(stored.size) > room:
             break
-        room -= stored.size
+        room -= _weight(stored.size)
         _, title_only, phrases = json.loads(stored.query)
         ids = np.frombuffer(bytes(stored.ids), dtype="<u4").astype(np.uint32)
         # Read outside any transaction by the process that wrote it: safe to catch up.
@@ -133,14 +141,20 @@ def clear():
 def _keep(key, kept):
     global _size
     limit = app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_IDS
-    if len(kept.ids) > limit:
+    if _weight(len(kept.ids)) > limit:
         return
     with _lock:
         old = _kept.pop(key, None)
-        _size += len(kept.ids) - (len(old.ids) if old is not None else 0)
+        _size += _weight(len(kept.ids)) - (_weight(len(old.ids)) if old is not None else 0)
         _kept[key] = kept
         while _size > limit:
-            _size -= len(_kept.popitem(last=False)[1].ids)
+            _size -= _weight(len(_kept.popitem(last=False)[1].ids))
+
+
+def _weight(size):
+    """What a match of ``size`` ids counts against the limit: a small one (kept for being slow to
+    read) as the smallest large one, so that the limit bounds their number too."""
+    return max(size, app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM)
 
 
 def _key(locale, title_only, phrases):
@@ -175,7 +189,7 @@ def _store(key, kept):
     )
     room, dropped = app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_IDS, []
     for stored_key, size in KeptMatch.objects.filter(locale=locale).order_by("-read_at").values_list("key", "size"):
-        room -= size
+        room -= _weight(size)
         if room < 0:
             dropped.append(stored_key)
     if dropped:
@@ -187,7 +201,15 @@ def _forget(key):
     with _lock:
         old = _kept.pop(key, None)
         if old is not None:
-            _size -= len(old.ids)
+            _size -= _weight(len(old.ids))
+
+
+def _present(ids, columns):
+    """``ids`` (unique) that are among the columns' documents, sorted: only the locale's (SQLite's
+    match has every locale's). By the columns' sorted ids, not NumPy's set functions: those
+    sort or hash the million ids of the columns again on every search."""
+    ids = np.sort(ids)
+    return columns.ids[columns.positions(ids)]
 
 
 def _written_since(cursor, locale, change, most):

@@ -4,6 +4,8 @@
 import io
 from unittest import mock
 
+import numpy as np
+
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, override_settings
@@ -36,9 +38,10 @@ def outside_transactions():
     return mock.patch("search.backends.columns.outside_transactions", return_value=True)
 
 
-@override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2)
+@override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2, SUNSHINE_SEARCH_MATCHES_CACHED_SLOWER_THAN_MS=10**9)
 class MatchesTestCase(TestCase):
-    """The search's county, every process's memory empty at the start (kept from two matches)."""
+    """The search's county, every process's memory empty at the start (kept from two matches,
+    none for being slow)."""
 
     @classmethod
     def setUpTestData(cls):
@@ -64,6 +67,15 @@ class KeptMatchesTests(MatchesTestCase):
         with full_matches() as matched:
             self.assertEqual(answer("党费")[0], 1)
         self.assertTrue(matched.called)
+
+    @override_settings(SUNSHINE_SEARCH_MATCHES_CACHED_SLOWER_THAN_MS=0)
+    def test_a_small_match_slow_to_read_is_kept(self):
+        # A phrase of common words (村务公开) has its positions checked in thousands of
+        # documents for a few matches: seconds at 1,000,000 items.
+        self.assertEqual(answer("党费", sort="date")[0], 1)
+        with full_matches() as matched:
+            self.assertEqual(answer("党费", sort="date")[0], 1)
+        matched.assert_not_called()
 
     def test_after_writes_only_the_documents_written_since_are_matched_again(self):
         member = make_member(self.tree.village2, "xiguan_member")
@@ -172,8 +184,11 @@ class RebuildTests(MatchesTestCase):
             answer("党员", sort="date")  # 2: the dues notice and a village's members-only roster
             edit_and_publish(self.items["dues"], body=rich_text("<p>本季度按时交纳党费。</p>"))  # 党员: one left
             out = io.StringIO()
-            call_command("update_index", stdout=out)
-            self.assertIn("Matched again the 2 large matches", out.getvalue())
+            # As at a large county, where the rebuild wrote more than a tenth of the documents:
+            # each match is read in full, and kept only if still large (or slow).
+            with mock.patch.object(matches, "_written_since", return_value=np.arange(1, 2002)):
+                call_command("update_index", stdout=out)
+            self.assertIn("Matched again the 2 matches", out.getvalue())
             current = columns.columns_for(schema.SCHEMA, "zh-hans").token
             self.assertEqual(list(KeptMatch.objects.values_list("token", "size")), [(current, 4)])  # 公开's alone
             # A process started after the rebuild answers 公开 without matching it again.
@@ -183,3 +198,12 @@ class RebuildTests(MatchesTestCase):
                 self.assertEqual(answer("公开", sort="date")[0], 3)
             matched.assert_not_called()
         self.assertEqual(answer("党员"), (0, []))
+
+    def test_at_a_small_county_a_rebuild_catches_the_kept_matches_up(self):
+        with outside_transactions():
+            answer("党员", sort="date")
+            edit_and_publish(self.items["dues"], body=rich_text("<p>本季度按时交纳党费。</p>"))  # 党员: one left
+            call_command("update_index", stdout=io.StringIO())
+            # A match kept stays kept however small: it was large or slow to read when read in full.
+            current = columns.columns_for(schema.SCHEMA, "zh-hans").token
+            self.assertEqual(list(KeptMatch.objects.values_list("token", "size")), [(current, 1)])

@@ -48,7 +48,7 @@ class Command(rebuild_modelsearch_index.Command):
         if isinstance(backend := get_search_backend(), ChineseSearchBackendMixin) and not options.get("schema_only"):
             refreshed = matches.refresh(backend.item_store)
             if refreshed:
-                self.write(f"Matched again the {refreshed} large matches kept from before (words searched before)")
+                self.write(f"Matched again the {refreshed} matches kept from before (words searched before)")
 
     def update_backend(self, backend_name, schema_only=False, chunk_size=rebuild_modelsearch_index.DEFAULT_CHUNK_SIZE):
         backend = get_search_backend(backend_name)

@@ -191,12 +191,10 @@ def count_column_facets(search_schema, columns, current, matched, masks, query):
         positions = matched[np.logical_and.reduce(others)] if others else matched
         counts = np.bincount(current[field.name][positions], minlength=len(column.values) + 1)
         if field.facet.filter == SUBTREE:
-            buckets = {}
-            for code, path in enumerate(column.values, start=1):
-                key = unit_facet_key(path, query.facet_root_path)
-                if key is not None and counts[code]:
-                    buckets[key] = buckets.get(key, 0) + int(counts[code])
-            facets[name] = buckets
+            keys, groups = column.grouped(unit_facet_key, query.facet_root_path)
+            under = groups >= 0
+            totals = np.bincount(groups[under], weights=counts[under], minlength=len(keys))
+            facets[name] = {key: int(total) for key, total in zip(keys, totals, strict=True) if total}
         else:
             facets[name] = {value: int(counts[code]) for code, value in enumerate(column.values, start=1) if counts[code]}
     return facets

@@ -4,7 +4,7 @@ from unittest import mock
 
 import numpy as np
 from django.db import DatabaseError
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 
 from disclosure_pages.choices import Scope, Stage
 from search.backends import columns
@@ -90,3 +90,19 @@ class WarmUpTests(TestCase):
             with self.assertLogs("search.service", "ERROR"):
                 warm_up()
         self.assertEqual(search("公开").count, 3)
+
+
+class GroupedValuesTests(SimpleTestCase):
+    """A column's values grouped once per argument (the audiences searching, the unit facet's
+    roots): each search used to loop over ten thousand values of a province's county."""
+
+    def test_values_are_grouped_by_key_and_the_groupings_kept_are_bounded(self):
+        column = columns.Coded(["a b", "c", "b", None, "a b"])  # values: "a b", "b", "c"
+        keys, groups = column.grouped(columns._passes, frozenset({"b"}))
+        self.assertEqual((keys, groups.tolist()), ([True], [-1, 0, 0, -1]))
+        self.assertIs(column.grouped(columns._passes, frozenset({"b"}))[1], groups)  # kept
+        _, nobody = column.grouped(columns._passes, frozenset({"z"}))
+        self.assertEqual(nobody.tolist(), [-1, -1, -1, -1])
+        for number in range(columns.GROUPINGS_KEPT + 50):
+            column.grouped(columns._passes, frozenset({f"group{number}"}))
+        self.assertEqual(len(column._grouped), columns.GROUPINGS_KEPT)

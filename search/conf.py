@@ -9,7 +9,7 @@ app_settings = AppSettings(
     SUNSHINE_SEARCH_FALLBACK_BACKEND=None,
     # The database engine keeps in memory (per process) the matches of at least this many
     # documents or that took at least this long to read, at most this many ids in all (4 bytes
-    # each; a smaller match counts as one of the first size): search.backends.matches.
+    # each and 8 for its position in the columns; a smaller match counts as one of the first size): search.backends.matches.
     SUNSHINE_SEARCH_MATCHES_CACHED_FROM=2000,
     SUNSHINE_SEARCH_MATCHES_CACHED_SLOWER_THAN_MS=50,
     SUNSHINE_SEARCH_MATCHES_CACHED_IDS=5_000_000,

@@ -91,9 +91,8 @@ class DatabaseItemStore:
     def find(self, cursor, query, search_schema):
         """(total, facet counts, the page ids of the requested page in order) for ``query``."""
         columns = columns_for(search_schema, query.locale)
-        found = matches.matching_ids(self, cursor, query.phrases, query.title_only, query.locale, columns)
-        matched = columns.positions(found)
-        matched = matched[columns.allowed(query.audience)[matched]]
+        found = matches.matching_positions(self, cursor, query.phrases, query.title_only, query.locale, columns)
+        matched = found[columns.allowed(query.audience)[found]]
         if query.page_ids is not None:
             matched = matched[np.isin(columns.ids[matched], np.asarray(query.page_ids, dtype=np.int64))]
         current = {field.name: columns.current_codes(field, query.today) for field in search_schema.facet_fields}
@@ -136,10 +135,10 @@ class DatabaseItemStore:
         for title_only, size in tiers:
             members = wanted & ~taken
             if size is None:
-                tier_ids = matches.matching_ids(self, cursor, query.phrases, title_only, query.locale, columns)
-                size = len(tier_ids)
+                tier = matches.matching_positions(self, cursor, query.phrases, title_only, query.locale, columns)
+                size = len(tier)
                 in_tier = np.zeros(len(columns.ids), dtype=bool)
-                in_tier[columns.positions(tier_ids)] = True
+                in_tier[tier] = True
                 members &= in_tier
             if not members.any():
                 continue

@@ -46,9 +46,13 @@ def visible_pages(queryset, user, parent=None):
     blocking = blocking_restrictions(user)
     queryset = queryset.exclude(Exists(blocking.filter(page_id=OuterRef("pk"))))
     # Restrictions on pages with children (a unit made private) hide their whole section.
-    # Driven from the few pages with children (a partial index), not from every item's restriction.
+    # Driven from the few pages with children (a partial index) and the restrictions' page
+    # index, both read without their tables; PostgreSQL joined every item's restriction with
+    # them otherwise (290,000 at 1,000,000 items: 35 ms, twice on the portal's home). Mostly
+    # there are none, and nothing more is asked.
     if parent is None:
-        sections = blocking.filter(page__in=Page.objects.filter(numchild__gt=0).values("pk"))
+        restricted = Page.objects.filter(numchild__gt=0).filter(Exists(PageViewRestriction.objects.filter(page_id=OuterRef("pk"))))
+        sections = blocking.filter(page_id__in=list(restricted.values_list("pk", flat=True)))
     else:
         sections = blocking.filter(page__path__in=paths_above(parent.path))
     for path in sections.values_list("page__path", flat=True):

@@ -19,7 +19,8 @@ from django.urls import clear_url_caches
 from wagtail.models import Locale, PageViewRestriction
 
 from disclosure_pages.choices import Scope, Stage
-from disclosure_pages.visibility import user_can_view
+from disclosure_pages.models import DisclosureItemPage
+from disclosure_pages.visibility import ANONYMOUS, user_can_view, visible_pages
 from tests.factories import (
     attachment_body,
     build_tree,
@@ -198,6 +199,22 @@ class ListingTests(ScopeTestCase):
     def test_portal_home_latest_items(self):
         for key, sees in SEES.items():
             self.assertShowsExactly(self.get(self.t.portal.url, key), sees, key)
+
+    def test_a_unit_made_private_hides_its_items_from_who_may_not_view_it(self):
+        # A restriction on a page with children hides its whole section, in every listing.
+        restriction = PageViewRestriction.objects.create(page=self.t.township, restriction_type=PageViewRestriction.GROUPS)
+        restriction.groups.set([self.t.township.members_group])
+        for key, sees in SEES.items():
+            expected = sees if key == "cgz" else set()
+            self.assertShowsExactly(self.get(self.t.portal.url, key), expected, key)
+            self.assertEqual(
+                {item.title for item in visible_pages(DisclosureItemPage.objects.all(), self.users[key] if key else ANONYMOUS)}
+                & set(self.items), expected, key,
+            )
+        restriction.restriction_type = PageViewRestriction.LOGIN
+        restriction.save()
+        self.assertShowsExactly(self.get(self.t.portal.url, "outsider"), SEES["outsider"], "outsider, signed in")
+        self.assertShowsExactly(self.get(self.t.portal.url), set(), "anonymous")
 
     def test_catalogue_entry_page(self):
         url = f"{self.t.portal.url}catalogue/{self.entry.translation_key}/"

@@ -71,7 +71,7 @@ def matching_positions(store, cursor, phrases, title_only, locale, columns, stor
         kept = _stored(key)
     if kept is not None and kept.token == token:
         if kept.positions is None:
-            kept = replace(kept, positions=_read_only(columns.positions(kept.ids.astype(np.int64))))
+            kept = replace(kept, positions=_read_only(_positions(kept.ids, columns)))
             with _lock:
                 if key in _kept:
                     _kept[key] = kept
@@ -82,24 +82,22 @@ def matching_positions(store, cursor, phrases, title_only, locale, columns, stor
     most = max(len(columns.ids) // 10, 1000)
     written = _written_since(cursor, locale, kept.change, most) if kept is not None and kept.committed and kept.change < change else None
     if written is not None and len(written) <= most:
-        left = _present(kept.ids.astype(np.int64), columns)
-        left = left[~np.isin(left, written, assume_unique=True)]
-        added = _present(store.matching_ids(cursor, phrases, title_only, locale, among=written), columns) if len(written) else written
-        ids = np.insert(left, np.searchsorted(left, added), added)  # both sorted, none in both
-        positions = columns.positions(ids)
+        left = _positions(kept.ids, columns)
+        left = left[~np.isin(left, columns.positions(written), assume_unique=True)]
+        added = _positions(store.matching_ids(cursor, phrases, title_only, locale, among=written), columns) if len(written) else left[:0]
+        positions = np.insert(left, np.searchsorted(left, added), added)  # both sorted, none in both
         read_in_full, worth_keeping = False, True  # it was: large or slow to read
     else:
         started = time.perf_counter()
-        positions = columns.positions(np.sort(store.matching_ids(cursor, phrases, title_only, locale)))
-        ids = columns.ids[positions]
+        positions = _positions(store.matching_ids(cursor, phrases, title_only, locale), columns)
         read_in_full = True
         worth_keeping = (
-            len(ids) >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM
+            len(positions) >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_FROM
             or (time.perf_counter() - started) * 1000 >= app_settings.SUNSHINE_SEARCH_MATCHES_CACHED_SLOWER_THAN_MS
         )
     positions = _read_only(positions)
     if worth_keeping:
-        kept = _Kept(token, change, ids.astype(np.uint32), committed=columns_module.outside_transactions(), positions=positions)
+        kept = _Kept(token, change, columns.ids[positions].astype(np.uint32), committed=columns_module.outside_transactions(), positions=positions)
         _keep(key, kept)
         if (read_in_full or store_caught_up) and kept.committed:
             _store(key, kept)
@@ -220,12 +218,11 @@ def _read_only(array):
     return array
 
 
-def _present(ids, columns):
-    """``ids`` (unique) that are among the columns' documents, sorted: only the locale's (SQLite's
-    match has every locale's). By the columns' sorted ids, not NumPy's set functions: those
-    sort or hash the million ids of the columns again on every search."""
-    ids = np.sort(ids)
-    return columns.ids[columns.positions(ids)]
+def _positions(ids, columns):
+    """The positions in ``columns`` of ``ids`` (unique) that are among its documents, sorted:
+    only the locale's (SQLite's match has every locale's). By the columns' sorted ids, not
+    NumPy's set functions: those sort or hash the million ids of the columns again on every search."""
+    return columns.positions(np.sort(ids.astype(np.int64, copy=False)))
 
 
 def _written_since(cursor, locale, change, most):

@@ -11,10 +11,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.models import BaseViewRestriction, PageViewRestriction
+from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+
+from chinese.search_fields import with_analysed_autocomplete
 
 from ..choices import Scope, Validity
 from ..membership import all_members_group
+
+# What every page type's search fields start from: Wagtail's, with the title found by any word of it
+# in the admin's page search (chinese.search_fields).
+PAGE_SEARCH_FIELDS = with_analysed_autocomplete(Page.search_fields)
 
 
 class ValidityMixin(models.Model):

@@ -22,10 +22,3 @@ class AnalysedAutocompleteField(index.AutocompleteField):
         analysed = analyse(str(value))
         return f"{analysed.bigrams} {analysed.chars}"
 
-
-def with_analysed_autocomplete(search_fields):
-    """``search_fields`` with each autocomplete field analysed."""
-    return [
-        AnalysedAutocompleteField(field.field_name, **field.kwargs) if type(field) is index.AutocompleteField else field
-        for field in search_fields
-    ]

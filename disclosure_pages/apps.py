@@ -13,11 +13,14 @@ class DisclosurePagesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import pages_compat, signals  # noqa: F401 (pages_compat registers its version check)
+        from .permissions import page_owners_for
         from .visibility import page_is_public_in_admin
 
         # The admin's privacy icons and statuses test only the view restrictions over the pages shown.
         pages_compat.replace_page_is_public_test(page_is_public_in_admin)
         pages_compat.replace_new_page_privacy_test(page_is_public_in_admin)
+        # The explorer's owner filter offers the owners of the pages it lists.
+        pages_compat.replace_owner_filter_choices(page_owners_for)
 
         post_migrate.connect(_sync_unit_files, sender=self)
         post_migrate.connect(_sync_public_site, sender=self)

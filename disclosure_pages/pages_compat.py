@@ -359,6 +359,19 @@ def replace_new_page_privacy_test(test):
     create.PageStatusSidePanel = PageStatusSidePanel
 
 
+def replace_owner_filter_choices(owners):
+    """Make ``owners(request)`` the users offered by the "owner" filter of Wagtail's page listings
+    (the explorer and the page search: ``PageFilterSet``, Wagtail 8.0). Wagtail offers everyone who
+    owns any page, read with ``SELECT DISTINCT owner_id`` over every page of the county (0.2-0.4 s
+    at 1,000,000 pages, in every explorer request), and so shows a unit's officer the people of
+    every other unit. The filter's choices are a declared filter's ``queryset``, django-filter's public
+    attribute, on Wagtail's filter sets."""
+    from wagtail.admin.views.pages.listing import GenericPageFilterSet, PageFilterSet
+
+    for filterset in (PageFilterSet, GenericPageFilterSet):
+        filterset.base_filters["owner"].queryset = owners
+
+
 def replace_hook(hook_name, old, new):
     """Put ``new`` where ``old`` is among the functions registered for ``hook_name`` (at the same
     order; nothing when ``old`` is not registered): Wagtail's hook registry (``wagtail.hooks._hooks``)

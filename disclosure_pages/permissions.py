@@ -1,8 +1,9 @@
 """Permissions: catalogue entries (the county office edits all, a unit its own), and page
 permissions that the registered page permission policy may narrow page by page."""
 
-from django.db.models import Q
-from wagtail.models import PagePermissionTester
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from wagtail.models import Page, PagePermissionTester
 from wagtail.permission_policies import ModelPermissionPolicy
 
 UNIT_ACTIONS = {"add", "change", "delete", "view"}
@@ -17,6 +18,18 @@ def units_managed_by(user):
     # Ids as values: OR-ed subqueries make PostgreSQL read every page of a province-sized county.
     groups = list(user.groups.values_list("pk", flat=True))
     return UnitPage.objects.filter(Q(officers_group_id__in=groups) | Q(leading_group_id__in=groups))
+
+
+def page_owners_for(request):
+    """The choices of the admin's "owner" filter: who owns one of the pages listed (the children
+    of the page explored), or, in a listing of no particular page, any page. Read by the owner
+    index, a user at a time, or from the listed pages: never every page's owner."""
+    match = request.resolver_match
+    parent = Page.objects.filter(pk=match.kwargs.get("parent_page_id")).first() if match and match.kwargs.get("parent_page_id") else None
+    if parent is None:
+        return get_user_model().objects.filter(Exists(Page.objects.filter(owner=OuterRef("pk")))).order_by("username")
+    listed = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1, owner__isnull=False)
+    return get_user_model().objects.filter(pk__in=list(listed.values_list("owner", flat=True).distinct())).order_by("username")
 
 
 class CatalogueEntryPermissionPolicy(ModelPermissionPolicy):

@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
 
-from chinese.search_fields import with_analysed_autocomplete
+from chinese.search_fields import AnalysedAutocompleteField
 
 from ..choices import Scope, Validity
 from ..membership import all_members_group
 
-# What every page type's search fields start from: Wagtail's, with the title found by any word of it
-# in the admin's page search (chinese.search_fields).
-PAGE_SEARCH_FIELDS = with_analysed_autocomplete(Page.search_fields)
+# What every page type's search fields start from: Wagtail's, and the title analysed, so that the
+# admin's page search finds it by any word of it (chinese.search_fields).
+PAGE_SEARCH_FIELDS = Page.search_fields + [AnalysedAutocompleteField("title")]
 
 
 class ValidityMixin(models.Model):

@@ -9,7 +9,9 @@ a published item, wagtail-localize's 翻译此页 and 同步翻译页面 as its 
 
 import re
 
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.templatetags import wagtailadmin_tags
@@ -136,3 +138,31 @@ class ListingScaleTests(CountyScaleTestCase):
             expected = [(button.label, button.url) for button in page_listing_more_buttons(page, admin, next_url="/admin/")]
             given = [(button.label, button.url) for button in translation_listing_buttons(page, admin, next_url="/admin/")]
             self.assertEqual(given, expected, page.title)
+
+
+class OwnerFilterTests(CountyScaleTestCase):
+    """The explorer's "owner" filter offers the owners of the pages it lists, not everyone who owns
+    a page anywhere in the county (Wagtail reads every page's owner for it)."""
+
+    def owner_choices(self, user, page):
+        self.client.force_login(user)
+        html = self.client.get(explore(page)).content.decode()
+        return set(re.findall(r'name="owner" value="(\d+)"', html))
+
+    def test_the_owner_filter_offers_the_owners_of_the_listed_pages(self):
+        township, township2 = reload(self.t.township), reload(self.t.township2)
+        own = make_item(township, "城关镇officer的事项", owner=self.p["officer"])
+        other = make_item(township2, "石桥镇officer2的事项", owner=self.p["officer2"])
+        self.assertEqual(self.owner_choices(self.p["officer"], township), {str(own.owner_id)})
+        self.assertEqual(self.owner_choices(self.p["admin"], township2), {str(other.owner_id)})
+        Page.objects.filter(pk=own.pk).update(owner=None)
+        self.assertEqual(self.owner_choices(self.p["officer"], township), set())
+
+    def test_the_choices_are_read_from_the_listed_pages_only(self):
+        self.client.force_login(self.p["officer"])
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(explore(reload(self.t.township)))
+        # Wagtail's SELECT DISTINCT owner_id over every page is gone: the owners are read among the children.
+        owner_reads = [query["sql"] for query in queries if '"owner_id"' in query["sql"] and "DISTINCT" in query["sql"]]
+        self.assertEqual(len(owner_reads), 1, owner_reads)
+        self.assertIn('"depth" =', owner_reads[0])

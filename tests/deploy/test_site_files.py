@@ -72,22 +72,26 @@ def test_the_scripts_are_shellcheck_clean():
     assert result.returncode == 0, result.stdout
 
 
-def test_a_web_worker_starts_with_the_urlconf_read_and_what_it_loaded_frozen(monkeypatch):
+def test_a_web_worker_starts_with_the_urlconf_read_the_templates_compiled_and_what_it_loaded_frozen(monkeypatch):
     import gc
     import runpy
 
     from django.urls import clear_url_caches, get_resolver
 
+    import cms.warm_up
     import search.service
 
     warmed = []
     monkeypatch.setattr(search.service, "warm_up", lambda: warmed.append(True))
+    compiled = []
+    monkeypatch.setattr(cms.warm_up, "compile_templates", lambda real=cms.warm_up.compile_templates: compiled.append(real()))
     clear_url_caches()
     post_worker_init = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["post_worker_init"]
     try:
         post_worker_init(worker=None)
         assert warmed
         assert "url_patterns" in get_resolver().__dict__  # read, not left to the first request
+        assert compiled and compiled[0] > 300  # the admin's templates and the project's
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

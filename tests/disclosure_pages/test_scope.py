@@ -13,6 +13,7 @@ The county: 青溪县委 → 城关镇党委 (→ 东关村, 西关村), 石桥�
 
 import importlib
 import re
+from unittest import mock
 
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import clear_url_caches
@@ -20,7 +21,7 @@ from wagtail.models import Locale, PageViewRestriction
 
 from disclosure_pages.choices import Scope, Stage
 from disclosure_pages.models import DisclosureItemPage
-from disclosure_pages.visibility import ANONYMOUS, user_can_view, visible_pages
+from disclosure_pages.visibility import ANONYMOUS, restricted_sections, user_can_view, visible_pages
 from tests.factories import (
     attachment_body,
     build_tree,
@@ -215,6 +216,19 @@ class ListingTests(ScopeTestCase):
         restriction.save()
         self.assertShowsExactly(self.get(self.t.portal.url, "outsider"), SEES["outsider"], "outsider, signed in")
         self.assertShowsExactly(self.get(self.t.portal.url), set(), "anonymous")
+
+    def test_the_restricted_sections_kept_by_content_version_move_with_a_restriction(self):
+        # As between requests, outside any transaction (a test runs inside one, where nothing is kept).
+        with mock.patch("disclosure_pages.visibility._reads_are_committed", return_value=True):
+            self.assertEqual(restricted_sections(), [])
+            with self.assertNumQueries(1):  # the content version only
+                self.assertEqual(restricted_sections(), [])
+            restriction = PageViewRestriction.objects.create(page=self.t.township, restriction_type=PageViewRestriction.LOGIN)
+            self.assertEqual(restricted_sections(), [self.t.township.pk])
+            self.assertShowsExactly(self.get(self.t.portal.url), set(), "anonymous")
+            restriction.delete()
+            self.assertEqual(restricted_sections(), [])
+            self.assertShowsExactly(self.get(self.t.portal.url), SEES[None], "anonymous")
 
     def test_catalogue_entry_page(self):
         url = f"{self.t.portal.url}catalogue/{self.entry.translation_key}/"

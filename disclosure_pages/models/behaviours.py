@@ -11,16 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
-
-from chinese.search_fields import AnalysedAutocompleteField
+from wagtail.models import BaseViewRestriction, PageViewRestriction
 
 from ..choices import Scope, Validity
 from ..membership import all_members_group
-
-# What every page type's search fields start from: Wagtail's, and the title analysed, so that the
-# admin's page search finds it by any word of it (chinese.search_fields).
-PAGE_SEARCH_FIELDS = Page.search_fields + [AnalysedAutocompleteField("title")]
 
 
 class ValidityMixin(models.Model):

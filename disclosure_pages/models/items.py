@@ -23,7 +23,7 @@ from ..files import record_shown_images
 from ..forms import DisclosureItemCopyForm, DisclosureItemForm
 from ..permissions import PolicyCheckedPermissionsMixin
 from ..widgets import AudienceChooser
-from .behaviours import PAGE_SEARCH_FIELDS, AudienceScopeMixin, IndexNumberMixin, ValidityMixin
+from .behaviours import AudienceScopeMixin, IndexNumberMixin, ValidityMixin
 
 # Which stage may follow which: a decision follows its pre-disclosure, a result its decision.
 ALLOWED_PREVIOUS_STAGES = {
@@ -135,7 +135,7 @@ class DisclosureItemPage(
             heading=_("撤回/撤除（须申请并经审核）"),
         ),
     ]
-    search_fields = PAGE_SEARCH_FIELDS + [
+    search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body_text"),
         index.SearchField("document_number"),

@@ -11,7 +11,6 @@ from wagtail.models import Page
 
 from ..params import is_id, positive_int
 
-from .behaviours import PAGE_SEARCH_FIELDS
 from .catalogue import CatalogueEntry
 
 
@@ -27,7 +26,6 @@ class PortalPage(RoutablePageMixin, Page):
     template = "disclosure_pages/portal_page.html"
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("latest_count")]
-    search_fields = PAGE_SEARCH_FIELDS
 
     class Meta:
         verbose_name = _("门户首页")

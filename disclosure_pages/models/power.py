@@ -11,7 +11,6 @@ from wagtail.search import index
 from ..blocks import PowerBlock
 from ..forms import PowerListForm
 from ..permissions import PolicyCheckedPermissionsMixin
-from .behaviours import PAGE_SEARCH_FIELDS
 
 
 class PowerListPage(PolicyCheckedPermissionsMixin, Page):
@@ -26,7 +25,7 @@ class PowerListPage(PolicyCheckedPermissionsMixin, Page):
     base_form_class = PowerListForm
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("powers")]
-    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("introduction"), index.SearchField("powers")]
+    search_fields = Page.search_fields + [index.SearchField("introduction"), index.SearchField("powers")]
 
     class Meta:
         verbose_name = _("权力清单")

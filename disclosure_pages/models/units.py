@@ -14,7 +14,6 @@ from wagtail.search import index
 
 from ..choices import UnitType
 from ..permissions import PolicyCheckedPermissionsMixin
-from .behaviours import PAGE_SEARCH_FIELDS
 
 unit_code_validator = RegexValidator(r"^[A-Za-z0-9-]{2,32}$", "单位编码只能包含字母、数字和连字符，长度 2–32 位。")
 
@@ -76,7 +75,7 @@ class UnitPage(PolicyCheckedPermissionsMixin, RoutablePageMixin, Page):
             heading=_("用户组（创建单位时自动生成）"),
         ),
     ]
-    search_fields = PAGE_SEARCH_FIELDS + [index.SearchField("short_name"), index.FilterField("code")]
+    search_fields = Page.search_fields + [index.SearchField("short_name"), index.FilterField("code")]
 
     class Meta:
         verbose_name = _("单位")

@@ -14,9 +14,6 @@ import time
 import numpy as np
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
-from modelsearch.query import Phrase, PlainText
-
-from chinese.analysis import analyse_query
 
 from .. import schema
 from ..models import IndexGeneration, SearchDocument
@@ -236,24 +233,6 @@ class ItemRebuilderMixin:
         index.backend.item_store.clear()
         index.defer_title_norms = True
         return index
-
-
-class AnalysedAutocompleteMixin:
-    """Mixed into a vendor's autocomplete query compiler (the admin's page search, the explorer's
-    filter, the page chooser): the query analysed as the titles were indexed
-    (chinese.search_fields), each word a phrase of consecutive terms, all of them required;
-    the last term also finds longer terms (typing draftq finds draftquokka). A query with no
-    terms (punctuation only) finds nothing. The vendor builds its engine's query from
-    ``phrases(query)``."""
-
-    def search(self, config, start, stop, *args, **kwargs):
-        if isinstance(self.query, (PlainText, Phrase)) and not self.phrases(self.query):
-            return self.queryset.none()
-        return super().search(config, start, stop, *args, **kwargs)
-
-    @staticmethod
-    def phrases(query):
-        return analyse_query(query.query_string)
 
 
 class ChineseSearchBackendMixin:

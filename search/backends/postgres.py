@@ -9,28 +9,18 @@ from collections import defaultdict
 from itertools import islice
 
 import numpy as np
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from modelsearch.backends.database.postgres.postgres import (
-    PostgresAutocompleteQueryCompiler,
     PostgresIndex,
     PostgresSearchAtomicRebuilder,
     PostgresSearchBackend,
     PostgresSearchRebuilder,
 )
-from modelsearch.query import Phrase, PlainText
 
 from disclosure_pages.pages_compat import add_index_entries, copy_rows, fast_paths, insert_fields
 
 from ..models import SearchDocument
-from .database import (
-    DOC_TABLE,
-    AnalysedAutocompleteMixin,
-    ChineseSearchBackendMixin,
-    DatabaseItemStore,
-    ItemIndexMixin,
-    ItemRebuilderMixin,
-)
+from .database import DOC_TABLE, ChineseSearchBackendMixin, DatabaseItemStore, ItemIndexMixin, ItemRebuilderMixin
 
 # Body positions start after a gap so that a phrase never spans the title and the body.
 BODY_OFFSET = 200
@@ -139,21 +129,10 @@ def _vector_queries(phrases, title_only=False, consecutive=True):
             yield prefix + column, tsquery(stream_phrases, consecutive)
 
 
-def tsquery(phrases, consecutive=True, last_is_prefix=False):
-    """A PostgreSQL tsquery literal: every phrase, its terms consecutive (else merely all there);
-    the last term a prefix if ``last_is_prefix``."""
+def tsquery(phrases, consecutive=True):
+    """A PostgreSQL tsquery literal: every phrase, its terms consecutive (else merely all there)."""
     joint = " <-> " if consecutive else " & "
-    quoted = [[f"'{term}'" for term in phrase.terms] for phrase in phrases]
-    if last_is_prefix and quoted:
-        quoted[-1][-1] += ":*"
-    return " & ".join("(" + joint.join(terms) + ")" for terms in quoted)
-
-
-class PostgresAnalysedAutocompleteCompiler(AnalysedAutocompleteMixin, PostgresAutocompleteQueryCompiler):
-    def build_tsquery_content(self, query, config=None, invert=False):
-        if isinstance(query, (PlainText, Phrase)):
-            return SearchQuery(tsquery(self.phrases(query), last_is_prefix=True), search_type="raw", config=config, invert=invert)
-        return super().build_tsquery_content(query, config=config, invert=invert)
+    return " & ".join("(" + joint.join(f"'{term}'" for term in phrase.terms) + ")" for phrase in phrases)
 
 
 class PostgresEntriesIndex(PostgresIndex):
@@ -183,5 +162,4 @@ class PostgresChineseSearchBackend(ChineseSearchBackendMixin, PostgresSearchBack
     index_class = PostgresChineseIndex
     rebuilder_class = PostgresChineseRebuilder
     atomic_rebuilder_class = PostgresChineseAtomicRebuilder
-    autocomplete_query_compiler_class = PostgresAnalysedAutocompleteCompiler
     item_store_class = PostgresItemStore

@@ -5,21 +5,15 @@ ids; facets and filters are counted on the facet columns held in memory (columns
 hits are ranked by FTS5's BM25.
 """
 
-from functools import reduce
-from operator import and_
-
 import numpy as np
-from modelsearch.backends.database.sqlite.query import Lexeme, SearchQueryExpression
 from modelsearch.backends.database.sqlite.sqlite import (
-    SQLiteAutocompleteQueryCompiler,
     SQLiteIndex,
     SQLiteSearchAtomicRebuilder,
     SQLiteSearchBackend,
     SQLiteSearchRebuilder,
 )
-from modelsearch.query import Phrase, PlainText
 
-from .database import AnalysedAutocompleteMixin, ChineseSearchBackendMixin, DatabaseItemStore, ItemIndexMixin, ItemRebuilderMixin
+from .database import ChineseSearchBackendMixin, DatabaseItemStore, ItemIndexMixin, ItemRebuilderMixin
 
 FTS_TABLE = "disclosure_search_fts"
 # Title terms weigh more than body terms in the ranking.
@@ -70,16 +64,6 @@ def _fts_expression(phrases, title_only):
     return " AND ".join(parts)
 
 
-class SQLiteAnalysedAutocompleteCompiler(AnalysedAutocompleteMixin, SQLiteAutocompleteQueryCompiler):
-    def build_search_query_content(self, query, config=None):
-        if isinstance(query, (PlainText, Phrase)):
-            # A quoted string is an FTS5 phrase of its terms; a star after it makes the last one a prefix.
-            phrases = self.phrases(query)
-            lexemes = [Lexeme(" ".join(phrase.terms), prefix=phrase is phrases[-1]) for phrase in phrases]
-            return SearchQueryExpression(reduce(and_, lexemes), config=config)
-        return super().build_search_query_content(query, config=config)
-
-
 class SQLiteChineseIndex(ItemIndexMixin, SQLiteIndex):
     pass
 
@@ -96,5 +80,4 @@ class SQLiteChineseSearchBackend(ChineseSearchBackendMixin, SQLiteSearchBackend)
     index_class = SQLiteChineseIndex
     rebuilder_class = SQLiteChineseRebuilder
     atomic_rebuilder_class = SQLiteChineseAtomicRebuilder
-    autocomplete_query_compiler_class = SQLiteAnalysedAutocompleteCompiler
     item_store_class = SQLiteItemStore

@@ -24,8 +24,8 @@ def page_owners_for(request):
     """The choices of the admin's "owner" filter: who owns one of the pages listed (the children
     of the page explored), or, in a listing of no particular page, any page. Read by the owner
     index, a user at a time, or from the listed pages: never every page's owner."""
-    match = request.resolver_match
-    parent = Page.objects.filter(pk=match.kwargs.get("parent_page_id")).first() if match and match.kwargs.get("parent_page_id") else None
+    parent_id = request.resolver_match.kwargs.get("parent_page_id") if request.resolver_match else None
+    parent = Page.objects.filter(pk=parent_id).first() if parent_id else None
     if parent is None:
         return get_user_model().objects.filter(Exists(Page.objects.filter(owner=OuterRef("pk")))).order_by("username")
     listed = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1, owner__isnull=False)
